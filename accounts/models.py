@@ -1,0 +1,140 @@
+"""Users (login by email), organisations, roles and per-département object grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent de préfecture")
+    PAQTE_REFERENT = "paqte_referent", _("Référent PAQTE")
+    PREFECT_VALIDATOR = "prefect_validator", _("Valideur préfectoral")
+    CGET_REFERENT = "cget_referent", _("Référent CGET")
+    NATIONAL_ADMIN = "national_admin", _("Administrateur national")
+
+
+PREFECTURE_ROLES = frozenset({Role.AGENT, Role.PAQTE_REFERENT, Role.PREFECT_VALIDATOR})
+NATIONAL_ROLES = frozenset({Role.CGET_REFERENT, Role.NATIONAL_ADMIN})
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("Préfecture")
+        CGET = "cget", _("CGET")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    department = models.OneToOneField(
+        "reference.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prefecture",
+        verbose_name=_("département"),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="prefecture", department__isnull=False))
+                | (models.Q(kind="cget", department__isnull=True)),
+                name="organisation_prefecture_has_department",
+                violation_error_message=_("Une préfecture a un département ; le CGET n'en a pas."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(kind="cget"), name="organisation_single_cget"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, blank=True)
+    is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def is_national(self) -> bool:
+        return self.is_superuser or self.role in NATIONAL_ROLES
+
+
+class DepartmentUserObjectPermission(UserObjectPermissionBase):
+    """Direct-foreign-key grant table (guardian docs, userguide/performance.md)."""
+
+    content_object = models.ForeignKey("reference.Department", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("habilitation d'un utilisateur sur un département")
+        verbose_name_plural = _("habilitations des utilisateurs sur les départements")
+
+
+class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("reference.Department", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("habilitation d'un groupe sur un département")
+        verbose_name_plural = _("habilitations des groupes sur les départements")

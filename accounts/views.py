@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from accounts.forms import LoginForm
+from accounts.models import PREFECTURE_ROLES, Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role where it works."""
+    user = request.user
+    role = getattr(user, "role", "")
+    if role in PREFECTURE_ROLES:
+        return redirect("workflows:inbox")
+    if role == Role.CGET_REFERENT:
+        return redirect("workflows:queue")
+    return redirect("reference:department_list")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    extra_context = {"title": "Connexion"}
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

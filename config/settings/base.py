@@ -1,0 +1,170 @@
+"""Settings shared by every environment. Environment modules set defaults, then import this."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import dj_database_url
+import django_stubs_ext
+import environ
+from django.utils.translation import gettext_lazy as _
+
+from config.env import BASE_DIR, read
+
+# Generic admin/form classes (ModelAdmin[Model]) at run time, as django-stubs expects.
+django_stubs_ext.monkeypatch()
+
+DEBUG = bool(read("DJANGO_DEBUG", cast=bool, default=False))
+SECRET_KEY = str(read("DJANGO_SECRET_KEY"))
+ALLOWED_HOSTS: list[str] = list(read("DJANGO_ALLOWED_HOSTS", cast=list, default=[]))  # type: ignore[call-overload]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "dsfr",
+    "guardian",
+    "viewflow",
+    "viewflow.workflow",
+    "accounts",
+    "reference",
+    "workflows",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
+            ],
+        },
+    }
+]
+
+DATABASES: dict[str, Any] = {
+    "default": dj_database_url.parse(str(read("DATABASE_URL")), conn_max_age=60, conn_health_checks=True)
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-guardian: no anonymous user row, object permissions through the direct-foreign-key
+# tables declared in accounts.models (guardian docs, userguide/performance.md).
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_404 = True
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français"))]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(read("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Uploaded documents live outside any served directory; they are only ever streamed by a
+# permission-checked view (no MEDIA_URL is published).
+PRIVATE_MEDIA_ROOT = str(read("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+
+# Email
+_email = environ.Env.email_url_config(str(read("EMAIL_URL")))
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = str(read("DEFAULT_FROM_EMAIL", default="Quartiers <ne-pas-repondre@quartiers.local>"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = str(read("SITE_URL", default="http://localhost:8000")).rstrip("/")
+
+# Redis: cache, Celery broker. Without it (embedded default) tasks run in-process.
+REDIS_URL = str(read("REDIS_URL", default=""))
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery (cookiecutter-django's block): JSON only, bounded time, acks after the work is done.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Security defaults valid everywhere; production.py hardens the rest.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": str(read("DJANGO_LOG_LEVEL", default="INFO"))},
+}
+
+# Where the reference CSV files live (copied from shared/data with their provenance).
+REFERENCE_DATA_DIR = BASE_DIR / "reference" / "data"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "false")

@@ -1,0 +1,16 @@
+"""Production: every secret comes from the environment, with no default (fails at start)."""
+
+from config.settings.base import *  # noqa: F403
+from config.env import read
+
+DEBUG = False
+
+SECURE_SSL_REDIRECT = bool(read("DJANGO_SECURE_SSL_REDIRECT", cast=bool, default=True))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,24 @@
+"""Tests run against the real PostgreSQL and Redis of the machine (see scripts/test.sh)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quartiers")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
+
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import BASE_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests run Celery eagerly (HackSoft config/django/test.py); the integration suite of the
+# reminders issue starts a real worker on the real broker.
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT

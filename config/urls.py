@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Quartiers – administration nationale"
+admin.site.site_title = "Quartiers"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("reference.urls")),
+    path("", include("workflows.urls")),
+    path("admin/", admin.site.urls),
+]

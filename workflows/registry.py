@@ -1,0 +1,11 @@
+"""The flows whose human tasks appear in the inbox and the queues.
+
+Empty until the first case flow lands (renovation of the contrats de ville). A flow is
+added here and must inherit ``QuartiersFlowMixin`` (checked by tests/workflows/test_registry.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FLOW_CLASSES: list[type[Any]] = []
