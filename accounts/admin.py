@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +20,21 @@ class UserCreateForm(UserCreationForm[User]):
         fields = ("email", "first_name", "last_name", "role", "organisation")
 
 
-class UserChangeForm(forms.ModelForm[User]):
+class UserChangeForm(BaseUserChangeForm[User]):
     class Meta:
         model = User
-        fields = "__all__"
+        fields = (
+            "email",
+            "password",
+            "first_name",
+            "last_name",
+            "role",
+            "organisation",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -33,7 +45,6 @@ class UserChangeForm(forms.ModelForm[User]):
             except AccountError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data
-
 
 
 @admin.register(User)

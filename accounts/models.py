@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -50,9 +51,7 @@ class Organisation(models.Model):
                 name="organisation_prefecture_has_department",
                 violation_error_message=_("Une préfecture a un département ; le CGET n'en a pas."),
             ),
-            models.UniqueConstraint(
-                fields=["kind"], condition=models.Q(kind="cget"), name="organisation_single_cget"
-            ),
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(kind="cget"), name="organisation_single_cget"),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +73,9 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=(username or "").strip())
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
@@ -101,7 +103,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -110,6 +112,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # One address, one account: emails are stored lower-case whatever the entry path.
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

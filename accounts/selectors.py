@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
+
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import User

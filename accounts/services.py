@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import PREFECTURE_ROLES, Organisation, Role, User
@@ -19,9 +20,15 @@ class AccountError(ValueError):
 
 def organisations_ensure(*, cget_name: str = "CGET") -> int:
     """One préfecture per département and the CGET. Idempotent; returns how many were created."""
-    existing = set(Organisation.objects.filter(kind=Organisation.Kind.PREFECTURE).values_list("department_id", flat=True))
+    existing = set(
+        Organisation.objects.filter(kind=Organisation.Kind.PREFECTURE).values_list("department_id", flat=True)
+    )
     missing = [
-        Organisation(kind=Organisation.Kind.PREFECTURE, name=f"Préfecture – {department.name} ({department.code})", department=department)
+        Organisation(
+            kind=Organisation.Kind.PREFECTURE,
+            name=f"Préfecture – {department.name} ({department.code})",
+            department=department,
+        )
         for department in Department.objects.exclude(pk__in=existing)
     ]
     Organisation.objects.bulk_create(missing)

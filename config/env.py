@@ -40,4 +40,4 @@ def read(name: str, cast: type = str, **kwargs: object) -> object:
     """Read one declared variable; an undeclared name is a programming error."""
     if name not in VARIABLES:
         raise KeyError(f"variable d'environnement non déclarée dans config.env.VARIABLES : {name}")
-    return env.get_value(name, cast=cast, **kwargs)  # type: ignore[arg-type]
+    return env.get_value(name, cast=cast, **kwargs)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+
 from guardian.admin import GuardedModelAdmin
 
 from reference.models import CityContract, Department, Epci, Measure, MeasureIndicator, Qpv, Region

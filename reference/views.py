@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
 from django.views.generic import ListView, TemplateView
 
 from reference import selectors
@@ -58,7 +57,13 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
         summary = []
         for value, label in Measure.Level.choices:
             count = sum(1 for m in top_level if m.level == value)
-            summary.append({"label": label, "count": count, "percent": round(100 * count / len(top_level)) if top_level else 0})
+            summary.append(
+                {"label": label, "count": count, "percent": round(100 * count / len(top_level)) if top_level else 0}
+            )
         return super().get_context_data(
-            measures=measures, summary=summary, total=len(top_level), title="Les 40 mesures de la feuille de route", **kwargs
+            measures=measures,
+            summary=summary,
+            total=len(top_level),
+            title="Les 40 mesures de la feuille de route",
+            **kwargs,
         )

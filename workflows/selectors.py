@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+
 from viewflow.workflow.models import Task
 
 from accounts.models import User
@@ -25,11 +26,11 @@ def task_inbox(*, user: User | AnonymousUser) -> QuerySet[Task]:
     """Tasks assigned to the user."""
     if not FLOW_CLASSES:
         return Task.objects.none()
-    return Task.objects.inbox(FLOW_CLASSES, user).select_related("process").order_by("-created")  # type: ignore[attr-defined]
+    return Task.objects.inbox(FLOW_CLASSES, user).select_related("process").order_by("-created")
 
 
 def task_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:
     """Unassigned tasks the user may take."""
     if not FLOW_CLASSES:
         return Task.objects.none()
-    return Task.objects.queue(FLOW_CLASSES, user).select_related("process").order_by("created")  # type: ignore[attr-defined]
+    return Task.objects.queue(FLOW_CLASSES, user).select_related("process").order_by("created")

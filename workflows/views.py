@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import ListView
+
 from viewflow.workflow.models import Task
 
 from workflows.selectors import task_inbox, task_queue

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 import django_stubs_ext
 import environ
-from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, read
 
@@ -39,7 +39,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,5 +165,3 @@ LOGGING = {
 
 # Where the reference CSV files live (copied from shared/data with their provenance).
 REFERENCE_DATA_DIR = BASE_DIR / "reference" / "data"
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "false")

@@ -1,9 +1,12 @@
 """Production: every secret comes from the environment, with no default (fails at start)."""
 
-from config.settings.base import *  # noqa: F403
 from config.env import read
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
+
+# Static files served by the app process itself behind nginx (compressed, hashed names).
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
 
 SECURE_SSL_REDIRECT = bool(read("DJANGO_SECURE_SSL_REDIRECT", cast=bool, default=True))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,8 +8,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quarti
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
 
-from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import BASE_DIR  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

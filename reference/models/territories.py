@@ -82,7 +82,9 @@ class Qpv(models.Model):
     )
     commune_codes = models.CharField(_("codes INSEE des communes"), max_length=400)
     commune_names = models.CharField(_("communes"), max_length=600)
-    epcis = models.ManyToManyField(Epci, through="QpvEpci", related_name="qpvs", verbose_name=_("EPCI (2022)"))
+    epcis: models.ManyToManyField[Epci, QpvEpci] = models.ManyToManyField(
+        Epci, through="QpvEpci", related_name="qpvs", verbose_name=_("EPCI (2022)")
+    )
 
     class Meta:
         verbose_name = _("quartier prioritaire (QPV)")
@@ -100,6 +102,9 @@ class QpvEpci(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["qpv", "epci"], name="qpvepci_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.qpv_id} → {self.epci_id}"
 
 
 class CityContract(models.Model):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+
 from tqdm import tqdm
 
 from reference.models import CityContract, Department, Epci, Measure, MeasureIndicator, Qpv, QpvEpci, Region

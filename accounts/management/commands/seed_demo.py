@@ -50,6 +50,6 @@ class Command(BaseCommand):
                 user_assign(user=user, role=role, organisation=organisation)
                 rows.append((role.label, organisation.name, email, password))
         self.stdout.write(f"Organisations créées : {created}")
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mots de passe renouvelés à chaque lancement) :"))
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (nouveaux mots de passe à chaque lancement) :"))
         for label, organisation_name, email, password in rows:
             self.stdout.write(f"  {label:<24} {organisation_name:<40} {email:<46} {password}")

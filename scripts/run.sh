@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs Quartiers on http://localhost:8000. No configuration: SQLite, emails in the console,
+# Celery tasks in-process. With DATABASE_URL / REDIS_URL set: PostgreSQL, and a Celery
+# worker with beat on Redis started beside the web server.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_uv
+sync_deps --no-dev --inexact
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
+
+say "Base de données : migrations"
+python manage.py migrate --noinput
+say "Données de référence"
+python manage.py import_reference
+say "Comptes de démonstration"
+python manage.py seed_demo
+
+if [ -n "${REDIS_URL:-}" ]; then
+  say "Celery (worker et beat) sur $REDIS_URL"
+  celery -A config worker --beat --loglevel INFO --concurrency 2 &
+  CELERY_PID=$!
+  trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT
+fi
+
+say "Quartiers sur http://localhost:8000 (Ctrl-C pour arrêter)"
+python manage.py runserver "${PORT:-8000}"

@@ -1,0 +1,66 @@
+"""Shared fixtures. The reference data (real INSEE/ANCT files) is imported once per test
+database and re-serialised, so that transactional tests (live server, browser) can restore
+it with ``serialized_rollback``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+import pytest
+
+from accounts.models import Organisation, Role, User
+from accounts.services import organisations_ensure
+from reference.models import Department
+from reference.services.importer import reference_import
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        reference_import(data_dir=settings.REFERENCE_DATA_DIR)
+        organisations_ensure()
+        # What transactional tests restore after their flush (Django's serialized rollback).
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def nord() -> Department:
+    return Department.objects.get(code="59")
+
+
+@pytest.fixture
+def pas_de_calais() -> Department:
+    return Department.objects.get(code="62")
+
+
+MakeUser = Callable[..., User]
+
+
+@pytest.fixture
+def make_user(db: None) -> MakeUser:
+    """``make_user(Role.AGENT, "59")``: a user of that role in that département's préfecture."""
+
+    def make(role: Role, department_code: str | None = None, **kwargs: object) -> User:
+        if department_code is None:
+            organisation = Organisation.objects.get(kind=Organisation.Kind.CGET)
+        else:
+            organisation = Organisation.objects.get(department__code=department_code)
+        return UserFactory(role=role, organisation=organisation, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user: MakeUser) -> Callable[..., Client]:
+    def make(role: Role | None, department_code: str | None = None) -> Client:
+        client = Client()
+        if role is not None:
+            client.force_login(make_user(role, department_code))
+        return client
+
+    return make
