@@ -5,6 +5,7 @@ it with ``serialized_rollback``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.db import connection
@@ -20,7 +21,7 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         reference_import(data_dir=settings.REFERENCE_DATA_DIR)
         organisations_ensure()
@@ -50,7 +51,7 @@ def make_user(db: None) -> MakeUser:
             organisation = Organisation.objects.get(kind=Organisation.Kind.CGET)
         else:
             organisation = Organisation.objects.get(department__code=department_code)
-        return UserFactory(role=role, organisation=organisation, **kwargs)
+        return cast(User, UserFactory(role=role, organisation=organisation, **kwargs))
 
     return make
 

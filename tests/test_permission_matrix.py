@@ -77,7 +77,8 @@ def test_overseas_contract_without_department_is_national_only(
     client_as: Callable[[Role | None], Client], role: Role | None
 ) -> None:
     response = client_as(role).get("/contrats-de-ville/CV415/978/")
-    assert response.status_code == {None: 302, **dict.fromkeys(PREFECTURE, 404), **dict.fromkeys(NATIONAL, 200)}[role]
+    expected_status = 302 if role is None else 404 if role in PREFECTURE else 200
+    assert response.status_code == expected_status
 
 
 @pytest.mark.parametrize(

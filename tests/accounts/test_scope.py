@@ -76,7 +76,7 @@ def test_role_in_the_wrong_organisation_is_refused(make_user: MakeUser, role: Ro
         user_assign(user=user, role=role, organisation=organisation)
 
 
-def test_login_is_by_email_case_insensitively(make_user: MakeUser, client) -> None:  # type: ignore[no-untyped-def]
+def test_login_is_by_email_case_insensitively(make_user: MakeUser, client: Client) -> None:
     user = make_user(Role.AGENT, "59", email="Claire.Dupont@Nord.gouv.fr")
     user.set_password("un mot de passe solide")
     user.save()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -162,7 +164,9 @@ def test_unknown_reference_is_refused_with_its_line(data_dir: Path) -> None:
         (lambda text: text.replace("CC Bugey Sud", '"CC Bugey Sud', 1), "CSV mal formé"),
     ],
 )
-def test_malformed_epci_file_errors_are_french_and_precise(data_dir: Path, mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_epci_file_errors_are_french_and_precise(
+    data_dir: Path, mutate: Callable[[str], str], expected: str
+) -> None:
     path = data_dir / "epci_2022.csv"
     path.write_text(mutate(path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(ReferenceImportError, match=expected.replace("(", r"\(").replace(")", r"\)")):
@@ -183,5 +187,7 @@ def test_command_reports_counts_and_fails_in_french(data_dir: Path, capsys: pyte
     assert "contrats de ville : 434" in out and "Données de référence à jour" in out
 
     (data_dir / "regions.csv").unlink()
-    with pytest.raises(CommandError, match="Import annulé, rien n'a été écrit. fichier « regions.csv », ligne 0"):
+    with pytest.raises(
+        CommandError, match=re.escape("Import annulé, rien n'a été écrit. fichier « regions.csv », ligne 0")
+    ):
         call_command("import_reference", "--data-dir", str(data_dir), "--no-progress")
