@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+import pytest
 
 from accounts.models import Role, User
 from accounts.services import department_grant
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def queries(client: Client, url: str) -> int:
+    client.get(url)  # warm the per-process caches (content types, site config) first
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -165,3 +165,4 @@ LOGGING = {
 
 # Where the reference CSV files live (copied from shared/data with their provenance).
 REFERENCE_DATA_DIR = BASE_DIR / "reference" / "data"
+DSFR_MARK_OPTIONAL_FIELDS = True
