@@ -30,7 +30,8 @@ def ensure_role_groups() -> None:
     for name, perms in role_groups.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = [
-            Permission.objects.get(content_type__app_label=p.split(".")[0], codename=p.split(".")[1]) for p in perms
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in (perm.split(".") for perm in perms)
         ]
         group.permissions.set([*wanted, view_process])
 

@@ -33,7 +33,7 @@ def logged_in(user: User) -> Client:
 @pytest.fixture
 def trial_department(make_user: MakeUser) -> tuple[Department, Client]:
     department = Department.objects.create(
-        code="999", name="Département d'essai", region=Region.objects.first(), prefecture_commune_code="99999"
+        code="999", name="Département d'essai", region=Region.objects.get(code="32"), prefecture_commune_code="99999"
     )
     agent = make_user(Role.AGENT, "59")
     department_grant(user=agent, department=department)

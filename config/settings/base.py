@@ -165,4 +165,5 @@ LOGGING = {
 
 # Where the reference CSV files live (copied from shared/data with their provenance).
 REFERENCE_DATA_DIR = BASE_DIR / "reference" / "data"
+# Mark optional fields, not required ones (current DSFR guidance; django-dsfr's next default).
 DSFR_MARK_OPTIONAL_FIELDS = True
