@@ -4,6 +4,7 @@ from config.env import read
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
+ALLOWED_HOSTS = list(read("DJANGO_ALLOWED_HOSTS", cast=list))  # type: ignore[call-overload]  # no default
 
 # Static files served by the app process itself behind nginx (compressed, hashed names).
 MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
