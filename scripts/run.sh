@@ -24,5 +24,5 @@ if [ -n "${REDIS_URL:-}" ]; then
   trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT
 fi
 
-say "Quartiers sur http://localhost:8000 (Ctrl-C pour arrêter)"
+say "Quartiers sur http://localhost:${PORT:-8000} (Ctrl-C pour arrêter)"
 python manage.py runserver "${PORT:-8000}"
