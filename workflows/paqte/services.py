@@ -259,7 +259,7 @@ def referent_save(
             raise PaqteError("La désignation ne se modifie pas pendant sa validation ou après son approbation.")
         designation.name, designation.function = name.strip(), function.strip()
         designation.email, designation.phone = email.strip(), phone.strip()
-        designation.full_clean()
+        designation.full_clean(exclude=["state"])
         created = designation.pk is None
         designation.save()
         if created:

@@ -15,17 +15,18 @@ def siret_clean(value: str) -> str:
     digits is a multiple of 5. python-stdnum knows that exception.
     """
     raw = (value or "").strip()
+    # InvalidLength and InvalidChecksum are subclasses of InvalidFormat: catch them first.
     try:
         return str(stdnum_siret.validate(raw))
+    except stdnum_errors.InvalidLength:
+        raise ValidationError(
+            "Le SIRET « %(value)s » doit comporter 14 chiffres.", code="siret_length", params={"value": raw}
+        ) from None
     except stdnum_errors.InvalidFormat:
         raise ValidationError(
             "Le SIRET « %(value)s » ne doit contenir que des chiffres (14 chiffres).",
             code="siret_format",
             params={"value": raw},
-        ) from None
-    except stdnum_errors.InvalidLength:
-        raise ValidationError(
-            "Le SIRET « %(value)s » doit comporter 14 chiffres.", code="siret_length", params={"value": raw}
         ) from None
     except stdnum_errors.InvalidChecksum:
         raise ValidationError(
