@@ -103,14 +103,6 @@ def case_transition(
     return locked
 
 
-def history_of(case: Model) -> list[PaqteHistory]:
-    return list(
-        PaqteHistory.objects.filter(content_type=ContentType.objects.get_for_model(case), object_id=case.pk)
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
-
-
 def _require_work(user: User, department: Department) -> None:
     if not can_work(user, department):
         raise PermissionDenied("Vous n'instruisez pas les dossiers PAQTE de ce département.")

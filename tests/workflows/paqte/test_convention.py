@@ -4,7 +4,6 @@ the three-year end, the renewal offer, and the history of every change."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -190,7 +189,7 @@ def test_large_company_and_eti_must_commit_on_the_four_axes(agent: User, nord: D
     for axis in (Axis.AWARENESS, Axis.TRAINING, Axis.HIRING):
         services.objective_add(user=agent, convention=convention, indicator=first_indicator(axis), target=5)
     convention = services.case_transition(case=convention, user=agent, name="start_negotiation")
-    with pytest.raises(PaqteError, match="quatre axes.*Acheter"):
+    with pytest.raises(PaqteError, match=r"quatre axes.*Acheter"):
         services.case_transition(case=convention, user=agent, name="sign", signed_on=TODAY)
     services.objective_add(user=agent, convention=convention, indicator=first_indicator(Axis.PURCHASING), target=5)
     assert services.case_transition(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
