@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -106,11 +107,13 @@ def _user(request: HttpRequest) -> User:
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
     try:
         result = action()
+    # django-dsfr renders message content unescaped (DSFR_CONTENT_IS_SAFE defaults to True) and
+    # refusals may quote what the user typed (a SIRET): escape them here.
     except PaqteError as error:
-        messages.error(request, str(error))
+        messages.error(request, escape(str(error)))
         return None
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, escape(" ".join(error.messages)))
         return None
     messages.success(request, success)
     return result or True
@@ -191,7 +194,8 @@ def referent_save(request: HttpRequest, code: str) -> HttpResponse:
         )
     else:
         messages.error(
-            request, "Désignation non enregistrée : " + " ".join(str(e) for errs in form.errors.values() for e in errs)
+            request,
+            escape("Désignation non enregistrée : " + " ".join(str(e) for errs in form.errors.values() for e in errs)),
         )
     return redirect("paqte:department_detail", code=code)
 
