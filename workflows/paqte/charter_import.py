@@ -29,6 +29,7 @@ from django.db import transaction
 from reference.models import Department
 from workflows.paqte.models import Axis, CharterConvention, Company
 from workflows.paqte.siret import siret_clean
+from workflows.paqte.workflow import workflow_start
 
 COLUMNS = [
     "departement",
@@ -193,6 +194,7 @@ def charters_import(*, content: str) -> CharterImportReport:
             )
             if charter is None:
                 charter = CharterConvention.objects.create(company=company, **row)
+                workflow_start(case=charter)
                 report.created += 1
             elif charter.state != CharterConvention.State.ACTIVE or all(
                 getattr(charter, name) == value for name, value in [("company_id", company.pk), *row.items()]

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from viewflow import jsonstore
+from viewflow.workflow.models import Process
 
 from workflows.paqte import calendar
 from workflows.paqte.permissions import can_review, can_validate, can_work
@@ -35,6 +37,7 @@ __all__ = [
     "Objective",
     "PaqteConvention",
     "PaqteHistory",
+    "PaqteProcess",
     "ReferentDesignation",
     "SemesterReport",
     "SemesterResult",
@@ -636,3 +639,22 @@ class SemesterReport(Submission):
     @property
     def semester_label(self) -> str:
         return f"{'1er' if self.half == 1 else '2d'} semestre {self.year}"
+
+
+# --- viewflow ---------------------------------------------------------------------------------
+
+
+class PaqteProcess(Process):
+    """A PAQTE case's process; the case is the artifact. The département is kept here so that
+    task queues are scoped without joining each case table."""
+
+    department_id = jsonstore.IntegerField(null=True)
+    department_code = jsonstore.CharField(max_length=3, blank=True)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("processus PAQTE")
+        verbose_name_plural = _("processus PAQTE")
+
+    def __str__(self) -> str:
+        return f"{self.flow_class.process_title if self.flow_class else 'PAQTE'} – {self.department_code}"

@@ -34,6 +34,7 @@ from workflows.paqte.models import (
 )
 from workflows.paqte.permissions import can_work
 from workflows.paqte.siret import siret_clean
+from workflows.paqte.workflow import workflow_on_transition, workflow_start
 
 C = TypeVar("C", bound=Model)
 
@@ -100,6 +101,7 @@ def case_transition(
             target=getattr(locked, "state"),  # noqa: B009
             comment=comment,
         )
+        workflow_on_transition(case=locked, name=name, user=user)
     return locked
 
 
@@ -145,6 +147,7 @@ def convention_create(*, user: User, company: Company, department: Department) -
     with transaction.atomic():
         convention = PaqteConvention.objects.create(company=company, department=department)
         history_append(case=convention, actor=user, transition="create", source="", target=convention.state)
+        workflow_start(case=convention)
     return convention
 
 
@@ -200,6 +203,7 @@ def convention_renew(*, user: User, convention: PaqteConvention, comment: str = 
             for o in old.objectives.all()
         )
         history_append(case=new, actor=user, transition="create", source="", target=new.state, comment="Renouvellement")
+        workflow_start(case=new)
     return new
 
 
@@ -256,6 +260,7 @@ def referent_save(
         designation.save()
         if created:
             history_append(case=designation, actor=user, transition="create", source="", target=designation.state)
+            workflow_start(case=designation)
     return designation
 
 
@@ -279,6 +284,7 @@ def report_create(*, user: User, department: Department, year: int, half: int) -
     with transaction.atomic():
         report = SemesterReport.objects.create(department=department, year=year, half=half)
         history_append(case=report, actor=user, transition="create", source="", target=report.state)
+        workflow_start(case=report)
     return report
 
 
@@ -393,6 +399,7 @@ def charters_offer_near_end(*, user: User | None = None, today: datetime.date | 
                 target=locked.state,
                 comment="Proposition automatique : la convention arrive à échéance.",
             )
+            workflow_on_transition(case=locked, name="offer", user=user)
             offered.append(locked)
     return offered
 
