@@ -26,4 +26,5 @@ urlpatterns = [
     path("bilans/<int:pk>/bilan.pdf", views.report_download, {"fmt": "pdf"}, name="report_pdf"),
     path("bilans/<int:pk>/bilan.xlsx", views.report_download, {"fmt": "xlsx"}, name="report_xlsx"),
     path("examen/", views.review_queue, name="review_queue"),
+    path("taches/", views.task_queue, name="task_queue"),
 ]

@@ -632,3 +632,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             url = reverse("paqte:department_detail", args=[submission.department.code])
         items.append({"submission": submission, "url": url})
     return render(request, "workflows/paqte/review_queue.html", {"title": "Envois PAQTE à examiner", "items": items})
+
+
+@login_required
+def task_queue(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view(request.user):
+        raise PermissionDenied
+    tasks = [
+        {"task": task, "url": selectors.task_case_url(task)} for task in selectors.paqte_task_queue(user=request.user)
+    ]
+    return render(request, "workflows/paqte/task_queue.html", {"title": "Tâches PAQTE", "tasks": tasks})

@@ -23,7 +23,9 @@ def ensure_paqte_permissions() -> None:
     role_permissions = import_module("workflows.migrations.0003_paqte_role_permissions").ROLE_PERMISSIONS
     for name, codenames in role_permissions.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="workflows", codename__in=codenames))
+        # view_paqteprocess: workflows migration 0005.
+        wanted = [*codenames, "view_paqteprocess"]
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="workflows", codename__in=wanted))
 
 
 @pytest.fixture(scope="session")

@@ -128,7 +128,7 @@ def test_case_pages_and_downloads(
         assert response["Location"].startswith("/connexion/?next=")
 
 
-COMMON = ["/paqte/", "/paqte/conventions/", "/paqte/chartes/", "/paqte/bilans/"]
+COMMON = ["/paqte/", "/paqte/conventions/", "/paqte/chartes/", "/paqte/bilans/", "/paqte/taches/"]
 
 
 @pytest.mark.parametrize("role", ROLES, ids=role_id)

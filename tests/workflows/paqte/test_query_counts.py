@@ -143,3 +143,33 @@ def test_report_figures_with_200_conventions(agent_client: tuple[User, Client], 
     body = client.get(report_url(agent, nord)).content.decode()
     # 200 conventions × a result of 3 on each of the retained indicators.
     assert "<td>600</td>" in body
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.CGET_REFERENT])
+def test_task_queue_queries_constant(make_user: MakeUser, nord: Department, role: Role) -> None:
+    from workflows.paqte.workflow import workflow_start
+
+    client = Client()
+    client.force_login(make_user(role, "59" if role == Role.AGENT else None))
+
+    def start(start: int, how_many: int) -> None:
+        add_cases(nord, start, how_many)
+        for convention in PaqteConvention.objects.filter(company__name__gte=f"Entreprise {start:04d}").order_by("pk")[
+            :how_many
+        ]:
+            workflow_start(case=convention)
+        for report in SemesterReport.objects.filter(department=nord, year__gte=2100 + start)[:how_many]:
+            process = workflow_start(case=report)
+            from viewflow.workflow.models import Task
+
+            # Bring the report's task to the CGET review without the service, for speed.
+            Task.objects.filter(process=process).update(
+                flow_task=process.flow_class.review, owner_permission="workflows.review_paqte"
+            )
+
+    start(1, 1)
+    with_one = count(client, "/paqte/taches/")
+    start(2, 199)
+    body = client.get("/paqte/taches/").content.decode()
+    assert "Tâches PAQTE à traiter (200)" in body
+    assert count(client, "/paqte/taches/") == with_one
