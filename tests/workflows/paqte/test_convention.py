@@ -4,6 +4,7 @@ the three-year end, the renewal offer, and the history of every change."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -44,7 +45,7 @@ def reach(agent: User, nord: Department, state: str) -> PaqteConvention:
 
 
 # transition: (sources, target, kwargs)
-EDGES: dict[str, tuple[list[str], str, dict[str, object]]] = {
+EDGES: dict[str, tuple[list[str], str, dict[str, Any]]] = {
     "start_negotiation": (["draft"], "negotiation", {}),
     "sign": (["negotiation"], "signed", {"signed_on": TODAY}),
     "activate": (["signed"], "active", {}),

@@ -4,6 +4,8 @@ them; another département never sees them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 import pytest
@@ -22,14 +24,14 @@ from workflows.paqte.workflow import process_of
 pytestmark = pytest.mark.django_db
 
 
-def open_tasks(case: object) -> list[str]:
+def open_tasks(case: Any) -> list[str]:
     from django.contrib.contenttypes.models import ContentType
 
     from workflows.paqte.models import PaqteProcess
 
     process = PaqteProcess.objects.filter(
         artifact_content_type=ContentType.objects.get_for_model(case),
-        artifact_object_id=case.pk,  # type: ignore[attr-defined]
+        artifact_object_id=case.pk,
     ).latest("pk")
     return [
         t.flow_task.name

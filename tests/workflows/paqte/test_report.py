@@ -131,7 +131,7 @@ def test_downloads_carry_the_annex_2_sections(
     ):
         assert title in first_column
     bilan = {row[0]: row[1] for row in workbook["Bilan"].iter_rows(values_only=True) if row and row[0]}
-    assert bilan["Référent du PAQTE (coordonnées)"].startswith("Camille Martin")
+    assert str(bilan["Référent du PAQTE (coordonnées)"]).startswith("Camille Martin")
     assert bilan["Demandeurs d'emploi en fin de mois (DEFM) dans les QPV"] == "23456"
     results = list(workbook["Résultats agrégés"].iter_rows(values_only=True))
     data = selectors.report_data(report=report)

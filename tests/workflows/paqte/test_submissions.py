@@ -78,7 +78,7 @@ def test_edge_allowed(kind: str, name: str, actors: dict[str, User], nord: Depar
     source, target, who = EDGES[name]
     case = reach(kind, source, actors, nord)
     done = run(case, name, actors)
-    assert type(done).objects.get(pk=case.pk).state == target
+    assert type(done)._default_manager.get(pk=case.pk).state == target
     row = PaqteHistory.objects.filter(object_id=case.pk, transition=name).latest("pk")
     assert (row.source, row.target, row.actor) == (source, target, actors[who])
 
@@ -94,7 +94,7 @@ def test_edge_refused_from_other_states(
     case = reach(kind, state, actors, nord)
     with pytest.raises(PaqteError, match="n'est pas possible"):
         run(case, name, actors)
-    assert type(case).objects.get(pk=case.pk).state == state
+    assert type(case)._default_manager.get(pk=case.pk).state == state
 
 
 WRONG_ROLE = {
@@ -115,7 +115,7 @@ def test_edge_refused_to_the_wrong_role(
         intruder = make_user(role, department)
         with pytest.raises(PermissionDenied):
             run(case, name, {**actors, who: intruder})
-    assert type(case).objects.get(pk=case.pk).state == source
+    assert type(case)._default_manager.get(pk=case.pk).state == source
 
 
 def test_return_needs_a_comment_and_keeps_it(actors: dict[str, User], nord: Department) -> None:
