@@ -1,13 +1,10 @@
-"""PAQTE fixtures. The session set-up of tests/conftest.py resets the role groups to the
-accounts migrations' permissions; the PAQTE permissions of workflows migration 0003 are put
-back here, and the snapshot restored by transactional tests is taken again."""
+"""PAQTE fixtures. What the PAQTE data migrations wrote is put back at session set-up (see
+``helpers.ensure_paqte_data``), and the snapshot restored by transactional tests is taken again."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 import pytest
@@ -15,23 +12,14 @@ import pytest
 from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
-from tests.workflows.paqte.helpers import company_of, convention_of
+from tests.workflows.paqte.helpers import company_of, convention_of, ensure_paqte_data
 from workflows.paqte.models import Company, PaqteConvention
-
-
-def ensure_paqte_permissions() -> None:
-    role_permissions = import_module("workflows.migrations.0003_paqte_role_permissions").ROLE_PERMISSIONS
-    for name, codenames in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        # view_paqteprocess: workflows migration 0005.
-        wanted = [*codenames, "view_paqteprocess"]
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="workflows", codename__in=wanted))
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        ensure_paqte_permissions()
+        ensure_paqte_data()
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()  # type: ignore[attr-defined]
 
 

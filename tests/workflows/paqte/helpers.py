@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from importlib import import_module
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from stdnum import luhn
@@ -15,6 +17,23 @@ from workflows.paqte import services
 from workflows.paqte.models import Company, KeyIndicator, PaqteConvention
 
 _numbers = itertools.count(10_000_000)
+
+
+def ensure_paqte_data() -> None:
+    """Put back what the PAQTE data migrations write (workflows 0002 key indicators, 0003 and
+    0005 group permissions): the session set-up of tests/conftest.py resets the role groups, and
+    a transactional test's flush in an earlier run of a reused test database empties the tables."""
+    for position, (code, axis, label, unit) in enumerate(
+        import_module("workflows.migrations.0002_paqte_key_indicators").KEY_INDICATORS, start=1
+    ):
+        KeyIndicator.objects.update_or_create(
+            code=code, defaults={"axis": axis, "label": label, "unit": unit, "position": position}
+        )
+    role_permissions = import_module("workflows.migrations.0003_paqte_role_permissions").ROLE_PERMISSIONS
+    for name, codenames in role_permissions.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [*codenames, "view_paqteprocess"]  # view_paqteprocess: migration 0005
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="workflows", codename__in=wanted))
 
 
 def make_siret(n: int | None = None) -> str:
