@@ -20,6 +20,7 @@ from accounts.services import organisations_ensure
 from reference.models import Department
 from reference.services.importer import reference_import
 from tests.factories import UserFactory
+from tests.workflows.paqte.helpers import ensure_paqte_data
 
 
 def ensure_role_groups() -> None:
@@ -40,6 +41,7 @@ def ensure_role_groups() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_role_groups()
+        ensure_paqte_data()  # issue #5: key indicators and PAQTE permissions of the data migrations
         reference_import(data_dir=settings.REFERENCE_DATA_DIR)
         organisations_ensure()
         # What transactional tests restore after their flush (Django's serialized rollback).

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Role
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
-from tests.workflows.paqte.helpers import ensure_paqte_data, make_siret
+from tests.workflows.paqte.helpers import make_siret
 from workflows.paqte.models import PaqteConvention, SemesterReport, SemesterResult
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -45,7 +45,6 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
     axe: Axe,
     make_user: MakeUser,
 ) -> None:
-    ensure_paqte_data()  # the session set-up may have reset the role groups (see helpers)
     for role, code, email in (
         (Role.AGENT, "59", "agent.paqte@nord.gouv.fr"),
         (Role.PREFECT_VALIDATOR, "59", "valideur.paqte@nord.gouv.fr"),

@@ -1,26 +1,17 @@
-"""PAQTE fixtures. What the PAQTE data migrations wrote is put back at session set-up (see
-``helpers.ensure_paqte_data``), and the snapshot restored by transactional tests is taken again."""
+"""PAQTE fixtures. What the PAQTE data migrations wrote is put back by the session set-up of
+tests/conftest.py (``helpers.ensure_paqte_data``), before the snapshot transactional tests restore."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from django.db import connection
 
 import pytest
 
 from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
-from tests.workflows.paqte.helpers import company_of, convention_of, ensure_paqte_data
+from tests.workflows.paqte.helpers import company_of, convention_of
 from workflows.paqte.models import Company, PaqteConvention
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ensure_paqte_data()
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -230,3 +230,11 @@ def test_migration_progress_per_department(agent: User, make_user: MakeUser) -> 
     assert mine[0].deadline == datetime.date(2020, 1, 31)
     national = selectors.charter_migration_progress(user=make_user(Role.CGET_REFERENT))
     assert [(p.department_code, p.migrated, p.total) for p in national] == [("59", 1, 4), ("62", 0, 1)]
+
+
+def test_sample_file_of_the_readme_imports() -> None:
+    from django.conf import settings
+
+    sample = Path(settings.BASE_DIR) / "workflows" / "paqte" / "data" / "chartes_exemple.csv"
+    report = charters_import(content=sample.read_text(encoding="utf-8"))
+    assert (report.created, report.companies_created) == (4, 4)
