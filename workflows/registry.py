@@ -8,4 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflows.paqte.flows import PAQTE_FLOWS
+
 FLOW_CLASSES: list[type[Any]] = []
+FLOW_CLASSES += PAQTE_FLOWS  # issue #5: PAQTE

@@ -167,3 +167,6 @@ LOGGING = {
 REFERENCE_DATA_DIR = BASE_DIR / "reference" / "data"
 # Mark optional fields, not required ones (current DSFR guidance; django-dsfr's next default).
 DSFR_MARK_OPTIONAL_FIELDS = True
+# django-dsfr marks its components' content safe by default: messages and table cells may quote
+# what a user typed, so let Django's autoescaping apply.
+DSFR_CONTENT_IS_SAFE = False

@@ -1,0 +1,145 @@
+"""Submissions to the CGET (référent designation, semestrial report): every edge of
+draft → prefect_validation → submitted → approved | returned, returned → submitted,
+prefect_validation → draft, allowed to the right role and refused otherwise."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+import pytest
+
+from accounts.models import Role, User
+from reference.models import Department
+from tests.conftest import MakeUser
+from workflows.paqte import services
+from workflows.paqte.models import PaqteHistory, ReferentDesignation, SemesterReport, Submission
+from workflows.paqte.services import PaqteError
+
+pytestmark = pytest.mark.django_db
+
+S = Submission.State
+# transition: (source, target, who)
+EDGES = {
+    "send_to_validation": ("draft", "prefect_validation", "agent"),
+    "send_back": ("prefect_validation", "draft", "validator"),
+    "validate": ("prefect_validation", "submitted", "validator"),
+    "approve": ("submitted", "approved", "cget"),
+    "return_to_prefecture": ("submitted", "returned", "cget"),
+    "resubmit": ("returned", "submitted", "agent"),
+}
+PATH_TO = {
+    "draft": [],
+    "prefect_validation": ["send_to_validation"],
+    "submitted": ["send_to_validation", "validate"],
+    "approved": ["send_to_validation", "validate", "approve"],
+    "returned": ["send_to_validation", "validate", "return_to_prefecture"],
+}
+KINDS = ["referent", "report"]
+
+
+@pytest.fixture
+def actors(agent: User, validator: User, cget: User) -> dict[str, User]:
+    return {"agent": agent, "validator": validator, "cget": cget}
+
+
+def new_case(kind: str, agent: User, nord: Department) -> Submission:
+    if kind == "referent":
+        return services.referent_save(
+            user=agent,
+            department=nord,
+            name="Camille Martin",
+            function="Chargée de mission PAQTE",
+            email="camille.martin@nord.gouv.fr",
+            phone="03 20 30 59 59",
+        )
+    report = services.report_create(user=agent, department=nord, year=2019, half=1)
+    return services.report_update(
+        user=agent, report=report, organisation="Chargé de mission", pru_count=3, job_seekers_qpv=1200
+    )
+
+
+def run(case: Submission, name: str, actors: dict[str, User]) -> Submission:
+    user = actors[EDGES[name][2]]
+    if name == "return_to_prefecture":
+        return services.submission_return(user=user, submission=case, comment="Précisez les partenaires.")
+    return services.case_transition(case=case, user=user, name=name)
+
+
+def reach(kind: str, state: str, actors: dict[str, User], nord: Department) -> Submission:
+    case = new_case(kind, actors["agent"], nord)
+    for name in PATH_TO[state]:
+        case = run(case, name, actors)
+    return case
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_edge_allowed(kind: str, name: str, actors: dict[str, User], nord: Department) -> None:
+    source, target, who = EDGES[name]
+    case = reach(kind, source, actors, nord)
+    done = run(case, name, actors)
+    assert type(done)._default_manager.get(pk=case.pk).state == target
+    row = PaqteHistory.objects.filter(object_id=case.pk, transition=name).latest("pk")
+    assert (row.source, row.target, row.actor) == (source, target, actors[who])
+
+
+REFUSED_STATES = [(name, state) for name in sorted(EDGES) for state in S.values if state != EDGES[name][0]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("name", "state"), REFUSED_STATES)
+def test_edge_refused_from_other_states(
+    kind: str, name: str, state: str, actors: dict[str, User], nord: Department
+) -> None:
+    case = reach(kind, state, actors, nord)
+    with pytest.raises(PaqteError, match="n'est pas possible"):
+        run(case, name, actors)
+    assert type(case)._default_manager.get(pk=case.pk).state == state
+
+
+WRONG_ROLE = {
+    "agent": [(Role.PREFECT_VALIDATOR, "59"), (Role.AGENT, "62"), (Role.CGET_REFERENT, None)],
+    "validator": [(Role.AGENT, "59"), (Role.PREFECT_VALIDATOR, "62"), (Role.CGET_REFERENT, None)],
+    "cget": [(Role.AGENT, "59"), (Role.PREFECT_VALIDATOR, "59"), (Role.NATIONAL_ADMIN, None)],
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_edge_refused_to_the_wrong_role(
+    kind: str, name: str, actors: dict[str, User], nord: Department, make_user: MakeUser
+) -> None:
+    source, _target, who = EDGES[name]
+    case = reach(kind, source, actors, nord)
+    for role, department in WRONG_ROLE[who]:
+        intruder = make_user(role, department)
+        with pytest.raises(PermissionDenied):
+            run(case, name, {**actors, who: intruder})
+    assert type(case)._default_manager.get(pk=case.pk).state == source
+
+
+def test_return_needs_a_comment_and_keeps_it(actors: dict[str, User], nord: Department) -> None:
+    case = reach("report", "submitted", actors, nord)
+    with pytest.raises(PaqteError, match="commentaire est obligatoire"):
+        services.submission_return(user=actors["cget"], submission=case, comment="  ")
+    services.submission_return(user=actors["cget"], submission=case, comment="Chiffres manquants.")
+    assert SemesterReport.objects.get(pk=case.pk).return_comment == "Chiffres manquants."
+
+
+def test_incomplete_report_cannot_go_to_validation(agent: User, nord: Department) -> None:
+    report = services.report_create(user=agent, department=nord, year=2019, half=2)
+    with pytest.raises(PaqteError, match="incomplet"):
+        services.case_transition(case=report, user=agent, name="send_to_validation")
+
+
+def test_referent_is_frozen_while_validated(actors: dict[str, User], nord: Department) -> None:
+    reach("referent", "prefect_validation", actors, nord)
+    with pytest.raises(PaqteError, match="ne se modifie pas"):
+        services.referent_save(user=actors["agent"], department=nord, name="X", function="Y", email="x@y.fr", phone="1")
+    assert ReferentDesignation.objects.get(department=nord).name == "Camille Martin"
+
+
+def test_report_text_is_frozen_once_submitted(actors: dict[str, User], nord: Department) -> None:
+    case = reach("report", "submitted", actors, nord)
+    with pytest.raises(PaqteError, match="ne se modifie"):
+        services.report_update(user=actors["agent"], report=case, examples="x")  # type: ignore[arg-type]

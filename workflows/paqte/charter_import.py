@@ -1,0 +1,210 @@
+"""Import of the existing departmental charter conventions (Charte entreprises et quartiers).
+
+One CSV file, separator ``;``, UTF-8 (a BOM is tolerated), one line per charter convention:
+
+    departement;numero;siret;raison_sociale;taille;secteur;adresse;signature;date_signature;date_fin;
+    cible_sensibiliser;cible_former;cible_recruter;cible_acheter;engagements
+
+- ``taille``: grande entreprise, ETI, PME or TPE; ``signature``: nationale or locale;
+- dates as JJ/MM/AAAA; ``cible_*``: the target carried over to the PAQTE on migration, empty
+  when the axis is not kept.
+
+Every bad line gets one French error naming its line and column; if there is any, nothing is
+written. Otherwise everything is written in one transaction. Re-importing is idempotent: a
+charter is keyed by (département, numéro); an existing one still active is updated, one already
+offered, migrated, declined or expired is left as it is; a company is keyed by its SIRET.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reference.models import Department
+from workflows.paqte.models import Axis, CharterConvention, Company
+from workflows.paqte.siret import siret_clean
+from workflows.paqte.workflow import workflow_start
+
+COLUMNS = [
+    "departement",
+    "numero",
+    "siret",
+    "raison_sociale",
+    "taille",
+    "secteur",
+    "adresse",
+    "signature",
+    "date_signature",
+    "date_fin",
+    "cible_sensibiliser",
+    "cible_former",
+    "cible_recruter",
+    "cible_acheter",
+    "engagements",
+]
+TARGET_COLUMNS = {
+    "cible_sensibiliser": Axis.AWARENESS,
+    "cible_former": Axis.TRAINING,
+    "cible_recruter": Axis.HIRING,
+    "cible_acheter": Axis.PURCHASING,
+}
+SIZES = {
+    "grande entreprise": Company.Size.LARGE,
+    "eti": Company.Size.ETI,
+    "pme": Company.Size.PME,
+    "tpe": Company.Size.TPE,
+}
+SIGNATURES = {"nationale": Company.SignatureLevel.NATIONAL, "locale": Company.SignatureLevel.LOCAL}
+
+
+class CharterImportError(Exception):
+    """The file has bad lines: nothing was written. ``errors`` lists one sentence per bad line."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class CharterImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    companies_created: int = 0
+    lines: int = 0
+    charters: list[CharterConvention] = field(default_factory=list)
+
+
+class _LineError(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        self.column = column
+        self.message = message
+
+
+def _date(row: dict[str, str], column: str) -> datetime.date:
+    value = row[column]
+    try:
+        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise _LineError(column, f"date attendue au format JJ/MM/AAAA, « {value} » reçu") from None
+
+
+def _parse(row: dict[str, str], departments: dict[str, Department]) -> dict[str, Any]:
+    for column in ("departement", "numero", "siret", "raison_sociale", "taille", "signature"):
+        if not row[column]:
+            raise _LineError(column, "valeur manquante")
+    department = departments.get(row["departement"])
+    if department is None:
+        raise _LineError("departement", f"département inconnu : « {row['departement']} »")
+    try:
+        siret = siret_clean(row["siret"])
+    except ValidationError as error:
+        raise _LineError("siret", " ".join(error.messages)) from None
+    size = SIZES.get(row["taille"].lower())
+    if size is None:
+        raise _LineError(
+            "taille", f"« {row['taille']} » n'est pas une taille admise (grande entreprise, ETI, PME, TPE)"
+        )
+    signature = SIGNATURES.get(row["signature"].lower())
+    if signature is None:
+        raise _LineError("signature", f"« {row['signature']} » n'est pas admis (nationale ou locale)")
+    signed_on, ends_on = _date(row, "date_signature"), _date(row, "date_fin")
+    if ends_on <= signed_on:
+        raise _LineError("date_fin", "la date de fin précède la date de signature")
+    targets: dict[str, int] = {}
+    for column, axis in TARGET_COLUMNS.items():
+        value = row[column]
+        if value == "":
+            continue
+        if not value.isdigit():
+            raise _LineError(column, f"nombre entier attendu, « {value} » reçu")
+        targets[str(axis)] = int(value)
+    return {
+        "department": department,
+        "reference": row["numero"],
+        "company": {
+            "siret": siret,
+            "name": row["raison_sociale"],
+            "size": size,
+            "sector": row["secteur"],
+            "address": row["adresse"],
+            "signature_level": signature,
+        },
+        "signed_on": signed_on,
+        "ends_on": ends_on,
+        "targets": targets,
+        "commitments": row["engagements"],
+    }
+
+
+def charters_read(content: str) -> list[dict[str, Any]]:
+    """Parse and check the whole file; raise ``CharterImportError`` listing every bad line."""
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CharterImportError([f"ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}"])
+    departments = {d.code: d for d in Department.objects.all()}
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, raw in enumerate(reader, start=2):
+        if None in raw or any(value is None for value in raw.values()):
+            errors.append(f"ligne {line} : nombre de colonnes incorrect ({len(COLUMNS)} attendues)")
+            continue
+        row = {key: (value or "").strip() for key, value in raw.items()}
+        try:
+            parsed = _parse(row, departments)
+        except _LineError as error:
+            errors.append(f"ligne {line}, colonne « {error.column} » : {error.message}")
+            continue
+        key = (parsed["department"].code, parsed["reference"])
+        if key in seen:
+            errors.append(f"ligne {line}, colonne « numero » : convention déjà présente ligne {seen[key]}")
+            continue
+        seen[key] = line
+        rows.append(parsed)
+    if errors:
+        raise CharterImportError(errors)
+    return rows
+
+
+def charters_import(*, content: str) -> CharterImportReport:
+    """Check the whole file, then write it in one transaction (nothing if any line is bad)."""
+    rows = charters_read(content)
+    report = CharterImportReport(lines=len(rows))
+    with transaction.atomic():
+        for row in rows:
+            data = row.pop("company")
+            company = Company.objects.filter(siret=data["siret"]).first()
+            if company is None:
+                company = Company(**data)
+                company.full_clean()
+                company.save()
+                report.companies_created += 1
+            charter = (
+                CharterConvention.objects.select_for_update()
+                .filter(department=row["department"], reference=row["reference"])
+                .first()
+            )
+            if charter is None:
+                charter = CharterConvention.objects.create(company=company, **row)
+                workflow_start(case=charter)
+                report.created += 1
+            elif charter.state != CharterConvention.State.ACTIVE or all(
+                getattr(charter, name) == value for name, value in [("company_id", company.pk), *row.items()]
+            ):
+                report.unchanged += 1
+            else:
+                charter.company = company
+                for name, value in row.items():
+                    setattr(charter, name, value)
+                charter.save()
+                report.updated += 1
+            report.charters.append(charter)
+    return report

@@ -1,0 +1,176 @@
+"""The PAQTE work in viewflow: which human task comes next for each case. The flows only
+describe the process; the case's FSM is the one source of the state.
+
+Each human task is completed by exactly one kind of case transition, done on the case's page
+(``services.case_transition`` calls ``workflow_on_transition``); gateways read the case state.
+
+Task permissions: prefecture tasks carry ``reference.work_in_department`` on the case's
+département (viewflow's generic queue cannot see guardian's direct-FK grants, so these tasks
+are listed by ``selectors.paqte_task_queue``, scoped by département and role); CGET review
+tasks carry the global ``workflows.review_paqte`` and show in the national queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from viewflow import this
+from viewflow.workflow import flow
+
+from workflows.flows.base import QuartiersFlowMixin
+from workflows.paqte.models import PaqteProcess
+
+
+def case_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """The work is done on the case's page (our DSFR templates), not in viewflow's views."""
+    return redirect("paqte:home")
+
+
+def department_of(process: PaqteProcess) -> Any:
+    from reference.models import Department
+
+    return Department.objects.get(pk=process.department_id)
+
+
+WORK = "reference.work_in_department"
+REVIEW = "workflows.review_paqte"
+
+
+class PaqteFlowMixin(QuartiersFlowMixin):
+    process_class = PaqteProcess
+
+    def start_case(self, activation: Any, case: Any) -> Any:
+        process = activation.process
+        process.artifact = case
+        process.department_id = case.department_id
+        process.department_code = case.department.code
+        return process
+
+
+class PaqteConventionFlow(PaqteFlowMixin, flow.Flow):
+    process_title = _("Convention PAQTE")
+
+    start = flow.StartHandle(this.start_case).Next(this.negotiate)
+    negotiate = (
+        flow.View(case_page)
+        .Annotation(title=_("Définir les objectifs et ouvrir la négociation"))
+        .Permission(WORK, obj=department_of)
+        .Next(this.sign)
+    )
+    sign = (
+        flow.View(case_page)
+        .Annotation(title=_("Enregistrer la signature de la convention"))
+        .Permission(WORK, obj=department_of)
+        .Next(this.activate)
+    )
+    activate = (
+        flow.View(case_page)
+        .Annotation(title=_("Mettre en œuvre la convention"))
+        .Permission(WORK, obj=department_of)
+        .Next(this.follow_up)
+    )
+    follow_up = (
+        flow.View(case_page)
+        .Annotation(title=_("Suivre les résultats semestriels jusqu'à l'échéance"))
+        .Permission(WORK, obj=department_of)
+        .Next(this.end)
+    )
+    end = flow.End()
+
+
+class CharterConventionFlow(PaqteFlowMixin, flow.Flow):
+    process_title = _("Convention de la Charte entreprises et quartiers")
+
+    start = flow.StartHandle(this.start_case).Next(this.offer)
+    offer = (
+        flow.View(case_page)
+        .Annotation(title=_("Proposer le PAQTE à l'entreprise"))
+        .Permission(WORK, obj=department_of)
+        .Next(this.conclude)
+    )
+    conclude = (
+        flow.View(case_page)
+        .Annotation(title=_("Transformer la convention en PAQTE ou enregistrer le refus"))
+        .Permission(WORK, obj=department_of)
+        .Next(this.end)
+    )
+    end = flow.End()
+
+
+class SubmissionFlowMixin(PaqteFlowMixin):
+    """draft → prefect_validation → submitted → approved | returned; returned → submitted."""
+
+    def is_submitted(self, activation: Any) -> bool:
+        return bool(activation.process.artifact.state == "submitted")
+
+    def is_approved(self, activation: Any) -> bool:
+        return bool(activation.process.artifact.state == "approved")
+
+
+def submission_nodes(prepare_title: Any) -> dict[str, Any]:
+    return {
+        "start": flow.StartHandle(this.start_case).Next(this.prepare),
+        "prepare": (
+            flow.View(case_page).Annotation(title=prepare_title).Permission(WORK, obj=department_of).Next(this.validate)
+        ),
+        "validate": (
+            flow.View(case_page)
+            .Annotation(title=_("Valider au nom du préfet et transmettre au CGET"))
+            .Permission(WORK, obj=department_of)
+            .Next(this.check_validated)
+        ),
+        "check_validated": flow.If(this.is_submitted).Then(this.review).Else(this.prepare),
+        "review": (
+            flow.View(case_page)
+            .Annotation(title=_("Examiner l'envoi (CGET)"))
+            .Permission(REVIEW)
+            .Next(this.check_approved)
+        ),
+        "check_approved": flow.If(this.is_approved).Then(this.end).Else(this.correct),
+        "correct": (
+            flow.View(case_page)
+            .Annotation(title=_("Corriger et transmettre à nouveau au CGET"))
+            .Permission(WORK, obj=department_of)
+            .Next(this.review)
+        ),
+        "end": flow.End(),
+    }
+
+
+class ReferentDesignationFlow(SubmissionFlowMixin, flow.Flow):
+    process_title = _("Désignation du référent PAQTE")
+    locals().update(submission_nodes(_("Désigner le référent PAQTE et le soumettre à la validation")))
+
+
+class SemesterReportFlow(SubmissionFlowMixin, flow.Flow):
+    process_title = _("Bilan semestriel PAQTE")
+    locals().update(submission_nodes(_("Compléter le bilan semestriel et le soumettre à la validation")))
+
+
+PAQTE_FLOWS: list[type[Any]] = [PaqteConventionFlow, CharterConventionFlow, ReferentDesignationFlow, SemesterReportFlow]
+
+# Which case transition completes which task; transitions to a final state not listed here
+# cancel the open tasks of the case.
+COMPLETED_BY: dict[str, str] = {
+    "start_negotiation": "negotiate",
+    "sign": "sign",
+    "activate": "activate",
+    "expire": "follow_up",
+    "renew": "follow_up",
+    "offer": "offer",
+    "migrate": "conclude",
+    "decline": "conclude",
+    "send_to_validation": "prepare",
+    "validate": "validate",
+    "send_back": "validate",
+    "approve": "review",
+    "return_to_prefecture": "review",
+    "resubmit": "correct",
+}
+# The role permission a prefecture task needs on top of the département grant.
+ROLE_OF_TASK: dict[str, str] = {"validate": "workflows.validate_paqte", "review": REVIEW}
+DEFAULT_TASK_ROLE = "workflows.work_paqte"

@@ -1,0 +1,134 @@
+"""PAQTE forms (DSFR). They only collect and check input; the services write."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from dsfr.forms import DsfrBaseForm
+
+from reference.models import Department
+from workflows.paqte.models import (
+    Axis,
+    CommitteeMeeting,
+    CommitteeMember,
+    Company,
+    KeyIndicator,
+    Objective,
+    ReferentDesignation,
+    SemesterReport,
+)
+from workflows.paqte.siret import siret_clean
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+HALVES = [(1, "1er semestre (janvier – juin)"), (2, "2d semestre (juillet – décembre)")]
+
+
+class ConventionCreateForm(DsfrBaseForm):
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label="Département")
+    siret = forms.CharField(label="SIRET de l'entreprise", max_length=20, help_text="14 chiffres.")
+    name = forms.CharField(label="Raison sociale", max_length=200, required=False)
+    size = forms.ChoiceField(label="Taille", choices=[("", "—"), *Company.Size.choices], required=False)
+    sector = forms.CharField(label="Secteur d'activité", max_length=150, required=False)
+    address = forms.CharField(label="Adresse", max_length=300, required=False)
+    signature_level = forms.ChoiceField(
+        label="Signature", choices=[("", "—"), *Company.SignatureLevel.choices], required=False
+    )
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        if departments.count() == 1:
+            self.fields["department"].initial = departments.first()
+
+    def clean_siret(self) -> str:
+        return siret_clean(self.cleaned_data["siret"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        siret = data.get("siret")
+        if siret and not Company.objects.filter(siret=siret).exists():
+            for name in ("name", "size", "sector", "address", "signature_level"):
+                if not data.get(name):
+                    self.add_error(name, "Obligatoire pour une entreprise qui n'est pas encore connue.")
+        return data
+
+
+class ObjectiveForm(DsfrBaseForm):
+    indicator = forms.ModelChoiceField(
+        queryset=KeyIndicator.objects.order_by("position"),
+        label="Indicateur clé",
+        required=False,
+        empty_label="— engagement spécifique (PME, TPE) —",
+    )
+    axis = forms.ChoiceField(label="Axe de l'engagement spécifique", choices=[("", "—"), *Axis.choices], required=False)
+    label = forms.CharField(label="Engagement spécifique", max_length=250, required=False)
+    target = forms.IntegerField(label="Cible", min_value=0)
+
+
+class ResultForm(DsfrBaseForm):
+    objective = forms.ModelChoiceField(queryset=Objective.objects.none(), label="Objectif")
+    year = forms.IntegerField(label="Année", min_value=2018, max_value=2100)
+    half = forms.TypedChoiceField(label="Semestre", choices=HALVES, coerce=int)
+    value = forms.IntegerField(label="Réalisé", min_value=0)
+
+    def __init__(self, *args: Any, objectives: QuerySet[Objective], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = objectives
+        self.fields["objective"].label_from_instance = lambda o: o.title
+
+
+class SignForm(DsfrBaseForm):
+    signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT, initial=datetime.date.today)
+
+
+class CommentForm(DsfrBaseForm):
+    comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReferentForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = ReferentDesignation
+        fields = ["name", "function", "email", "phone"]
+
+
+class ReportForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = SemesterReport
+        fields = ["organisation", "partners", "examples", "strategy", "pru_count", "job_seekers_qpv"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4}) for name in ("organisation", "partners", "examples", "strategy")
+        }
+
+
+class ReportCreateForm(DsfrBaseForm):
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label="Département")
+    year = forms.IntegerField(label="Année", min_value=2019, max_value=2100)
+    half = forms.TypedChoiceField(label="Semestre", choices=HALVES, coerce=int)
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        if departments.count() == 1:
+            self.fields["department"].initial = departments.first()
+
+
+class MemberForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = ["kind", "name", "contact"]
+
+
+class MeetingForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = CommitteeMeeting
+        fields = ["kind", "held_on", "companies", "minutes"]
+        widgets = {"held_on": DATE_INPUT, "minutes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, companies: QuerySet[Company], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["companies"].queryset = companies  # type: ignore[attr-defined]
+        self.fields["companies"].required = False

@@ -1,0 +1,408 @@
+"""Writes on PAQTE cases. Every transition goes through ``case_transition``: it locks the row,
+says in French why a refused transition is refused, checks the user's right, applies the
+transition in memory, saves and appends the history row, all in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from accounts.models import User
+from reference.models import Department
+from workflows.paqte import calendar
+from workflows.paqte.models import (
+    Axis,
+    CharterConvention,
+    CommitteeMeeting,
+    CommitteeMember,
+    Company,
+    KeyIndicator,
+    Objective,
+    PaqteConvention,
+    PaqteHistory,
+    ReferentDesignation,
+    SemesterReport,
+    SemesterResult,
+    SteeringCommittee,
+    Submission,
+)
+from workflows.paqte.permissions import can_work
+from workflows.paqte.siret import siret_clean
+from workflows.paqte.workflow import workflow_on_transition, workflow_start
+
+C = TypeVar("C", bound=Model)
+
+
+class PaqteError(ValueError):
+    """A refused action, with the French sentence to show."""
+
+
+# --- Transitions and history ------------------------------------------------------------------
+
+
+def history_append(
+    *, case: Model, actor: User | None, transition: str, source: str, target: str, comment: str = ""
+) -> None:
+    PaqteHistory.objects.create(
+        content_type=ContentType.objects.get_for_model(case),
+        object_id=case.pk,
+        actor=actor,
+        transition=transition,
+        source=source,
+        target=target,
+        comment=comment,
+    )
+
+
+def transition_refusal(case: Any, name: str, user: User) -> str | None:
+    """Why ``user`` may not run transition ``name`` on ``case`` now (French), or None."""
+    method = getattr(case, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return "Action inconnue."
+    current = case.state
+    step = meta.get_transition(current)
+    if step is None:
+        return f"Cette action n'est pas possible dans l'état « {case.get_state_display()} »."
+    if not step.has_perm(case, user):
+        raise PermissionDenied("Vous n'avez pas le droit de faire cette action sur ce dossier.")
+    for condition in step.conditions:
+        if not condition(case):
+            return str(case.refusal(condition.__name__))
+    return None
+
+
+def case_transition(
+    *, case: C, user: User, name: str, comment: str = "", comment_required: bool = False, **kwargs: Any
+) -> C:
+    """Run transition ``name`` on a fresh, locked copy of ``case``; returns the saved copy."""
+    model = type(case)
+    with transaction.atomic():
+        locked = model._default_manager.select_for_update().get(pk=case.pk)
+        refusal = transition_refusal(locked, name, user)
+        if refusal:
+            raise PaqteError(refusal)
+        if comment_required and not comment.strip():
+            raise PaqteError("Un commentaire est obligatoire pour cette action.")
+        source = getattr(locked, "state")  # noqa: B009 (any case model)
+        getattr(locked, name)(**kwargs)
+        locked.save()
+        history_append(
+            case=locked,
+            actor=user,
+            transition=name,
+            source=source,
+            target=getattr(locked, "state"),  # noqa: B009
+            comment=comment,
+        )
+        workflow_on_transition(case=locked, name=name, user=user)
+    return locked
+
+
+def _require_work(user: User, department: Department) -> None:
+    if not can_work(user, department):
+        raise PermissionDenied("Vous n'instruisez pas les dossiers PAQTE de ce département.")
+
+
+# --- Companies --------------------------------------------------------------------------------
+
+
+def company_create(*, siret: str, name: str, size: str, sector: str, address: str, signature_level: str) -> Company:
+    """A new company; its SIRET is checked and unique (French error otherwise)."""
+    number = siret_clean(siret)
+    if Company.objects.filter(siret=number).exists():
+        raise PaqteError(f"Une entreprise avec le SIRET {number} existe déjà.")
+    company = Company(
+        siret=number,
+        name=name.strip(),
+        size=size,
+        sector=sector.strip(),
+        address=address.strip(),
+        signature_level=signature_level,
+    )
+    company.full_clean()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        raise PaqteError(f"Une entreprise avec le SIRET {number} existe déjà.") from None
+    return company
+
+
+# --- Conventions ------------------------------------------------------------------------------
+
+
+def convention_create(*, user: User, company: Company, department: Department) -> PaqteConvention:
+    _require_work(user, department)
+    if PaqteConvention.objects.filter(
+        company=company, department=department, state__in=PaqteConvention.OPEN_STATES
+    ).exists():
+        raise PaqteError("Cette entreprise a déjà une convention PAQTE en cours dans ce département.")
+    with transaction.atomic():
+        convention = PaqteConvention.objects.create(company=company, department=department)
+        history_append(case=convention, actor=user, transition="create", source="", target=convention.state)
+        workflow_start(case=convention)
+    return convention
+
+
+def objective_add(
+    *,
+    user: User,
+    convention: PaqteConvention,
+    target: int,
+    indicator: KeyIndicator | None = None,
+    axis: str | None = None,
+    label: str = "",
+) -> Objective:
+    """An objective on a key indicator, or (PME and TPE only) a specific commitment on an axis."""
+    _require_work(user, convention.department)
+    if not convention.is_editable:
+        raise PaqteError("Les objectifs ne se modifient plus après la signature.")
+    if target < 0:
+        raise PaqteError("La cible doit être un nombre positif.")
+    if indicator is not None:
+        axis = indicator.axis
+        label = ""
+        if convention.objectives.filter(indicator=indicator).exists():
+            raise PaqteError("Cet indicateur a déjà un objectif dans la convention.")
+    else:
+        if convention.company.commits_on_all_axes:
+            raise PaqteError(
+                "Les engagements spécifiques sont réservés aux PME et TPE ; "
+                "une grande entreprise ou une ETI s'engage sur les indicateurs clés."
+            )
+        if not label.strip():
+            raise PaqteError("Décrivez l'engagement spécifique.")
+        if axis not in Axis.values:
+            raise PaqteError("Choisissez l'axe de l'engagement spécifique.")
+    return Objective.objects.create(
+        convention=convention, axis=axis, indicator=indicator, label=label.strip(), target=target
+    )
+
+
+def objective_remove(*, user: User, objective: Objective) -> None:
+    _require_work(user, objective.convention.department)
+    if not objective.convention.is_editable:
+        raise PaqteError("Les objectifs ne se modifient plus après la signature.")
+    objective.delete()
+
+
+def convention_renew(*, user: User, convention: PaqteConvention, comment: str = "") -> PaqteConvention:
+    """Close the convention as renewed and open its successor as a draft with the same objectives."""
+    with transaction.atomic():
+        old = case_transition(case=convention, user=user, name="renew", comment=comment)
+        new = PaqteConvention.objects.create(company=old.company, department=old.department, renewal_of=old)
+        Objective.objects.bulk_create(
+            Objective(convention=new, axis=o.axis, indicator_id=o.indicator_id, label=o.label, target=o.target)
+            for o in old.objectives.all()
+        )
+        history_append(case=new, actor=user, transition="create", source="", target=new.state, comment="Renouvellement")
+        workflow_start(case=new)
+    return new
+
+
+def conventions_offer_renewal(*, today: datetime.date | None = None) -> list[PaqteConvention]:
+    """Mark as offered a renewal every active convention nearing its end (idempotent)."""
+    today = today or timezone.localdate()
+    due = list(
+        PaqteConvention.objects.filter(
+            state=PaqteConvention.State.ACTIVE,
+            renewal_offered_on__isnull=True,
+            ends_on__lte=today + datetime.timedelta(days=calendar.NEAR_END_DAYS),
+        ).select_related("company", "department")
+    )
+    PaqteConvention.objects.filter(pk__in=[c.pk for c in due]).update(renewal_offered_on=today)
+    return due
+
+
+def result_record(*, user: User, objective: Objective, year: int, half: int, value: int) -> SemesterResult:
+    """The result of an objective over a semester (re-recording replaces the figure)."""
+    convention = objective.convention
+    _require_work(user, convention.department)
+    if convention.state != PaqteConvention.State.ACTIVE:
+        raise PaqteError("Les résultats se saisissent pour une convention en cours.")
+    if half not in (1, 2):
+        raise PaqteError("Le semestre est 1 ou 2.")
+    if value < 0:
+        raise PaqteError("Le réalisé doit être un nombre positif.")
+    start, end = calendar.semester_bounds(year, half)
+    if convention.signed_on and convention.ends_on and (end < convention.signed_on or start > convention.ends_on):
+        raise PaqteError("Ce semestre est hors de la durée de la convention.")
+    result, _ = SemesterResult.objects.update_or_create(
+        objective=objective, year=year, half=half, defaults={"value": value, "recorded_by": user}
+    )
+    return result
+
+
+# --- Référent and submissions -------------------------------------------------------------------
+
+
+def referent_save(
+    *, user: User, department: Department, name: str, function: str, email: str, phone: str
+) -> ReferentDesignation:
+    _require_work(user, department)
+    with transaction.atomic():
+        designation = ReferentDesignation.objects.select_for_update().filter(department=department).first()
+        if designation is None:
+            designation = ReferentDesignation(department=department)
+        elif not designation.is_editable:
+            raise PaqteError("La désignation ne se modifie pas pendant sa validation ou après son approbation.")
+        designation.name, designation.function = name.strip(), function.strip()
+        designation.email, designation.phone = email.strip(), phone.strip()
+        designation.full_clean(exclude=["state"])
+        created = designation.pk is None
+        designation.save()
+        if created:
+            history_append(case=designation, actor=user, transition="create", source="", target=designation.state)
+            workflow_start(case=designation)
+    return designation
+
+
+def submission_return(*, user: User, submission: Submission, comment: str) -> Submission:
+    return case_transition(
+        case=submission, user=user, name="return_to_prefecture", comment=comment, comment_required=True, reason=comment
+    )
+
+
+# --- Semestrial report ----------------------------------------------------------------------------
+
+REPORT_TEXT_FIELDS = ("organisation", "partners", "examples", "strategy", "pru_count", "job_seekers_qpv")
+
+
+def report_create(*, user: User, department: Department, year: int, half: int) -> SemesterReport:
+    _require_work(user, department)
+    if half not in (1, 2):
+        raise PaqteError("Le semestre est 1 ou 2.")
+    if SemesterReport.objects.filter(department=department, year=year, half=half).exists():
+        raise PaqteError("Le bilan de ce semestre existe déjà pour ce département.")
+    with transaction.atomic():
+        report = SemesterReport.objects.create(department=department, year=year, half=half)
+        history_append(case=report, actor=user, transition="create", source="", target=report.state)
+        workflow_start(case=report)
+    return report
+
+
+def report_update(*, user: User, report: SemesterReport, **fields: Any) -> SemesterReport:
+    _require_work(user, report.department)
+    with transaction.atomic():
+        locked = SemesterReport.objects.select_for_update().get(pk=report.pk)
+        if not locked.is_editable:
+            raise PaqteError("Le bilan ne se modifie qu'en brouillon ou après un renvoi du CGET.")
+        for name, value in fields.items():
+            if name not in REPORT_TEXT_FIELDS:
+                raise PaqteError(f"Champ inconnu : {name}.")
+            setattr(locked, name, value)
+        locked.save(update_fields=[*fields])
+    return locked
+
+
+# --- Steering committee ----------------------------------------------------------------------------
+
+
+def committee_get_or_create(*, department: Department) -> SteeringCommittee:
+    committee, _ = SteeringCommittee.objects.get_or_create(department=department)
+    return committee
+
+
+def committee_member_add(
+    *, user: User, department: Department, kind: str, name: str, contact: str = ""
+) -> CommitteeMember:
+    _require_work(user, department)
+    member = CommitteeMember(
+        committee=committee_get_or_create(department=department), kind=kind, name=name.strip(), contact=contact.strip()
+    )
+    member.full_clean()
+    member.save()
+    return member
+
+
+def meeting_add(
+    *,
+    user: User,
+    department: Department,
+    kind: str,
+    held_on: datetime.date,
+    minutes: str = "",
+    companies: list[Company] | None = None,
+) -> CommitteeMeeting:
+    _require_work(user, department)
+    meeting = CommitteeMeeting(
+        committee=committee_get_or_create(department=department), kind=kind, held_on=held_on, minutes=minutes
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+        if companies:
+            meeting.companies.set(companies)
+    return meeting
+
+
+# --- Charter conventions -----------------------------------------------------------------------------
+
+
+def charter_offer(*, user: User, charter: CharterConvention, today: datetime.date | None = None) -> CharterConvention:
+    return case_transition(case=charter, user=user, name="offer", today=today or timezone.localdate())
+
+
+def charter_migrate(*, user: User, charter: CharterConvention) -> PaqteConvention:
+    """Turn an offered charter convention into a PAQTE convention (draft) carrying its targets."""
+    with transaction.atomic():
+        locked = (
+            CharterConvention.objects.select_for_update().select_related("company", "department").get(pk=charter.pk)
+        )
+        refusal = transition_refusal(locked, "migrate", user)
+        if refusal:
+            raise PaqteError(refusal)
+        convention = convention_create(user=user, company=locked.company, department=locked.department)
+        first_indicator: dict[str, KeyIndicator] = {}
+        for indicator in KeyIndicator.objects.order_by("position"):
+            first_indicator.setdefault(indicator.axis, indicator)
+        Objective.objects.bulk_create(
+            Objective(convention=convention, axis=axis, indicator=first_indicator[axis], target=int(target))
+            for axis, target in sorted(locked.targets.items())
+            if axis in first_indicator and target is not None
+        )
+        case_transition(case=locked, user=user, name="migrate", convention=convention, comment="Transformée en PAQTE")
+    return convention
+
+
+def charters_offer_near_end(*, user: User | None = None, today: datetime.date | None = None) -> list[CharterConvention]:
+    """Offer the PAQTE to every active charter convention nearing its end (idempotent: offered
+    ones are no longer active). Run by ``paqte_offer``; the actor is empty (the system)."""
+    today = today or timezone.localdate()
+    due = list(
+        CharterConvention.objects.filter(
+            state=CharterConvention.State.ACTIVE,
+            ends_on__lte=today + datetime.timedelta(days=calendar.NEAR_END_DAYS),
+            ends_on__gte=today,
+        )
+    )
+    offered = []
+    for charter in due:
+        with transaction.atomic():
+            locked = CharterConvention.objects.select_for_update().get(pk=charter.pk)
+            if locked.state != CharterConvention.State.ACTIVE:
+                continue
+            locked.offer(today=today)
+            locked.save()
+            history_append(
+                case=locked,
+                actor=user,
+                transition="offer",
+                source="active",
+                target=locked.state,
+                comment="Proposition automatique : la convention arrive à échéance.",
+            )
+            workflow_on_transition(case=locked, name="offer", user=user)
+            offered.append(locked)
+    return offered
+
+
+def validation_error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)

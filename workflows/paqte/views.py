@@ -1,0 +1,644 @@
+"""PAQTE pages. Thin: reads through selectors (scoped: 404 outside one's départements), writes
+through services; refused transitions come back as French messages."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.selectors import department_scope
+from reference.models import Department
+from workflows.paqte import calendar, exports, selectors, services
+from workflows.paqte.forms import (
+    CommentForm,
+    ConventionCreateForm,
+    MeetingForm,
+    MemberForm,
+    ObjectiveForm,
+    ReferentForm,
+    ReportCreateForm,
+    ReportForm,
+    ResultForm,
+    SignForm,
+)
+from workflows.paqte.models import Company, PaqteConvention, Submission
+from workflows.paqte.permissions import can_review, can_work
+from workflows.paqte.services import PaqteError
+
+CONVENTION_ACTIONS = {
+    "start_negotiation": "Ouvrir la négociation",
+    "sign": "Enregistrer la signature",
+    "activate": "Mettre en œuvre",
+    "expire": "Constater l'échéance",
+    "renew": "Renouveler la convention",
+    "terminate": "Résilier",
+}
+CHARTER_ACTIONS = {
+    "offer": "Proposer d'entrer dans le PAQTE",
+    "migrate": "Transformer en convention PAQTE",
+    "decline": "Enregistrer le refus de l'entreprise",
+    "expire": "Constater l'échéance",
+}
+SUBMISSION_ACTIONS = {
+    "send_to_validation": "Soumettre à la validation préfectorale",
+    "send_back": "Renvoyer en brouillon",
+    "validate": "Valider et transmettre au CGET",
+    "approve": "Approuver",
+    "return_to_prefecture": "Renvoyer à la préfecture",
+    "resubmit": "Transmettre à nouveau au CGET",
+}
+NEEDS_COMMENT = {"terminate", "return_to_prefecture"}
+SECONDARY = {"send_back", "return_to_prefecture", "terminate", "decline", "expire"}
+ACTION_LABELS = {"create": "Création", **CONVENTION_ACTIONS, **CHARTER_ACTIONS, **SUBMISSION_ACTIONS}
+
+
+def available_actions(case: Any, user: Any, labels: dict[str, str], url_name: str, *args: Any) -> list[dict[str, Any]]:
+    """The transitions the user may attempt from the case's state (guards are checked on POST,
+    so that a refusal is explained)."""
+    actions = []
+    for name, label in labels.items():
+        step = getattr(case, name)._django_fsm.get_transition(case.state)
+        if step is not None and step.has_perm(case, user):
+            actions.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "needs_comment": name in NEEDS_COMMENT,
+                    "secondary": name in SECONDARY,
+                    "url": reverse(url_name, args=[*args, name]),
+                }
+            )
+    return actions
+
+
+def history_rows(case: Any) -> list[dict[str, Any]]:
+    labels = dict(case._meta.get_field("state").choices)
+    return [
+        {
+            "at": row.at,
+            "action": ACTION_LABELS.get(row.transition, row.transition),
+            "source": labels.get(row.source, "—"),
+            "target": labels.get(row.target, row.target),
+            "actor": row.actor or "Quartiers (automatique)",
+            "comment": row.comment,
+        }
+        for row in selectors.history_of(case)
+    ]
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (every view is behind ``login_required``)."""
+    return cast(User, request.user)
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
+    try:
+        result = action()
+    # Refusals may quote what the user typed (a SIRET): escaped here as well as by the
+    # templates (DSFR_CONTENT_IS_SAFE is off in config/settings/base.py).
+    except PaqteError as error:
+        messages.error(request, escape(str(error)))
+        return None
+    except ValidationError as error:
+        messages.error(request, escape(" ".join(error.messages)))
+        return None
+    messages.success(request, success)
+    return result or True
+
+
+# --- Home and département page -------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    departments = (
+        selectors.departments_of(user=request.user)
+        .annotate(
+            convention_count=Count(
+                "paqte_conventions",
+                filter=Q(paqte_conventions__state__in=PaqteConvention.SIGNATORY_STATES),
+                distinct=True,
+            ),
+            charter_count=Count("charter_conventions", distinct=True),
+            migrated_count=Count("charter_conventions", filter=Q(charter_conventions__state="migrated"), distinct=True),
+        )
+        .select_related("paqte_referent")
+    )
+    if not selectors.can_view(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "workflows/paqte/home.html",
+        {"title": "PAQTE", "departments": departments, "deadline": calendar.REFERENT_DUE_ON},
+    )
+
+
+@login_required
+def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+    department = selectors.department_get(user=request.user, code=code)
+    user = _user(request)
+    referent = selectors.referent_of(department=department)
+    committee = selectors.committee_of(department=department)
+    works = can_work(user, department)
+    companies = selectors.company_list(user=user).filter(conventions__department=department).distinct()
+    return render(
+        request,
+        "workflows/paqte/department_detail.html",
+        {
+            "title": f"PAQTE – {department.name} ({department.code})",
+            "department": department,
+            "referent": referent,
+            "referent_actions": (
+                available_actions(referent, user, SUBMISSION_ACTIONS, "paqte:referent_action", department.code)
+                if referent
+                else []
+            ),
+            "referent_history": history_rows(referent) if referent else [],
+            "referent_form": ReferentForm(instance=referent)
+            if works and (referent is None or referent.is_editable)
+            else None,
+            "referent_due_on": calendar.REFERENT_DUE_ON,
+            "committee": committee,
+            "member_form": MemberForm() if works else None,
+            "meeting_form": MeetingForm(companies=companies) if works else None,
+            "conventions": selectors.convention_list(user=user, department=department),
+            "reports": selectors.report_list(user=user, department=department),
+            "works": works,
+        },
+    )
+
+
+@login_required
+@require_POST
+def referent_save(request: HttpRequest, code: str) -> HttpResponse:
+    department = selectors.department_get(user=request.user, code=code)
+    form = ReferentForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.referent_save(user=_user(request), department=department, **form.cleaned_data),
+            "Le référent PAQTE est enregistré.",
+        )
+    else:
+        messages.error(
+            request,
+            escape("Désignation non enregistrée : " + " ".join(str(e) for errs in form.errors.values() for e in errs)),
+        )
+    return redirect("paqte:department_detail", code=code)
+
+
+@login_required
+@require_POST
+def referent_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    department = selectors.department_get(user=request.user, code=code)
+    referent = selectors.referent_of(department=department)
+    if referent is None and not can_review(request.user):
+        return redirect("paqte:department_detail", code=code)
+    _submission_action(request, referent, name)
+    if can_review(request.user):
+        return redirect("paqte:review_queue")
+    return redirect("paqte:department_detail", code=code)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, code: str) -> HttpResponse:
+    department = selectors.department_get(user=request.user, code=code)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.committee_member_add(user=_user(request), department=department, **form.cleaned_data),
+            "Le membre est ajouté au comité de pilotage.",
+        )
+    else:
+        messages.error(request, "Membre non ajouté : vérifiez les champs.")
+    return redirect("paqte:department_detail", code=code)
+
+
+@login_required
+@require_POST
+def meeting_add(request: HttpRequest, code: str) -> HttpResponse:
+    department = selectors.department_get(user=request.user, code=code)
+    companies = selectors.company_list(user=request.user).filter(conventions__department=department).distinct()
+    form = MeetingForm(request.POST, companies=companies)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.meeting_add(
+                user=_user(request),
+                department=department,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                minutes=data["minutes"],
+                companies=list(data["companies"]),
+            ),
+            "La réunion est enregistrée.",
+        )
+    else:
+        messages.error(request, "Réunion non enregistrée : vérifiez les champs.")
+    return redirect("paqte:department_detail", code=code)
+
+
+# --- Conventions ---------------------------------------------------------------------------------
+
+
+def _work_departments(request: HttpRequest) -> Any:
+    """Where the user instructs PAQTE cases (guardian grants carry both view and work)."""
+    if not request.user.has_perm("workflows.work_paqte"):
+        return Department.objects.none()
+    return department_scope(request.user).order_by("code")
+
+
+@login_required
+def convention_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "workflows/paqte/convention_list.html",
+        {
+            "title": "Conventions PAQTE",
+            "conventions": selectors.convention_list(user=request.user, state=request.GET.get("etat") or None),
+            "states": PaqteConvention.State.choices,
+            "current_state": request.GET.get("etat", ""),
+            "may_create": request.user.has_perm("workflows.work_paqte"),
+        },
+    )
+
+
+@login_required
+def convention_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("workflows.work_paqte"):
+        raise PermissionDenied
+    departments = _work_departments(request)
+    form = ConventionCreateForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def create() -> PaqteConvention:
+            company = Company.objects.filter(siret=data["siret"]).first() or services.company_create(
+                siret=data["siret"],
+                name=data["name"],
+                size=data["size"],
+                sector=data["sector"],
+                address=data["address"],
+                signature_level=data["signature_level"],
+            )
+            return services.convention_create(user=_user(request), company=company, department=data["department"])
+
+        convention = _run(request, create, "La convention est créée en brouillon.")
+        if convention:
+            return redirect("paqte:convention_detail", pk=convention.pk)
+    return render(
+        request, "workflows/paqte/convention_create.html", {"title": "Nouvelle convention PAQTE", "form": form}
+    )
+
+
+@login_required
+def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = selectors.convention_get(user=request.user, pk=pk)
+    works = can_work(request.user, convention.department)
+    objectives = selectors.convention_objectives(convention=convention)
+    today = timezone.localdate()
+    return render(
+        request,
+        "workflows/paqte/convention_detail.html",
+        {
+            "title": str(convention),
+            "convention": convention,
+            "objectives": objectives,
+            "actions": available_actions(convention, request.user, CONVENTION_ACTIONS, "paqte:convention_action", pk),
+            "history": history_rows(convention),
+            "today": today,
+            "objective_form": ObjectiveForm() if works and convention.is_editable else None,
+            "result_form": (
+                ResultForm(
+                    objectives=convention.objectives.select_related("indicator"),
+                    initial={"year": today.year, "half": 1 if today.month <= 6 else 2},
+                )
+                if works and convention.state == PaqteConvention.State.ACTIVE
+                else None
+            ),
+            "sign_form": SignForm(),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    convention = selectors.convention_get(user=request.user, pk=pk)
+    if name not in CONVENTION_ACTIONS:
+        raise PermissionDenied
+    comment = request.POST.get("comment", "").strip()
+    label = CONVENTION_ACTIONS[name]
+    user = _user(request)
+    if name == "sign":
+        form = SignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Indiquez la date de signature.")
+            return redirect("paqte:convention_detail", pk=pk)
+        signed_on: datetime.date = form.cleaned_data["signed_on"]
+        _run(
+            request,
+            lambda: services.case_transition(
+                case=convention, user=user, name="sign", comment=comment, signed_on=signed_on
+            ),
+            f"{label} : fait.",
+        )
+    elif name == "renew":
+        new = _run(
+            request,
+            lambda: services.convention_renew(user=user, convention=convention, comment=comment),
+            "La convention est renouvelée : la nouvelle convention est en brouillon.",
+        )
+        if new:
+            return redirect("paqte:convention_detail", pk=new.pk)
+    elif name == "terminate":
+        _run(
+            request,
+            lambda: services.case_transition(
+                case=convention,
+                user=user,
+                name="terminate",
+                comment=comment,
+                comment_required=True,
+                reason=comment,
+            ),
+            "La convention est résiliée.",
+        )
+    else:
+        _run(
+            request,
+            lambda: services.case_transition(case=convention, user=user, name=name, comment=comment),
+            f"{label} : fait.",
+        )
+    return redirect("paqte:convention_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = selectors.convention_get(user=request.user, pk=pk)
+    form = ObjectiveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.objective_add(
+                user=_user(request),
+                convention=convention,
+                indicator=data["indicator"],
+                axis=data["axis"] or None,
+                label=data["label"],
+                target=data["target"],
+            ),
+            "L'objectif est ajouté.",
+        )
+    else:
+        messages.error(request, "Objectif non ajouté : indiquez une cible (nombre positif).")
+    return redirect("paqte:convention_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def result_record(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = selectors.convention_get(user=request.user, pk=pk)
+    form = ResultForm(request.POST, objectives=convention.objectives.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.result_record(
+                user=_user(request),
+                objective=data["objective"],
+                year=data["year"],
+                half=data["half"],
+                value=data["value"],
+            ),
+            "Le résultat du semestre est enregistré.",
+        )
+    else:
+        messages.error(request, "Résultat non enregistré : vérifiez les champs.")
+    return redirect("paqte:convention_detail", pk=pk)
+
+
+# --- Charter conventions -------------------------------------------------------------------------
+
+
+@login_required
+def charter_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "workflows/paqte/charter_list.html",
+        {
+            "title": "Charte entreprises et quartiers",
+            "progress": selectors.charter_migration_progress(user=request.user),
+            "charters": selectors.charter_list(user=request.user),
+            "deadline": calendar.CHARTER_MIGRATION_DEADLINE,
+        },
+    )
+
+
+@login_required
+def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    charter = selectors.charter_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "workflows/paqte/charter_detail.html",
+        {
+            "title": str(charter),
+            "charter": charter,
+            "actions": available_actions(charter, request.user, CHARTER_ACTIONS, "paqte:charter_action", pk),
+            "history": history_rows(charter),
+        },
+    )
+
+
+@login_required
+@require_POST
+def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    charter = selectors.charter_get(user=request.user, pk=pk)
+    if name not in CHARTER_ACTIONS:
+        raise PermissionDenied
+    user = _user(request)
+    comment = request.POST.get("comment", "").strip()
+    if name == "offer":
+        _run(
+            request, lambda: services.charter_offer(user=user, charter=charter), "Le PAQTE est proposé à l'entreprise."
+        )
+    elif name == "migrate":
+        convention = _run(
+            request,
+            lambda: services.charter_migrate(user=user, charter=charter),
+            "La convention PAQTE est créée à partir de la charte.",
+        )
+        if convention:
+            return redirect("paqte:convention_detail", pk=convention.pk)
+    else:
+        _run(
+            request,
+            lambda: services.case_transition(case=charter, user=user, name=name, comment=comment),
+            f"{CHARTER_ACTIONS[name]} : fait.",
+        )
+    return redirect("paqte:charter_detail", pk=pk)
+
+
+# --- Reports and the CGET review -----------------------------------------------------------------
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view(request.user):
+        raise PermissionDenied
+    departments = _work_departments(request)
+    return render(
+        request,
+        "workflows/paqte/report_list.html",
+        {
+            "title": "Bilans semestriels PAQTE",
+            "reports": selectors.report_list(user=request.user),
+            "form": ReportCreateForm(departments=departments, initial={"year": timezone.localdate().year})
+            if request.user.has_perm("workflows.work_paqte")
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("workflows.work_paqte"):
+        raise PermissionDenied
+    form = ReportCreateForm(request.POST, departments=_work_departments(request))
+    if form.is_valid():
+        report = _run(
+            request,
+            lambda: services.report_create(user=_user(request), **form.cleaned_data),
+            "Le bilan est créé en brouillon : complétez-le.",
+        )
+        if report:
+            return redirect("paqte:report_detail", pk=report.pk)
+    else:
+        messages.error(request, "Bilan non créé : vérifiez le département, l'année et le semestre.")
+    return redirect("paqte:report_list")
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk)
+    works = can_work(request.user, report.department)
+    form = ReportForm(request.POST or None, instance=report) if works and report.is_editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            if _run(
+                request,
+                lambda: services.report_update(user=_user(request), report=report, **fields),
+                "Le bilan est enregistré.",
+            ):
+                return redirect("paqte:report_detail", pk=pk)
+    data = selectors.report_data(report=report)
+    return render(
+        request,
+        "workflows/paqte/report_detail.html",
+        {
+            "title": str(report),
+            "report": report,
+            "data": data,
+            "sections": exports.report_sections(data),
+            "context_rows": exports.context_rows(data),
+            "form": form,
+            "actions": available_actions(report, request.user, SUBMISSION_ACTIONS, "paqte:report_action", pk),
+            "history": history_rows(report),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> None:
+    if submission is None or name not in SUBMISSION_ACTIONS:
+        raise PermissionDenied
+    user = _user(request)
+    comment = request.POST.get("comment", "").strip()
+    if name == "return_to_prefecture":
+        _run(
+            request,
+            lambda: services.submission_return(user=user, submission=submission, comment=comment),
+            "Renvoyé à la préfecture avec votre commentaire.",
+        )
+    else:
+        _run(
+            request,
+            lambda: services.case_transition(case=submission, user=user, name=name, comment=comment),
+            f"{SUBMISSION_ACTIONS[name]} : fait.",
+        )
+
+
+@login_required
+@require_POST
+def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk)
+    _submission_action(request, report, name)
+    return redirect("paqte:report_detail", pk=pk)
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    report = selectors.report_get(user=request.user, pk=pk)
+    data = selectors.report_data(report=report)
+    stem = f"bilan-paqte-{report.department.code}-{report.year}-S{report.half}"
+    if fmt == "pdf":
+        response = HttpResponse(exports.report_pdf(data), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    else:
+        response = HttpResponse(
+            exports.report_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not can_review(request.user):
+        raise PermissionDenied
+    items = []
+    for submission in selectors.review_queue(user=request.user):
+        if hasattr(submission, "year"):
+            url = reverse("paqte:report_detail", args=[submission.pk])
+        else:
+            url = reverse("paqte:department_detail", args=[submission.department.code])
+        items.append({"submission": submission, "url": url})
+    return render(request, "workflows/paqte/review_queue.html", {"title": "Envois PAQTE à examiner", "items": items})
+
+
+@login_required
+def task_queue(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view(request.user):
+        raise PermissionDenied
+    tasks = [
+        {"task": task, "url": selectors.task_case_url(task)} for task in selectors.paqte_task_queue(user=request.user)
+    ]
+    return render(request, "workflows/paqte/task_queue.html", {"title": "Tâches PAQTE", "tasks": tasks})
