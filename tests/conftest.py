@@ -34,6 +34,11 @@ def ensure_role_groups() -> None:
             for app_label, codename in (perm.split(".") for perm in perms)
         ]
         group.permissions.set([*wanted, view_process])
+    # Issue #3: the renovation permissions of workflows' data migration.
+    for name, perms in import_module("workflows.migrations.0003_role_permissions").ROLE_PERMISSIONS.items():
+        Group.objects.get(name=name).permissions.add(
+            *(Permission.objects.get(content_type__app_label="workflows", codename=p.split(".")[1]) for p in perms)
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,36 +1,163 @@
-"""Task inbox and queue, read through viewflow's task manager.
+"""Reads on cases and tasks: the task inbox and queue, the CGET review queue, the renovations.
 
-Indexes planned for a million tasks (to add with the first flow's migration, where the
-``Task`` rows start to exist; measured in benchmarks/):
-- inbox: ``viewflow_task (owner_id, status, created)`` partial on ``status = 'ASSIGNED'``;
-- queue: ``viewflow_task (flow_task_type, status, owner_permission, created)`` partial on
-  ``status = 'NEW'``, plus a département column on the case joined through the process artifact;
-- history: ``(process_id, finished)``.
 viewflow's ``user_queue`` matches object permissions against guardian's *generic* tables; our
-grants live in direct-foreign-key tables, so the queue is additionally scoped here through the
-case's département (``accounts.selectors.scoped``) when the flows land.
+grants live in direct-foreign-key tables, so every task list is additionally scoped here through
+the case's département (``accounts.selectors.scoped``). Indexes for a million tasks are in
+migration ``workflows/0002_task_indexes`` (inbox: owner/created partial on ASSIGNED; queue:
+type/permission/created partial on NEW; history: process/finished), measured in benchmarks/.
 """
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from workflows.registry import FLOW_CLASSES
+from accounts.selectors import scoped, sees_all_departments
+from reference.models import CityContract, Department
+from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalTransition
+from workflows.registry import CASE_MODELS, FLOW_CLASSES
 
 
-def task_inbox(*, user: User | AnonymousUser) -> QuerySet[Task]:
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _in_scope(tasks: QuerySet[Task], user: User | AnonymousUser) -> QuerySet[Task]:
+    if sees_all_departments(user):
+        return tasks
+    condition = Q(pk__in=[])
+    for flow_class in FLOW_CLASSES:
+        case_model = CASE_MODELS.get(flow_class)
+        if case_model is None:  # a flow without a case (test flows): viewflow's checks only
+            condition |= Q(process__flow_class=flow_class)
+            continue
+        cases = scoped(case_model.objects.all(), user).values("pk")
+        condition |= Q(process__flow_class=flow_class, process__artifact_object_id__in=cases)
+    return tasks.filter(condition)
+
+
+def _with_cases(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related("process", "owner").prefetch_related(
+        GenericPrefetch("process__artifact", [Renewal.objects.select_related("city_contract", "department")])
+    )
+
+
+def _filtered(
+    tasks: QuerySet[Task], *, department: str | None = None, step: str | None = None, late: bool | None = None
+) -> QuerySet[Task]:
+    if department:
+        tasks = tasks.filter(
+            process__artifact_object_id__in=Renewal.objects.filter(department__code=department).values("pk")
+        )
+    if step:
+        from workflows.flows.renewal import RenewalFlow
+
+        node = getattr(RenewalFlow, step) if step in dict(STEP_CHOICES) else None
+        tasks = tasks.filter(flow_task=node) if node is not None else tasks.none()
+    if late is not None:
+        # Every open renovation is late once the deadline has passed (issue #3: end of July 2019).
+        is_late = today() > SIGNATURE_DEADLINE
+        if late != is_late:
+            tasks = tasks.none()
+    return tasks
+
+
+def task_inbox(
+    *, user: User | AnonymousUser, department: str | None = None, step: str | None = None, late: bool | None = None
+) -> QuerySet[Task]:
     """Tasks assigned to the user."""
-    if not FLOW_CLASSES:
+    if not FLOW_CLASSES or not user.is_authenticated:
         return Task.objects.none()
-    return Task.objects.inbox(FLOW_CLASSES, user).select_related("process").order_by("-created")
+    tasks = _in_scope(Task.objects.inbox(FLOW_CLASSES, user), user)
+    return _with_cases(_filtered(tasks, department=department, step=step, late=late)).order_by("-created")
 
 
-def task_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:
-    """Unassigned tasks the user may take."""
-    if not FLOW_CLASSES:
+def task_queue(
+    *, user: User | AnonymousUser, department: str | None = None, step: str | None = None, late: bool | None = None
+) -> QuerySet[Task]:
+    """Unassigned tasks the user may take: role permission (viewflow) and département (ours)."""
+    if not FLOW_CLASSES or not user.is_authenticated:
         return Task.objects.none()
-    return Task.objects.queue(FLOW_CLASSES, user).select_related("process").order_by("created")
+    tasks = _in_scope(Task.objects.queue(FLOW_CLASSES, user), user)
+    return _with_cases(_filtered(tasks, department=department, step=step, late=late)).order_by("created")
+
+
+def cget_review_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:
+    """Every renovation waiting for the CGET, all départements (national reach only)."""
+    from workflows.flows.renewal import RenewalFlow
+
+    if not user.is_authenticated or not user.has_perm("workflows.review_renewal"):
+        return Task.objects.none()
+    tasks = Task.objects.filter(
+        process__flow_class=RenewalFlow, flow_task=RenewalFlow.review, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+    return _with_cases(tasks).order_by("created")
+
+
+def renewal_list(*, user: User | AnonymousUser) -> QuerySet[Renewal]:
+    return scoped(Renewal.objects.select_related("city_contract", "department"), user)
+
+
+def renewal_get(*, user: User | AnonymousUser, pk: int) -> Renewal:
+    """The case, or 404 outside the user's département scope (its existence is not disclosed)."""
+    return get_object_or_404(renewal_list(user=user), pk=pk)
+
+
+def renewal_open_tasks(*, renewal: Renewal) -> QuerySet[Task]:
+    from workflows.flows.renewal import RenewalFlow
+
+    return (
+        Task.objects.filter(
+            process__flow_class=RenewalFlow,
+            process__artifact_object_id=renewal.pk,
+            flow_task_type="HUMAN",
+            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
+        )
+        .select_related("process", "owner")
+        .order_by("created")
+    )
+
+
+def renewal_timeline(*, renewal: Renewal) -> QuerySet[RenewalTransition]:
+    return renewal.transitions.select_related("actor").order_by("at", "pk")
+
+
+def department_renewals(*, user: User | AnonymousUser, department: Department) -> QuerySet[CityContract]:
+    """The contracts of a département with their renovation (if any), for its table."""
+    return (
+        scoped(CityContract.objects.all(), user)
+        .filter(department=department)
+        .select_related("renewal")
+        .order_by("code")
+    )
+
+
+def colleagues_for(*, task: Task, renewal: Renewal, exclude: Any) -> list[User]:
+    """Users who could take over a task: same département, the task's role permission."""
+    from workflows.services import task_allowed
+
+    candidates = User.objects.filter(is_active=True, organisation__department=renewal.department).exclude(pk=exclude.pk)
+    return [
+        user
+        for user in candidates.order_by("last_name", "email")
+        if task_allowed(user=user, task=task, renewal=renewal)
+    ]
+
+
+STEP_CHOICES = [
+    ("evaluate", "Évaluation à mi-parcours"),
+    ("build_protocol", "Protocole d'engagements"),
+    ("validate", "Validation préfectorale"),
+    ("review", "Revue du CGET"),
+    ("sign", "Signature"),
+]

@@ -1,0 +1,28 @@
+"""Indexes for the inbox, the queues and the task history at a million tasks (issue #3;
+planned in workflows/selectors.py, measured in benchmarks/RESULTS.md).
+
+viewflow's Task table belongs to viewflow, so the indexes are plain SQL here, reversible.
+"""
+
+from django.db import migrations
+
+INDEXES = {
+    # Mes tâches: owner's assigned tasks, newest first.
+    "quartiers_task_inbox": "viewflow_task (owner_id, created) WHERE status = 'ASSIGNED'",
+    # File d'attente: unassigned human tasks by required permission, oldest first.
+    "quartiers_task_queue": "viewflow_task (flow_task_type, owner_permission, created) WHERE status = 'NEW'",
+    # Per-case task history and the "current task" of a case.
+    "quartiers_task_history": "viewflow_task (process_id, finished)",
+}
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("workflows", "0001_renewal"),
+        ("viewflow", "0015_task_scheduled"),
+    ]
+
+    operations = [
+        migrations.RunSQL(f"CREATE INDEX {name} ON {definition}", f"DROP INDEX {name}")
+        for name, definition in INDEXES.items()
+    ]

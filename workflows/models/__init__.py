@@ -1,0 +1,18 @@
+"""Case models of the workflows app, one module per sub-domain (open-zaak layout)."""
+
+from workflows.models.documents import RenewalDocument
+from workflows.models.history import RenewalTransition
+from workflows.models.process import RenewalProcess
+from workflows.models.protocol import DIJON_DOMAINS, Commitment
+from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
+
+__all__ = [
+    "DIJON_DOMAINS",
+    "SIGNATURE_DEADLINE",
+    "Commitment",
+    "Renewal",
+    "RenewalDocument",
+    "RenewalProcess",
+    "RenewalState",
+    "RenewalTransition",
+]
