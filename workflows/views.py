@@ -21,6 +21,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
+from accounts.selectors import department_scope
 from reference import selectors as reference_selectors
 from workflows import selectors, services
 from workflows.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
@@ -50,7 +51,7 @@ class _TaskListView(LoginRequiredMixin, ListView[Task]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             steps=selectors.STEP_CHOICES,
-            departments=reference_selectors.department_list(user=self.request.user).only("code", "name")
+            departments=department_scope(self.request.user).only("code", "name").order_by("code")
             if self.request.user.is_authenticated
             else [],
             current=self.request.GET,

@@ -1,15 +1,17 @@
-"""Renovation permissions of the role groups, as data (issue #3). Scope by département stays
+"""Renovation permissions of the role groups, as data (issue #3). ``view_renewalprocess`` lets
+viewflow show the flow in inboxes and queues (its ``has_view_permission`` on the proxy). Scope by département stays
 with the guardian grants; these only say what each role does."""
 
 from django.db import migrations
 
 ROLE_PERMISSIONS = {
-    "Agent de préfecture": ["workflows.view_renewal", "workflows.work_renewal"],
-    "Référent PAQTE": ["workflows.view_renewal"],
-    "Valideur préfectoral": ["workflows.view_renewal", "workflows.validate_renewal"],
-    "Référent CGET": ["workflows.view_renewal", "workflows.review_renewal"],
+    "Agent de préfecture": ["workflows.view_renewal", "workflows.view_renewalprocess", "workflows.work_renewal"],
+    "Référent PAQTE": ["workflows.view_renewal", "workflows.view_renewalprocess"],
+    "Valideur préfectoral": ["workflows.view_renewal", "workflows.view_renewalprocess", "workflows.validate_renewal"],
+    "Référent CGET": ["workflows.view_renewal", "workflows.view_renewalprocess", "workflows.review_renewal"],
     "Administrateur national": [
         "workflows.view_renewal",
+        "workflows.view_renewalprocess",
         "workflows.launch_all_renewals",
         "workflows.view_renewaltransition",
         "workflows.view_commitment",
