@@ -202,7 +202,6 @@ def test_permission_matrix(people: dict[str, User], make_user: MakeUser, role: R
         client.force_login(make_user(role, department if role in PREFECTURE else None))
     other_contract = CityContract.objects.filter(department__code="59").exclude(pk=renewal.city_contract_id).first()
     assert other_contract is not None
-    national = role in NATIONAL
     hidden = role in PREFECTURE and not own  # another département: 404, existence not disclosed
 
     def status(method: str, url: str, data: dict[str, object] | None = None) -> int:
