@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role
@@ -19,7 +19,8 @@ from tests.workflows.renewal_helpers import PDF
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "un mot de passe de démonstration"
-PDF_FILE = {"name": "document.pdf", "mimeType": "application/pdf", "buffer": PDF}
+PDF_FILE: FilePayload = {"name": "document.pdf", "mimeType": "application/pdf", "buffer": PDF}
+SIGNED_FILE: FilePayload = {"name": "protocole-signe.pdf", "mimeType": "application/pdf", "buffer": PDF}
 
 
 def log_in(page: Page, live_server: LiveServer, email: str) -> None:
@@ -135,7 +136,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     open_task_from_queue(page, live_server, axe, "Enregistrer la signature")
     page.get_by_label("Date de signature").fill("2019-07-15")
     page.get_by_label("Signataires ayant signé").fill("Préfet du Nord, président de la MEL")
-    page.get_by_label("Protocole signé (PDF)").set_input_files({**PDF_FILE, "name": "protocole-signe.pdf"})
+    page.get_by_label("Protocole signé (PDF)").set_input_files(SIGNED_FILE)
     submit(page)
     expect(page.get_by_text("Étape 5 sur 5")).to_be_visible()
     expect(page.get_by_text("Signée dans les temps")).to_be_visible()

@@ -11,6 +11,8 @@ INDEXES = {
     "quartiers_task_inbox": "viewflow_task (owner_id, created) WHERE status = 'ASSIGNED'",
     # File d'attente: unassigned human tasks by required permission, oldest first.
     "quartiers_task_queue": "viewflow_task (flow_task_type, owner_permission, created) WHERE status = 'NEW'",
+    # Département queues: the open tasks of the processes of the cases in scope.
+    "quartiers_task_queue_process": "viewflow_task (process_id, created) WHERE status = 'NEW'",
     # Per-case task history and the "current task" of a case.
     "quartiers_task_history": "viewflow_task (process_id, finished)",
 }
