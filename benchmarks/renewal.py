@@ -431,6 +431,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="full-path rounds per worker (3 completions/case)")
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--tasks", type=int, default=1_000_000)
+    parser.add_argument("--pages-only", action="store_true", help="reuse the filled database, measure pages only")
     parser.add_argument(
         "--async-commit",
         action="store_true",
@@ -458,17 +459,18 @@ def main() -> None:
             "postgres": connection.cursor().connection.info.server_version,
         },
     }
-    result["completions"] = completions(people, args.rounds)
-    say("filling to 1,000,000 tasks and 100,000 grants")
-    t0 = time.perf_counter()
-    result["volume"] = fill(args.tasks)
-    say(f"filled in {time.perf_counter() - t0:.0f} s: {result['volume']}")
+    if not args.pages_only:
+        result["completions"] = completions(people, args.rounds)
+        say("filling to 1,000,000 tasks and 100,000 grants")
+        t0 = time.perf_counter()
+        result["volume"] = fill(args.tasks)
+        say(f"filled in {time.perf_counter() - t0:.0f} s: {result['volume']}")
     result["pages"] = measure_pages(people, args.samples)
     plans = explain(people)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     result["load_average_at_end"] = os.getloadavg()
-    suffix = "_async" if args.async_commit else ""
+    suffix = ("_async" if args.async_commit else "") + ("_pages" if args.pages_only else "")
     (out / f"renewal{suffix}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     (out / f"renewal_plans{suffix}.txt").write_text("\n\n".join(f"== {k}\n{v}" for k, v in plans.items()))
     print(json.dumps(result, indent=2, ensure_ascii=False))

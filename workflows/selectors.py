@@ -13,8 +13,9 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -60,12 +61,17 @@ def _case_tasks(user: User | AnonymousUser, *, status: str) -> QuerySet[Task]:
             )
             condition |= Q(pk__in=own.values("pk"))
             continue
-        flow_condition = Q(flow_task__in=_human_nodes(flow_class))
+        flow_condition = Q(flow_task_type="HUMAN", flow_task__in=_human_nodes(flow_class))
         if status == STATUS.NEW:
             flow_condition &= Q(owner_permission__in=permissions)
         if not national:
+            # The case ids in scope are read first (one small query): given as values, the
+            # planner walks case → process → open tasks instead of scanning the queue.
+            cases = list(scoped(case_model.objects.all(), user).values_list("pk", flat=True))
             processes = Process.objects.filter(
-                flow_class=flow_class, artifact_object_id__in=scoped(case_model.objects.all(), user).values("pk")
+                flow_class=flow_class,
+                artifact_content_type=ContentType.objects.get_for_model(case_model),
+                artifact_object_id__in=cases,
             )
             flow_condition &= Q(process_id__in=processes.values("pk"))
         condition |= flow_condition
@@ -119,7 +125,11 @@ def task_queue(
     if not FLOW_CLASSES or not user.is_authenticated:
         return Task.objects.none()
     tasks = _case_tasks(user, status=STATUS.NEW)
-    return _with_cases(_filtered(tasks, department=department, step=step, late=late)).order_by("created")
+    # A département's queue is small: sorting it beats walking viewflow's global ``created``
+    # index, which PostgreSQL otherwise prefers (benchmarks/RESULTS.md). NULLS FIRST (never
+    # null here) is an order that index cannot serve; national queues keep the index order.
+    order = F("created").asc() if sees_all_departments(user) else F("created").asc(nulls_first=True)
+    return _with_cases(_filtered(tasks, department=department, step=step, late=late)).order_by(order)
 
 
 def cget_review_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:
@@ -128,9 +138,8 @@ def cget_review_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:
 
     if not user.is_authenticated or not user.has_perm("workflows.review_renewal"):
         return Task.objects.none()
-    tasks = Task.objects.filter(
-        process__flow_class=RenewalFlow, flow_task=RenewalFlow.review, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    )
+    # The node reference says the flow: no join on the process (index quartiers_task_open_by_node).
+    tasks = Task.objects.filter(flow_task=RenewalFlow.review, status__in=[STATUS.NEW, STATUS.ASSIGNED])
     return _with_cases(tasks).order_by("created")
 
 

@@ -13,6 +13,8 @@ INDEXES = {
     "quartiers_task_queue": "viewflow_task (flow_task_type, owner_permission, created) WHERE status = 'NEW'",
     # Département queues: the open tasks of the processes of the cases in scope.
     "quartiers_task_queue_process": "viewflow_task (process_id, created) WHERE status = 'NEW'",
+    # CGET review queue and per-step lists: open tasks of one node, oldest first.
+    "quartiers_task_open_by_node": "viewflow_task (flow_task, created) WHERE status IN ('NEW', 'ASSIGNED')",
     # Per-case task history and the "current task" of a case.
     "quartiers_task_history": "viewflow_task (process_id, finished)",
 }
@@ -25,6 +27,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(f"CREATE INDEX {name} ON {definition}", f"DROP INDEX {name}")
+        migrations.RunSQL(f"CREATE INDEX {name} ON {definition}", f"DROP INDEX IF EXISTS {name}")
         for name, definition in INDEXES.items()
     ]
