@@ -181,18 +181,6 @@ def department_renewals(*, user: User | AnonymousUser, department: Department) -
     )
 
 
-def colleagues_for(*, task: Task, renewal: Renewal, exclude: Any) -> list[User]:
-    """Users who could take over a task: same département, the task's role permission."""
-    from workflows.services import task_allowed
-
-    candidates = User.objects.filter(is_active=True, organisation__department=renewal.department).exclude(pk=exclude.pk)
-    return [
-        user
-        for user in candidates.order_by("last_name", "email")
-        if task_allowed(user=user, task=task, renewal=renewal)
-    ]
-
-
 STEP_CHOICES = [
     ("evaluate", "Évaluation à mi-parcours"),
     ("build_protocol", "Protocole d'engagements"),
