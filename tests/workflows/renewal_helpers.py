@@ -65,9 +65,16 @@ def add_commitment(renewal: Renewal) -> Commitment:
     )
 
 
-def renewal_in(state: str, *, agent: User, validator: User | None = None, referent: User | None = None) -> Renewal:
+def renewal_in(
+    state: str,
+    *,
+    agent: User,
+    validator: User | None = None,
+    referent: User | None = None,
+    contract_index: int = 0,
+) -> Renewal:
     """A Nord renovation brought to ``state`` by the full task path."""
-    renewal, _ = renewal_launch(city_contract=nord_contract(), user=agent)
+    renewal, _ = renewal_launch(city_contract=nord_contract(contract_index), user=agent)
     steps = [RenewalState.EVALUATION, RenewalState.NEGOTIATION, RenewalState.CGET_REVIEW, RenewalState.SIGNATURE]
     for step in steps:
         if fresh(renewal).state == state:

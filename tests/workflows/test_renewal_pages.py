@@ -200,7 +200,7 @@ def test_permission_matrix(people: dict[str, User], make_user: MakeUser, role: R
     client = Client()
     if role is not None:
         client.force_login(make_user(role, department if role in PREFECTURE else None))
-    other_contract = CityContract.objects.filter(department__code="59").exclude(pk=renewal.city_contract_id).first()
+    other_contract = CityContract.objects.filter(department__code="59").order_by("code")[1]
     assert other_contract is not None
     hidden = role in PREFECTURE and not own  # another département: 404, existence not disclosed
 
@@ -219,6 +219,11 @@ def test_permission_matrix(people: dict[str, User], make_user: MakeUser, role: R
         code = status("get", url)
         if role is not None:
             assert code == (404 if hidden else allowed), (url, code)
+    # The commitments formset exists only in negotiation, for the département's agents.
+    negotiating = renewal_in(RenewalState.NEGOTIATION, agent=people["agent"], contract_index=2)
+    code = status("get", f"/renovations/{negotiating.pk}/engagements/")
+    if role is not None:
+        assert code == (404 if hidden else 200 if role == Role.AGENT else 403)
     code = status("get", "/renovations/revue-cget/")
     if role is not None:
         assert code == (200 if role == Role.CGET_REFERENT else 403)
