@@ -1,30 +1,380 @@
+"""Pages of the workflows app: inbox and queue, the renovation case, its task pages, the CGET
+review queue, the per-département table, documents. Thin: reads through selectors, writes
+through services; refusals and concurrent changes become French messages."""
+
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import ListView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
 
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from workflows.selectors import task_inbox, task_queue
+from accounts.models import User
+from accounts.selectors import department_scope
+from reference import selectors as reference_selectors
+from workflows import selectors, services
+from workflows.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
+from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalDocument, RenewalState
+from workflows.models.renewal import STEPS, may_work
+
+CONCURRENT_MESSAGE = (
+    "Le dossier a été modifié par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré, "
+    "votre saisie est conservée ci-dessous."
+)
 
 
-class InboxView(LoginRequiredMixin, ListView[Task]):
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    late = request.GET.get("en_retard")
+    return {
+        "department": request.GET.get("departement") or None,
+        "step": request.GET.get("etape") or None,
+        "late": {"oui": True, "non": False}.get(late or ""),
+    }
+
+
+class _TaskListView(LoginRequiredMixin, ListView[Task]):
     template_name = "workflows/task_list.html"
     context_object_name = "tasks"
     paginate_by = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            steps=selectors.STEP_CHOICES,
+            departments=department_scope(self.request.user).only("code", "name").order_by("code")
+            if self.request.user.is_authenticated
+            else [],
+            current=self.request.GET,
+            deadline=SIGNATURE_DEADLINE,
+            **kwargs,
+        )
+
+
+class InboxView(_TaskListView):
     extra_context = {"title": "Mes tâches", "empty": "Aucune tâche ne vous est attribuée."}
 
     def get_queryset(self) -> Any:
-        return task_inbox(user=self.request.user)
+        return selectors.task_inbox(user=self.request.user, **_filters(self.request))
 
 
-class QueueView(LoginRequiredMixin, ListView[Task]):
-    template_name = "workflows/task_list.html"
-    context_object_name = "tasks"
-    paginate_by = 50
+class QueueView(_TaskListView):
     extra_context = {"title": "File d'attente", "empty": "Aucune tâche en attente dans votre périmètre."}
 
     def get_queryset(self) -> Any:
-        return task_queue(user=self.request.user)
+        return selectors.task_queue(user=self.request.user, **_filters(self.request))
+
+
+class CgetReviewQueueView(LoginRequiredMixin, ListView[Task]):
+    template_name = "workflows/task_list.html"
+    context_object_name = "tasks"
+    paginate_by = 50
+    extra_context = {
+        "title": "Protocoles à relire par le CGET",
+        "empty": "Aucun protocole n'attend la revue du CGET.",
+        "deadline": SIGNATURE_DEADLINE,
+    }
+
+    def get_queryset(self) -> Any:
+        if not self.request.user.has_perm("workflows.review_renewal"):
+            raise PermissionDenied
+        return selectors.cget_review_queue(user=self.request.user)
+
+
+def _stepper(renewal: Renewal) -> dict[str, Any]:
+    number = renewal.step_number()
+    labels = [str(RenewalState(step).label) for step in STEPS]
+    return {
+        "number": max(number, 1),
+        "total": len(STEPS),
+        "title": labels[max(number, 1) - 1] if number else "Rénovation non lancée",
+        "next": labels[number] if 0 < number < len(STEPS) else "",
+    }
+
+
+class RenewalDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "workflows/renewal_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        renewal = selectors.renewal_get(user=user, pk=kwargs["pk"])
+        tasks = list(selectors.renewal_open_tasks(renewal=renewal))
+        return super().get_context_data(
+            renewal=renewal,
+            title=f"Rénovation du contrat de ville {renewal.city_contract.code}",
+            stepper=_stepper(renewal),
+            timeline=selectors.renewal_timeline(renewal=renewal),
+            documents=renewal.documents.select_related("uploaded_by"),
+            commitments=renewal.commitments.select_related("measure_indicator"),
+            tasks=[(task, services.task_allowed(user=user, task=task, renewal=renewal)) for task in tasks],  # type: ignore[arg-type]
+            days=renewal.days_to_deadline(selectors.today()),
+            deadline=SIGNATURE_DEADLINE,
+            can_work=may_work(renewal, user),
+            document_form=DocumentForm(),
+            **kwargs,
+        )
+
+
+def _task_and_renewal(request: HttpRequest, task_pk: int, process_pk: int | None = None) -> tuple[Task, Renewal]:
+    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=task_pk, flow_task_type="HUMAN")
+    if process_pk is not None and task.process_id != process_pk:
+        raise Http404
+    renewal = selectors.renewal_get(user=request.user, pk=task.process.artifact_object_id)
+    return task, renewal
+
+
+class RenewalTaskView(LoginRequiredMixin, View):
+    """One page per human task: the form of the step; submitting it completes the task."""
+
+    template_name = "workflows/renewal_task.html"
+
+    def _render(
+        self, request: HttpRequest, task: Task, renewal: Renewal, form: Any, formset: Any = None
+    ) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": f"{task.title} – {renewal.city_contract.code}",
+                "task": task,
+                "renewal": renewal,
+                "form": form,
+                "formset": formset,
+                "stepper": _stepper(renewal),
+                "done": task.status not in (STATUS.NEW, STATUS.ASSIGNED),
+            },
+        )
+
+    def _forms(self, request: HttpRequest, task: Task, renewal: Renewal, bound: bool) -> tuple[Any, Any]:
+        form_class = TASK_FORMS[task.flow_task.name]
+        kwargs: dict[str, Any] = {"data": request.POST, "files": request.FILES} if bound else {}
+        if hasattr(form_class, "_meta"):
+            kwargs["instance"] = renewal
+        form = form_class(**kwargs)
+        formset = None
+        if task.flow_task.name == "build_protocol":
+            formset = CommitmentFormSet(request.POST if bound else None, instance=renewal, prefix="engagements")
+        return form, formset
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        task, renewal = _task_and_renewal(request, kwargs["task_pk"], kwargs["process_pk"])
+        if not services.task_allowed(user=request.user, task=task, renewal=renewal):
+            raise PermissionDenied
+        self.task, self.renewal = task, renewal
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        form, formset = self._forms(request, self.task, self.renewal, bound=False)
+        return self._render(request, self.task, self.renewal, form, formset)
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        task, renewal = self.task, self.renewal
+        form, formset = self._forms(request, task, renewal, bound=True)
+        valid = form.is_valid() and (formset is None or formset.is_valid())
+        if not valid:
+            return self._render(request, task, renewal, form, formset)
+        data = form.cleaned_data
+        model_fields = getattr(getattr(form, "_meta", None), "fields", None) or []
+        fields = {name: data[name] for name in model_fields}
+        uploads = [(kind, data[name]) for name, kind in getattr(form, "uploads", {}).items() if data.get(name)]
+        try:
+            services.renewal_task_complete(
+                task_pk=task.pk,
+                user=request.user,  # type: ignore[arg-type]
+                transition=data.get("decision"),
+                comment=data.get("comment", ""),
+                fields=fields,
+                uploads=uploads,
+                commitments=formset,
+            )
+        except services.RenewalRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            return self._render(request, task, renewal, form, formset)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+            return self._render(request, task, renewal, form, formset)
+        except services.TaskUnavailable as gone:
+            form.add_error(None, f"{gone} Votre saisie est conservée ci-dessous.")
+            return self._render(request, task, renewal, form, formset)
+        except (ConcurrentTransition, TransitionNotAllowed):
+            form.add_error(None, CONCURRENT_MESSAGE)
+            return self._render(request, task, renewal, form, formset)
+        messages.success(request, f"« {task.title} » est terminée.")
+        return redirect("workflows:renewal_detail", pk=renewal.pk)
+
+
+class _TaskActionView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def act(self, request: HttpRequest, task: Task) -> str:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, task_pk: int) -> HttpResponse:
+        task, renewal = _task_and_renewal(request, task_pk)
+        try:
+            message = self.act(request, task)
+        except services.TaskUnavailable as gone:
+            messages.error(request, str(gone))
+        else:
+            messages.success(request, message)
+        return redirect("workflows:renewal_detail", pk=renewal.pk)
+
+
+class TaskAssignView(_TaskActionView):
+    def act(self, request: HttpRequest, task: Task) -> str:
+        services.renewal_task_assign(task_pk=task.pk, user=request.user)  # type: ignore[arg-type]
+        return f"Vous avez pris la tâche « {task.title} »."
+
+
+class TaskUnassignView(_TaskActionView):
+    def act(self, request: HttpRequest, task: Task) -> str:
+        services.renewal_task_unassign(task_pk=task.pk, user=request.user)  # type: ignore[arg-type]
+        return f"La tâche « {task.title} » est remise dans la file du département."
+
+
+class TaskReassignView(_TaskActionView):
+    def act(self, request: HttpRequest, task: Task) -> str:
+        form = ReassignForm(request.POST)
+        form.fields["to"].choices = [(u.pk, str(u)) for u in User.objects.filter(pk=request.POST.get("to") or 0)]  # type: ignore[attr-defined]
+        if not form.is_valid():
+            raise services.TaskUnavailable("Choisissez un collègue.")
+        colleague = User.objects.get(pk=form.cleaned_data["to"])
+        services.renewal_task_reassign(task_pk=task.pk, user=request.user, to=colleague)  # type: ignore[arg-type]
+        return f"La tâche « {task.title} » est confiée à {colleague}."
+
+
+class RenewalLaunchView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, code: str, territory: str) -> HttpResponse:
+        contract = reference_selectors.city_contract_get(user=request.user, code=code, territory=territory)
+        probe = Renewal(city_contract=contract, department_id=contract.department_id)
+        if not (request.user.has_perm("workflows.launch_all_renewals") or may_work(probe, request.user)):
+            raise PermissionDenied
+        renewal, launched = services.renewal_launch(city_contract=contract, user=request.user)  # type: ignore[arg-type]
+        if launched:
+            messages.success(
+                request, "La rénovation est lancée : l'évaluation à mi-parcours est dans la file du département."
+            )
+        else:
+            messages.info(request, "La rénovation de ce contrat était déjà lancée.")
+        return redirect("workflows:renewal_detail", pk=renewal.pk)
+
+
+class CommitmentsView(LoginRequiredMixin, View):
+    """The commitments of the protocol, editable as a formset while in negotiation."""
+
+    template_name = "workflows/renewal_commitments.html"
+
+    def _render(self, request: HttpRequest, renewal: Renewal, formset: Any) -> HttpResponse:
+        return render(
+            request,
+            self.template_name,
+            {"renewal": renewal, "formset": formset, "title": f"Engagements – {renewal.city_contract.code}"},
+        )
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.renewal = selectors.renewal_get(user=request.user, pk=kwargs["pk"])
+        if not may_work(self.renewal, request.user) or self.renewal.state != RenewalState.NEGOTIATION:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self.renewal, CommitmentFormSet(instance=self.renewal, prefix="engagements"))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        formset = CommitmentFormSet(request.POST, instance=self.renewal, prefix="engagements")
+        if not formset.is_valid():
+            return self._render(request, self.renewal, formset)
+        services.renewal_commitments_save(renewal=self.renewal, user=request.user, formset=formset)  # type: ignore[arg-type]
+        messages.success(request, "Les engagements sont enregistrés.")
+        return redirect("workflows:renewal_detail", pk=self.renewal.pk)
+
+
+class DocumentUploadView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        renewal = selectors.renewal_get(user=request.user, pk=pk)
+        if not may_work(renewal, request.user):
+            raise PermissionDenied
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.renewal_document_add(
+                    renewal=renewal,
+                    user=request.user,  # type: ignore[arg-type]
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as invalid:
+                form.add_error("file", invalid)
+        if form.errors:
+            return render(
+                request,
+                "workflows/renewal_document_error.html",
+                {"renewal": renewal, "document_form": form, "title": "Dépôt refusé"},
+                status=400,
+            )
+        messages.success(request, "Le document est déposé.")
+        return redirect("workflows:renewal_detail", pk=renewal.pk)
+
+
+class DocumentDownloadView(LoginRequiredMixin, View):
+    """Documents are never served by the web server: scope checked here, then streamed."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        document = get_object_or_404(
+            RenewalDocument.objects.filter(renewal__in=selectors.renewal_list(user=request.user)), pk=pk
+        )
+        extension = mimetypes.guess_extension(document.content_type) or ""
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name if document.original_name.endswith(extension) else f"document{extension}",
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
+
+
+class DepartmentRenewalsView(LoginRequiredMixin, TemplateView):
+    template_name = "workflows/department_renewals.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        department = reference_selectors.department_get(user=user, code=kwargs["code"])
+        today = selectors.today()
+        rows = []
+        for contract in selectors.department_renewals(user=user, department=department):
+            renewal = getattr(contract, "renewal", None)
+            rows.append(
+                (contract, renewal, renewal.days_to_deadline(today) if renewal else (SIGNATURE_DEADLINE - today).days)
+            )
+        return super().get_context_data(
+            department=department,
+            rows=rows,
+            title=f"Rénovation des contrats de ville – {department.name}",
+            deadline=SIGNATURE_DEADLINE,
+            can_launch=user.has_perm("workflows.work_renewal") or user.has_perm("workflows.launch_all_renewals"),
+            **kwargs,
+        )
+
+
+def renewal_task_url(task: Task) -> str:
+    return reverse("workflows:renewal_task", args=[task.process_id, task.pk])

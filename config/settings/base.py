@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's radio and checkbox snippets load it (issue #3 forms)
     "guardian",
     "viewflow",
     "viewflow.workflow",

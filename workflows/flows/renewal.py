@@ -1,0 +1,65 @@
+"""Renovation of a contrat de ville (issue #3): the process only.
+
+Each human task's completion calls exactly one transition of the ``Renewal`` case
+(``workflows.services.TASK_TRANSITIONS``); the gateway reads the case's state, so the step
+is never stored twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+
+from viewflow import this
+from viewflow.workflow import flow
+
+from workflows.flows.base import QuartiersFlowMixin
+from workflows.models import Renewal, RenewalProcess, RenewalState
+from workflows.models.renewal import REVIEW, VALIDATE, WORK
+
+
+def task_view(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+    """The task pages are ours (workflows.views, DSFR templates); resolved late to avoid a cycle."""
+    from workflows.views import RenewalTaskView
+
+    return RenewalTaskView.as_view()(request, **kwargs)
+
+
+class RenewalFlow(QuartiersFlowMixin, flow.Flow):
+    process_class = RenewalProcess
+    process_title = "Rénovation du contrat de ville"
+
+    start = flow.StartHandle(this.start_renewal).Annotation(title="Lancer la rénovation").Next(this.evaluate)
+    evaluate = (
+        flow.View(task_view)
+        .Permission(WORK)
+        .Annotation(title="Enregistrer l'évaluation à mi-parcours")
+        .Next(this.build_protocol)
+    )
+    build_protocol = (
+        flow.View(task_view)
+        .Permission(WORK)
+        .Annotation(title="Construire le protocole d'engagements")
+        .Next(this.validate)
+    )
+    validate = (
+        flow.View(task_view).Permission(VALIDATE).Annotation(title="Valider le protocole (préfet)").Next(this.review)
+    )
+    review = flow.View(task_view).Permission(REVIEW).Annotation(title="Revue du CGET").Next(this.after_review)
+    after_review = (
+        flow.If(this.is_approved)
+        .Annotation(title="Protocole approuvé par le CGET ?")
+        .Then(this.sign)
+        .Else(this.build_protocol)
+    )
+    sign = flow.View(task_view).Permission(WORK).Annotation(title="Enregistrer la signature").Next(this.end)
+    end = flow.End().Annotation(title="Rénovation signée")
+
+    def start_renewal(self, activation: Any, *, renewal: Renewal, bulk: bool = False) -> RenewalProcess:
+        activation.process.artifact = renewal
+        activation.process.launched_in_bulk = bulk
+        return activation.process
+
+    def is_approved(self, activation: Any) -> bool:
+        return bool(activation.process.artifact.state == RenewalState.SIGNATURE)

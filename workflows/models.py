@@ -1,6 +1,0 @@
-"""The models of the workflows app, one sub-package per case kind."""
-
-from workflows.paqte.models import *  # noqa: F403
-from workflows.paqte.models import __all__ as _paqte_all
-
-__all__ = [*_paqte_all]

@@ -1,0 +1,21 @@
+"""Case models of the workflows app, one module per sub-domain (open-zaak layout)."""
+
+from workflows.models.documents import RenewalDocument
+from workflows.models.history import RenewalTransition
+from workflows.models.process import RenewalProcess
+from workflows.models.protocol import DIJON_DOMAINS, Commitment
+from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
+from workflows.paqte.models import *  # noqa: F403
+from workflows.paqte.models import __all__ as _paqte_all
+
+__all__ = [
+    "DIJON_DOMAINS",
+    "SIGNATURE_DEADLINE",
+    "Commitment",
+    "Renewal",
+    "RenewalDocument",
+    "RenewalProcess",
+    "RenewalState",
+    "RenewalTransition",
+    *_paqte_all,
+]

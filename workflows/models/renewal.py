@@ -1,0 +1,251 @@
+"""The renovation of one contrat de ville (issue #3): the case and its state machine.
+
+Transitions only change the object in memory; ``workflows.services`` saves them inside
+``transaction.atomic`` with a history row. Guards only answer a question; the French
+reason of a refusal is in ``GUARD_REFUSALS`` (shown by ``Renewal.refusals``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+# Issue #3: "the protocol must be signed before the end of July 2019". The one place this date
+# lives until the reminders engine (issue #4) makes it campaign data.
+SIGNATURE_DEADLINE = datetime.date(2019, 7, 31)
+
+
+class RenewalState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Non commencée")
+    EVALUATION = "evaluation", _("Évaluation à mi-parcours")
+    NEGOTIATION = "negotiation", _("Protocole d'engagements")
+    CGET_REVIEW = "cget_review", _("Revue du CGET")
+    SIGNATURE = "signature", _("Signature")
+    SIGNED = "signed", _("Signée")
+
+
+# The five steps of the stepper (not_started is "before step 1").
+STEPS = [
+    RenewalState.EVALUATION,
+    RenewalState.NEGOTIATION,
+    RenewalState.CGET_REVIEW,
+    RenewalState.SIGNATURE,
+    RenewalState.SIGNED,
+]
+
+WORK = "workflows.work_renewal"
+VALIDATE = "workflows.validate_renewal"
+REVIEW = "workflows.review_renewal"
+LAUNCH_ALL = "workflows.launch_all_renewals"
+
+
+def _in_scope(renewal: Any, user: Any) -> bool:
+    """The case's département is one of the user's (accounts.selectors.department_scope).
+
+    The ids are kept on the user object for the request: a completion checks the scope twice
+    (task then transition), and guardian's query builder costs ~5 ms (benchmarks/RESULTS.md).
+    """
+    from accounts.selectors import department_scope, sees_all_departments
+
+    if sees_all_departments(user):
+        return True
+    ids = getattr(user, "_quartiers_department_ids", None)
+    if ids is None:
+        ids = frozenset(department_scope(user).values_list("pk", flat=True))
+        user._quartiers_department_ids = ids
+    return renewal.department_id is not None and renewal.department_id in ids
+
+
+def may_work(renewal: Any, user: Any) -> bool:
+    """Prefecture work: the role permission, on one's own département only."""
+    return bool(user.has_perm(WORK) and _in_scope(renewal, user))
+
+
+def may_launch(renewal: Any, user: Any) -> bool:
+    """An agent launches a contract of his département; the administrateur national launches all."""
+    return bool(user.has_perm(LAUNCH_ALL) or may_work(renewal, user))
+
+
+def may_validate(renewal: Any, user: Any) -> bool:
+    return bool(user.has_perm(VALIDATE) and _in_scope(renewal, user))
+
+
+def may_review(renewal: Any, user: Any) -> bool:
+    """Any référent CGET reviews any département (national reach)."""
+    return bool(user.has_perm(REVIEW))
+
+
+class Renewal(ConcurrentTransitionMixin, models.Model):
+    city_contract = models.OneToOneField(
+        "reference.CityContract",
+        on_delete=models.PROTECT,
+        related_name="renewal",
+        verbose_name=_("contrat de ville"),
+    )
+    # Copied from the contract at creation: every list and queue is scoped on this column.
+    department = models.ForeignKey(
+        "reference.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("département"),
+    )
+    state = FSMField(
+        _("étape"), max_length=20, choices=RenewalState.choices, default=RenewalState.NOT_STARTED, protected=True
+    )
+    created = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    # Mid-term evaluation
+    evaluation_date = models.DateField(_("date de l'évaluation"), null=True, blank=True)
+    evaluation_strengths = models.TextField(_("ce qui fonctionne"), blank=True)
+    evaluation_improvements = models.TextField(_("ce qui doit être amélioré"), blank=True)
+    councils_consulted_on = models.DateField(_("date de consultation des conseils citoyens"), null=True, blank=True)
+    councils_consulted = models.TextField(_("conseils citoyens consultés"), blank=True)
+
+    # Protocole d'engagements renforcés et réciproques
+    urban_renewal_project = models.TextField(_("projet de rénovation urbaine"), blank=True)
+    educational_city_project = models.TextField(_("cité éducative"), blank=True)
+    other_major_projects = models.TextField(_("autres grands projets"), blank=True)
+    childhood_parenting = models.TextField(_("volet enfance et soutien à la parentalité"), blank=True)
+    merged_contracts = models.ManyToManyField(
+        "reference.CityContract",
+        blank=True,
+        related_name="merged_into_renewals",
+        verbose_name=_("contrats communaux fusionnés dans ce contrat d'agglomération"),
+    )
+    protocol_signatories = models.TextField(_("signataires du protocole"), blank=True)
+    return_comment = models.TextField(_("dernier commentaire de retour du CGET"), blank=True)
+
+    # Signature
+    signed_on = models.DateField(_("date de signature"), null=True, blank=True)
+    signed_by = models.TextField(_("signataires ayant signé"), blank=True)
+
+    class Meta:
+        verbose_name = _("rénovation du contrat de ville")
+        verbose_name_plural = _("rénovations des contrats de ville")
+        ordering = ["city_contract__department_code", "city_contract__code"]
+        permissions = [
+            ("work_renewal", _("Instruire la rénovation des contrats de ville")),
+            ("validate_renewal", _("Valider le protocole au nom du préfet")),
+            ("review_renewal", _("Relire les protocoles pour le CGET")),
+            ("launch_all_renewals", _("Lancer la rénovation de tous les contrats de ville")),
+        ]
+        indexes = [models.Index(fields=["department", "state"], name="renewal_department_state")]
+
+    def __str__(self) -> str:
+        return f"Rénovation {self.city_contract}"
+
+    # Guards: they only answer.
+    def has_evaluation_summary(self) -> bool:
+        return bool(self.evaluation_date and self.evaluation_strengths.strip() and self.evaluation_improvements.strip())
+
+    def has_consulted_councils(self) -> bool:
+        return bool(self.councils_consulted_on and self.councils_consulted.strip())
+
+    def has_evaluation_document(self) -> bool:
+        return self.documents.filter(kind="evaluation").exists()
+
+    def has_commitment(self) -> bool:
+        return self.commitments.exists()
+
+    def has_childhood_parenting(self) -> bool:
+        return bool(self.childhood_parenting.strip())
+
+    def has_signatories(self) -> bool:
+        return bool(self.protocol_signatories.strip())
+
+    def has_signature(self) -> bool:
+        return bool(self.signed_on and self.signed_by.strip())
+
+    def has_signed_protocol(self) -> bool:
+        return self.documents.filter(kind="signed_protocol").exists()
+
+    # Transitions: memory only.
+    @transition(field=state, source=RenewalState.NOT_STARTED, target=RenewalState.EVALUATION, permission=may_launch)
+    def launch(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=RenewalState.EVALUATION,
+        target=RenewalState.NEGOTIATION,
+        conditions=[has_evaluation_summary, has_consulted_councils, has_evaluation_document],  # type: ignore[list-item]
+        permission=may_work,
+    )
+    def record_evaluation(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=RenewalState.NEGOTIATION,
+        target=RenewalState.NEGOTIATION,
+        conditions=[has_commitment, has_childhood_parenting, has_signatories],  # type: ignore[list-item]
+        permission=may_work,
+    )
+    def build_protocol(self) -> None:
+        """The agent hands the protocol to the valideur (a self-transition, kept in the history)."""
+
+    @transition(
+        field=state,
+        source=RenewalState.NEGOTIATION,
+        target=RenewalState.CGET_REVIEW,
+        conditions=[has_commitment, has_childhood_parenting, has_signatories],  # type: ignore[list-item]
+        permission=may_validate,
+    )
+    def validate(self) -> None:
+        pass
+
+    @transition(field=state, source=RenewalState.CGET_REVIEW, target=RenewalState.SIGNATURE, permission=may_review)
+    def approve(self) -> None:
+        self.return_comment = ""
+
+    @transition(field=state, source=RenewalState.CGET_REVIEW, target=RenewalState.NEGOTIATION, permission=may_review)
+    def return_to_prefecture(self, *, comment: str) -> None:
+        self.return_comment = comment
+
+    @transition(
+        field=state,
+        source=RenewalState.SIGNATURE,
+        target=RenewalState.SIGNED,
+        conditions=[has_signature, has_signed_protocol],  # type: ignore[list-item]
+        permission=may_work,
+    )
+    def sign(self) -> None:
+        pass
+
+    # Reading helpers for pages.
+    def refusals(self, transition_name: str) -> list[str]:
+        """Why ``transition_name`` is refused now, in French (empty list: it is allowed)."""
+        method = getattr(self, transition_name)
+        meta = method._django_fsm
+        found = meta.get_transition(self.state)
+        if found is None:
+            return [f"Cette action n'est pas possible à l'étape « {self.get_state_display()} »."]
+        return [GUARD_REFUSALS[condition.__name__] for condition in found.conditions if not condition(self)]
+
+    def days_to_deadline(self, today: datetime.date) -> int:
+        """Positive: days left before the deadline; negative: days late. Signed cases count at signature."""
+        reference = self.signed_on if self.state == RenewalState.SIGNED and self.signed_on else today
+        return (SIGNATURE_DEADLINE - reference).days
+
+    def step_number(self) -> int:
+        return STEPS.index(RenewalState(self.state)) + 1 if self.state in STEPS else 0
+
+
+GUARD_REFUSALS = {
+    "has_evaluation_summary": "Renseignez la date de l'évaluation, ce qui fonctionne et ce qui doit être amélioré.",
+    "has_consulted_councils": "Les conseils citoyens n'ont pas été consultés : indiquez la date et les conseils.",
+    "has_evaluation_document": "Aucun document d'évaluation n'a été déposé.",
+    "has_commitment": "Le protocole ne contient aucun engagement.",
+    "has_childhood_parenting": "Le volet enfance et soutien à la parentalité est obligatoire.",
+    "has_signatories": "Indiquez les signataires du protocole.",
+    "has_signature": "Renseignez la date de signature et les signataires ayant signé.",
+    "has_signed_protocol": "Le protocole signé (PDF) n'a pas été déposé.",
+}
