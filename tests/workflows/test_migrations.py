@@ -18,9 +18,10 @@ MIGRATION = import_module("workflows.migrations.0003_role_permissions")
 
 
 def perms(group: str) -> set[str]:
+    """The group's renovation permissions (the PAQTE ones belong to other migrations)."""
     return set(
         Group.objects.get(name=group)
-        .permissions.filter(content_type__app_label="workflows")
+        .permissions.filter(content_type__app_label="workflows", codename__contains="renewal")
         .values_list("codename", flat=True)
     )
 
