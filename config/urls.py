@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("reference.urls")),
     path("", include("workflows.urls")),
     path("paqte/", include("workflows.paqte.urls")),
+    path("pilotage/", include("workflows.steering.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,5 +2,6 @@
 
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
+from workflows.steering.models import Meeting, MeetingHistory  # noqa: F401
 
 __all__ = [*_paqte_all]
