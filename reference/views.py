@@ -82,7 +82,7 @@ class MeasureLevelUpdateView(LoginRequiredMixin, FormView[MeasureLevelForm]):
     form_class = MeasureLevelForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not measure_can_update(user=cast(User, request.user)):
+        if request.user.is_authenticated and not measure_can_update(user=request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

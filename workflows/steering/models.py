@@ -150,7 +150,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     @property
     def owning_department(self) -> Any:
         """The département whose prefecture acts on the meeting (None for a région)."""
-        if self.city_contract_id is not None:
+        if self.city_contract is not None:
             return self.city_contract.department
         return self.department
 
@@ -165,10 +165,10 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         return str(self.year)
 
     # Guards: they only answer.
-    def has_date(self) -> bool:
+    def has_date(self: Any) -> bool:
         return self.date is not None
 
-    def is_past(self) -> bool:
+    def is_past(self: Any) -> bool:
         return self.date is not None and self.date <= timezone.localdate()
 
     def refusal(self, guard: str) -> str:

@@ -83,7 +83,11 @@ def departments_missing_service_heads(
             Prefetch(
                 "steering_meetings",
                 queryset=Meeting.objects.filter(_held_in_period(semesters)).only(
-                    "pk", "department_id", "year", "semester"
+                    "pk",
+                    "department",
+                    "state",
+                    "year",
+                    "semester",  # ConcurrentTransitionMixin reads the state
                 ),
                 to_attr="held_service_heads",
             )
@@ -92,6 +96,6 @@ def departments_missing_service_heads(
     )
     result = []
     for row in flagged:
-        held = {(m.year, m.semester) for m in row.held_service_heads}  # type: ignore[attr-defined]
+        held = {(m.year, m.semester) for m in row.held_service_heads}
         result.append(MissingServiceHeads(department=row, semesters=[s for s in semesters if s not in held]))
     return result
