@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("paqte/", include("workflows.paqte.urls")),
     path("pilotage/", include("workflows.steering.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
