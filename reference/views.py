@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
@@ -86,14 +87,15 @@ class MeasureLevelUpdateView(LoginRequiredMixin, FormView[MeasureLevelForm]):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_measure(self) -> Measure:
+    @cached_property
+    def measure(self) -> Measure:
         return selectors.measure_get(number=self.kwargs["number"])
 
     def get_initial(self) -> dict[str, Any]:
-        return {"level": self.get_measure().level}
+        return {"level": self.measure.level}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        measure = self.get_measure()
+        measure = self.measure
         return super().get_context_data(
             measure=measure,
             history=selectors.measure_level_history(measure=measure),
@@ -105,7 +107,7 @@ class MeasureLevelUpdateView(LoginRequiredMixin, FormView[MeasureLevelForm]):
         data = form.cleaned_data
         try:
             measure_level_update(
-                measure=self.get_measure(),
+                measure=self.measure,
                 level=data["level"],
                 changed_on=data["changed_on"],
                 user=cast(User, self.request.user),
