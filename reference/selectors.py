@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import department_scope, scoped
-from reference.models import CityContract, Department, Measure, Qpv
+from reference.models import CityContract, Department, Measure, MeasureLevelChange, Qpv
 
 
 def department_list(*, user: User | AnonymousUser) -> QuerySet[Department]:
@@ -60,3 +62,49 @@ def city_contract_qpvs(*, user: User | AnonymousUser, contract: CityContract) ->
 
 def measure_list() -> QuerySet[Measure]:
     return Measure.objects.select_related("parent").prefetch_related("indicators").order_by("position")
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: str
+    label: str
+    count: int
+    percent: int
+
+
+def percent_rounded(*, part: int, total: int) -> int:
+    """A whole percentage rounded half up, as annex 3 prints it (3/40 = 7.5 → 8 %, 1/40 → 3 %)."""
+    if total == 0:
+        return 0
+    return (200 * part + total) // (2 * total)
+
+
+def measure_summary() -> tuple[list[LevelCount], int]:
+    """Annex 3's summary table computed from the data: top-level measures per level.
+
+    Sub-measures (1.a, 1.b) are excluded, as in the circular. One aggregate query.
+    """
+    top_level = Measure.objects.filter(parent__isnull=True)
+    counts = top_level.aggregate(
+        total=Count("pk"), **{value: Count("pk", filter=Q(level=value)) for value in Measure.Level.values}
+    )
+    total = counts["total"]
+    rows = [
+        LevelCount(
+            level=value, label=str(label), count=counts[value], percent=percent_rounded(part=counts[value], total=total)
+        )
+        for value, label in Measure.Level.choices
+    ]
+    return rows, total
+
+
+def measure_get(*, number: str) -> Measure:
+    return get_object_or_404(Measure, number=number, parent__isnull=True)
+
+
+def measure_level_history(*, measure: Measure | None = None) -> QuerySet[MeasureLevelChange]:
+    """The dated history of levels, newest first, for one measure or all of them."""
+    queryset = MeasureLevelChange.objects.select_related("measure", "changed_by")
+    if measure is not None:
+        queryset = queryset.filter(measure=measure)
+    return queryset.order_by("-changed_on", "-pk")

@@ -12,4 +12,5 @@ urlpatterns = [
         name="city_contract_detail",
     ),
     path("mesures/", views.MeasureListView.as_view(), name="measure_list"),
+    path("mesures/<str:number>/niveau/", views.MeasureLevelUpdateView.as_view(), name="measure_level_update"),
 ]

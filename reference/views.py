@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import ListView, TemplateView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView, TemplateView
 
+from accounts.models import User
 from reference import selectors
+from reference.forms import MeasureLevelForm
 from reference.models import Department, Measure, Qpv
+from reference.services.measures import MeasureError, measure_can_update, measure_level_update
+
+# The measures page shows the latest changes; the full history of a measure is on its form.
+HISTORY_LENGTH = 50
 
 
 class DepartmentListView(LoginRequiredMixin, ListView[Department]):
@@ -52,18 +64,57 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
     template_name = "reference/measure_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        measures = list(selectors.measure_list())
-        top_level = [m for m in measures if m.parent_id is None]
-        summary = []
-        for value, label in Measure.Level.choices:
-            count = sum(1 for m in top_level if m.level == value)
-            summary.append(
-                {"label": label, "count": count, "percent": round(100 * count / len(top_level)) if top_level else 0}
-            )
+        summary, total = selectors.measure_summary()
         return super().get_context_data(
-            measures=measures,
+            measures=selectors.measure_list(),
             summary=summary,
-            total=len(top_level),
+            total=total,
+            history=selectors.measure_level_history()[:HISTORY_LENGTH],
+            can_update=measure_can_update(user=cast(User, self.request.user)),
             title="Les 40 mesures de la feuille de route",
             **kwargs,
         )
+
+
+class MeasureLevelUpdateView(LoginRequiredMixin, FormView[MeasureLevelForm]):
+    """The administrateur national updates one measure's level (403 for every other role)."""
+
+    template_name = "reference/measure_level_form.html"
+    form_class = MeasureLevelForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not measure_can_update(user=request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def measure(self) -> Measure:
+        return selectors.measure_get(number=self.kwargs["number"])
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"level": self.measure.level}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        measure = self.measure
+        return super().get_context_data(
+            measure=measure,
+            history=selectors.measure_level_history(measure=measure),
+            title=f"Niveau d'avancement de la mesure {measure.number}",
+            **kwargs,
+        )
+
+    def form_valid(self, form: MeasureLevelForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            measure_level_update(
+                measure=self.measure,
+                level=data["level"],
+                changed_on=data["changed_on"],
+                user=cast(User, self.request.user),
+                comment=data["comment"],
+            )
+        except MeasureError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Le niveau d'avancement de la mesure est mis à jour.")
+        return redirect("reference:measure_list")

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "guardian",
     "viewflow",
     "viewflow.workflow",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "accounts",
     "reference",
     "workflows",
@@ -171,3 +174,28 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 # django-dsfr marks its components' content safe by default: messages and table cells may quote
 # what a user typed, so let Django's autoescaping apply.
 DSFR_CONTENT_IS_SAFE = False
+
+
+# --- REST API (issue #6): token authentication, French errors with a stable code, OpenAPI 3 ---
+# Token first, so that a request without credentials gets 401 with "WWW-Authenticate: Token".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Quartiers",
+    "DESCRIPTION": (
+        "Lecture des territoires, contrats de ville, mesures de la feuille de route et réunions de pilotage, "
+        "dans le périmètre départemental de l'utilisateur. Authentification : en-tête « Authorization: Token <jeton> »."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

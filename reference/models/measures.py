@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +53,31 @@ class MeasureIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class MeasureLevelChange(models.Model):
+    """Append-only dated history of a measure's level (issue #6): who, when, from, to, why."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="level_changes", verbose_name=_("mesure")
+    )
+    from_level = models.CharField(_("niveau précédent"), max_length=10, choices=Measure.Level.choices)
+    to_level = models.CharField(_("nouveau niveau"), max_length=10, choices=Measure.Level.choices)
+    changed_on = models.DateField(_("date du changement"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("modifié par"),
+    )
+    comment = models.TextField(_("commentaire"), blank=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement de niveau d'une mesure")
+        verbose_name_plural = _("changements de niveau des mesures")
+        ordering = ["-changed_on", "-pk"]
+        indexes = [models.Index(fields=["measure", "changed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.from_level} → {self.to_level} ({self.changed_on})"

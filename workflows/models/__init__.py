@@ -7,6 +7,7 @@ from workflows.models.protocol import DIJON_DOMAINS, Commitment
 from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
+from workflows.steering.models import Meeting, MeetingHistory
 
 __all__ = [
     "DIJON_DOMAINS",
@@ -18,4 +19,6 @@ __all__ = [
     "RenewalState",
     "RenewalTransition",
     *_paqte_all,
+    "Meeting",
+    "MeetingHistory",
 ]

@@ -1,0 +1,144 @@
+"""Writes on steering meetings (issue #6). Every transition goes through ``meeting_transition``:
+it locks the row, says in French why a refused transition is refused, checks the user's right,
+applies the transition in memory, saves and appends the history row, in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from reference.models import CityContract, Department, Region
+from workflows.steering.models import Meeting, MeetingHistory
+from workflows.steering.permissions import can_work, can_work_in_region
+
+# Circular of 22 January 2019: the prefect convenes; "J'attends des recteurs et des directeurs
+# généraux des agences régionales de santé qu'ils soient pleinement investis à vos côtés."
+SERVICE_HEADS_INVITEES = [
+    "Préfet de département (convocation)",
+    "Recteur d'académie",
+    "Directeur général de l'agence régionale de santé",
+]
+FUNDERS_CONFERENCE_INVITEES = ["Préfet de région"]
+
+
+class SteeringError(ValueError):
+    """A refused action, with the French sentence to show."""
+
+
+def _require_work(*, user: User, meeting: Meeting) -> None:
+    allowed = (
+        can_work_in_region(user, meeting.region)
+        if meeting.kind == Meeting.Kind.FUNDERS_CONFERENCE
+        else can_work(user, meeting.owning_department)
+    )
+    if not allowed:
+        raise PermissionDenied("Vous n'organisez pas les réunions de pilotage de ce territoire.")
+
+
+def invitees_clean(invitees: list[str]) -> list[str]:
+    return [line.strip() for line in invitees if line.strip()]
+
+
+def meeting_create(
+    *,
+    user: User,
+    kind: str,
+    year: int,
+    semester: int | None = None,
+    department: Department | None = None,
+    region: Region | None = None,
+    city_contract: CityContract | None = None,
+    date: datetime.date | None = None,
+    invitees: list[str] | None = None,
+) -> Meeting:
+    """Plan a meeting (state « à programmer ») in the territory its kind belongs to.
+
+    The collège des chefs de service starts with the rector and the ARS director invited.
+    """
+    if kind == Meeting.Kind.FUNDERS_CONFERENCE and region is None and department is not None:
+        region, department = department.region, None
+    if kind == Meeting.Kind.FUNDERS_CONFERENCE:
+        semester = None
+    if kind == Meeting.Kind.SERVICE_HEADS and semester is None:
+        raise SteeringError("Indiquez le semestre du collège des chefs de service.")
+    defaults = {
+        Meeting.Kind.SERVICE_HEADS: SERVICE_HEADS_INVITEES,
+        Meeting.Kind.FUNDERS_CONFERENCE: FUNDERS_CONFERENCE_INVITEES,
+    }.get(Meeting.Kind(kind), [])
+    meeting = Meeting(
+        kind=kind,
+        year=year,
+        semester=semester,
+        department=department,
+        region=region,
+        city_contract=city_contract,
+        date=date,
+        invitees=invitees_clean(invitees) if invitees else list(defaults),
+    )
+    _require_work(user=user, meeting=meeting)
+    meeting.full_clean(exclude=["state"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:
+        raise SteeringError(_integrity_message(error)) from error
+    return meeting
+
+
+def _integrity_message(error: IntegrityError) -> str:
+    text = str(error)
+    if "steering_one_service_heads_per_semester" in text:
+        return "Ce département a déjà un collège des chefs de service pour ce semestre."
+    if "steering_one_funders_conference_per_year" in text:
+        return "Cette région a déjà une conférence des financeurs pour cette année."
+    return "Cette réunion ne correspond pas au territoire attendu pour son type."
+
+
+def meeting_update(
+    *, user: User, meeting: Meeting, date: datetime.date | None, invitees: list[str], minutes: str
+) -> Meeting:
+    """Record the date, the invitees and the minutes (the minutes once the meeting is held too)."""
+    with transaction.atomic():
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("city_contract__department")
+            .get(pk=meeting.pk)
+        )
+        _require_work(user=user, meeting=locked)
+        if locked.state == Meeting.State.HELD and date != locked.date:
+            raise SteeringError("La date d'une réunion tenue ne se modifie plus.")
+        locked.date = date
+        locked.invitees = invitees_clean(invitees)
+        locked.minutes = minutes
+        locked.save(update_fields=["date", "invitees", "minutes"])
+    return locked
+
+
+TRANSITIONS = ("convene", "hold")
+
+
+def meeting_transition(*, user: User, meeting: Meeting, name: str, comment: str = "") -> Meeting:
+    """Run transition ``name`` on a fresh, locked copy of ``meeting``; returns the saved copy."""
+    if name not in TRANSITIONS:
+        raise SteeringError("Action inconnue.")
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        method = getattr(locked, name)
+        step = method._django_fsm.get_transition(locked.state)
+        if step is None:
+            raise SteeringError(f"Cette action n'est pas possible dans l'état « {locked.get_state_display()} ».")
+        if not step.has_perm(locked, user):
+            raise PermissionDenied("Vous n'organisez pas les réunions de pilotage de ce territoire.")
+        for condition in step.conditions:
+            if not condition(locked):
+                raise SteeringError(locked.refusal(condition.__name__))
+        source = locked.state
+        method()
+        locked.save()
+        MeetingHistory.objects.create(
+            meeting=locked, actor=user, transition=name, source=source, target=locked.state, comment=comment
+        )
+    return locked

@@ -1,0 +1,191 @@
+"""Steering pages (issue #6): thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.selectors import sees_all_departments
+from reference import selectors as reference_selectors
+from workflows.steering import selectors, services
+from workflows.steering.calendar import semester_label
+from workflows.steering.forms import MeetingCreateForm, MeetingUpdateForm
+from workflows.steering.models import Meeting
+from workflows.steering.permissions import can_view, can_work, can_work_in_region
+
+ACTION_LABELS = {"convene": "Convoquer la réunion", "hold": "Déclarer la réunion tenue"}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not can_view(request.user):
+        raise PermissionDenied
+
+
+def _can_work_on(user: User, meeting: Meeting) -> bool:
+    if meeting.kind == Meeting.Kind.FUNDERS_CONFERENCE:
+        return can_work_in_region(user, meeting.region)
+    return can_work(user, meeting.owning_department)
+
+
+def _missing_rows(missing: list[selectors.MissingServiceHeads]) -> list[dict[str, Any]]:
+    return [{"department": row.department, "semesters": [semester_label(s) for s in row.semesters]} for row in missing]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    return render(
+        request,
+        "workflows/steering/home.html",
+        {
+            "title": "Pilotage",
+            "meetings": selectors.meeting_list(user=user),
+            "departments": reference_selectors.department_list(user=user).only("code", "name", "region"),
+            "is_national": sees_all_departments(user),
+        },
+    )
+
+
+@login_required
+def missing_service_heads(request: HttpRequest) -> HttpResponse:
+    """The CGET page: every département with an ended semester without a held collège."""
+    _require_view(request)
+    user = _user(request)
+    if not sees_all_departments(user):
+        raise PermissionDenied
+    missing = selectors.departments_missing_service_heads(user=user, today=timezone.localdate())
+    return render(
+        request,
+        "workflows/steering/missing_service_heads.html",
+        {"title": "Collèges des chefs de service manquants", "rows": _missing_rows(missing)},
+    )
+
+
+@login_required
+def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    department = reference_selectors.department_get(user=user, code=code)
+    missing = selectors.departments_missing_service_heads(user=user, today=timezone.localdate(), department=department)
+    form = None
+    if can_work(user, department):
+        form = MeetingCreateForm(
+            initial={"year": timezone.localdate().year},
+            city_contracts=reference_selectors.city_contract_list(user=user, department=department),
+        )
+    return render(
+        request,
+        "workflows/steering/department_detail.html",
+        {
+            "title": f"Pilotage – {department.name} ({department.code})",
+            "department": department,
+            "missing": _missing_rows(missing),
+            "meetings": selectors.meeting_list(user=user, department=department),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    department = reference_selectors.department_get(user=user, code=code)
+    if not can_work(user, department):
+        raise PermissionDenied
+    form = MeetingCreateForm(
+        request.POST, city_contracts=reference_selectors.city_contract_list(user=user, department=department)
+    )
+    if not form.is_valid():
+        messages.error(request, "Réunion non enregistrée : " + " ".join(str(e) for e in form.errors.values()))
+        return redirect("steering:department_detail", code=code)
+    data = form.cleaned_data
+    kind = data["kind"]
+    try:
+        meeting = services.meeting_create(
+            user=user,
+            kind=kind,
+            year=data["year"],
+            semester=data["semester"],
+            department=department if kind != Meeting.Kind.TERRITORY else None,
+            city_contract=data["city_contract"] if kind == Meeting.Kind.TERRITORY else None,
+            date=data["date"],
+            invitees=data["invitees"],
+        )
+    except (services.SteeringError, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return redirect("steering:department_detail", code=code)
+    messages.success(request, "La réunion est enregistrée.")
+    return redirect("steering:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    meeting = selectors.meeting_get(user=user, pk=pk)
+    may_work = _can_work_on(user, meeting)
+    if request.method == "POST":
+        if not may_work:
+            raise PermissionDenied
+        form = MeetingUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_update(user=user, meeting=meeting, **form.cleaned_data)
+            except services.SteeringError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "La réunion est mise à jour.")
+                return redirect("steering:meeting_detail", pk=pk)
+    else:
+        form = MeetingUpdateForm(
+            initial={"date": meeting.date, "invitees": meeting.invitees, "minutes": meeting.minutes}
+        )
+    actions = []
+    if may_work:
+        for name, label in ACTION_LABELS.items():
+            if getattr(meeting, name)._django_fsm.get_transition(meeting.state) is not None:
+                actions.append({"name": name, "label": label})
+    return render(
+        request,
+        "workflows/steering/meeting_detail.html",
+        {
+            "title": str(meeting),
+            "meeting": meeting,
+            "form": form if may_work else None,
+            "actions": actions,
+            "history": meeting.history.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    meeting = selectors.meeting_get(user=user, pk=pk)
+    if not _can_work_on(user, meeting):
+        raise PermissionDenied
+    try:
+        services.meeting_transition(user=user, meeting=meeting, name=name, comment=request.POST.get("comment", ""))
+    except services.SteeringError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "L'état de la réunion est mis à jour.")
+    return redirect("steering:meeting_detail", pk=pk)
