@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reference.urls")),
     path("", include("workflows.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

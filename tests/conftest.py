@@ -34,6 +34,11 @@ def ensure_role_groups() -> None:
             for app_label, codename in (perm.split(".") for perm in perms)
         ]
         group.permissions.set([*wanted, view_process])
+    # Issue #4: the reminder rules and campaign calendar of the administrateur national.
+    notifications = import_module("notifications.migrations.0003_national_admin_permissions")
+    Group.objects.get(name=notifications.GROUP).permissions.add(
+        *Permission.objects.filter(content_type__app_label="notifications", codename__in=notifications.PERMISSIONS)
+    )
 
 
 @pytest.fixture(scope="session")
