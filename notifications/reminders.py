@@ -111,15 +111,18 @@ def _due_select(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]
     return sql, params
 
 
-def _insert_due(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date], now: dt.datetime) -> int:
+def _insert_due(
+    rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date], now: dt.datetime, today: dt.date
+) -> int:
     select, params = _due_select(rule, window)
     table = Reminder._meta.db_table
     with connection.cursor() as cursor:
+        # "WHERE 1 = 1": SQLite needs a WHERE before an upsert's ON CONFLICT (embedded mode).
         cursor.execute(
-            f"INSERT INTO {table} (deadline_id, rule_id, recipient_id, status, attempts, created_at, last_error) "  # noqa: S608
-            f"SELECT due.deadline_id, %s, due.recipient_id, %s, 0, %s, '' FROM ({select}) due WHERE 1 = 1 "
-            "ON CONFLICT (deadline_id, rule_id, recipient_id) DO NOTHING",
-            [rule.pk, Reminder.Status.READY, now, *params],
+            f"INSERT INTO {table} (deadline_id, rule_id, recipient_id, status, attempts, created_at, campaign_day, "  # noqa: S608
+            f"last_error) SELECT due.deadline_id, %s, due.recipient_id, %s, 0, %s, %s, '' FROM ({select}) due "
+            "WHERE 1 = 1 ON CONFLICT (deadline_id, rule_id, recipient_id) DO NOTHING",
+            [rule.pk, Reminder.Status.READY, now, today, *params],
         )
         return max(cursor.rowcount, 0)
 
@@ -179,7 +182,7 @@ def reminders_sweep(
             logger.info("reminders_sweep_skipped_locked")
             return SweepResult(locked=False)
         created_deadlines = deadlines_generate()
-        created = sum(_insert_due(rule, window, now) for rule, window in _rules_with_windows(today))
+        created = sum(_insert_due(rule, window, now, today) for rule, window in _rules_with_windows(today))
         reconciled = reminders_reconcile(now=now)
         ids = _queue_ready(now=now, digest_cutoff=_digest_cutoff(now))
         if enqueue is not None:
@@ -187,8 +190,7 @@ def reminders_sweep(
             chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
             transaction.on_commit(lambda: [send(chunk) for chunk in chunks])
     logger.info(
-        "reminders_sweep_done",
-        extra={"today": today.isoformat(), "created": created, "reconciled": reconciled, "queued": len(ids)},
+        "reminders_sweep_done today=%s created=%s reconciled=%s queued=%s", today, created, reconciled, len(ids)
     )
     return SweepResult(
         locked=True,

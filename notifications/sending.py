@@ -71,9 +71,10 @@ class Outcome:
 # --- rendering ---------------------------------------------------------------------------------
 
 
-def _reminder_context(reminder: Reminder, today: dt.date) -> dict[str, object]:
+def _reminder_context(reminder: Reminder) -> dict[str, object]:
+    """Counted from the sweep's day, so that a replayed campaign reads as it did that day."""
     deadline, rule = reminder.deadline, reminder.rule
-    delta = (deadline.due_on - today).days
+    delta = (deadline.due_on - reminder.campaign_day).days
     return {
         "reminder": reminder,
         "deadline": deadline,
@@ -89,9 +90,8 @@ def _reminder_context(reminder: Reminder, today: dt.date) -> dict[str, object]:
     }
 
 
-def reminder_email(reminder: Reminder, *, today: dt.date | None = None) -> EmailMultiAlternatives:
-    today = today or timezone.localdate()
-    context = _reminder_context(reminder, today)
+def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+    context = _reminder_context(reminder)
     prefix = "Escalade" if context["is_escalation"] else "Relance"
     subject = f"[Quartiers] {prefix} : {reminder.deadline.title} – échéance du {reminder.deadline.due_on:%d/%m/%Y}"
     return _email(
@@ -105,7 +105,7 @@ def reminder_email(reminder: Reminder, *, today: dt.date | None = None) -> Email
 
 def digest_email(user: User, reminders: list[Reminder], token: uuid.UUID) -> EmailMultiAlternatives:
     today = timezone.localdate()
-    items = [_reminder_context(reminder, today) for reminder in reminders]
+    items = [_reminder_context(reminder) for reminder in reminders]
     return _email(
         subject=f"[Quartiers] Récapitulatif du {today:%d/%m/%Y} : {len(items)} relance(s)",
         to=user.email,
@@ -210,7 +210,7 @@ def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token:
         committed = committed and result.status == pq.ExecStatus.COMMAND_OK
     code, reply = smtp.getreply()
     if not committed:  # pragma: no cover - PostgreSQL refused the COMMIT; the lease will expire
-        logger.error("reminder_commit_failed", extra={"token": str(token)})
+        logger.error("reminder_commit_failed token=%s", token)
     if code != 250:
         # The server refused after all: undo "sent" so the row is retried or marked failed.
         Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENT).update(status=Reminder.Status.SENDING)
@@ -283,16 +283,16 @@ def _send_one(sender: _Sender, message_factory: object, token: uuid.UUID, expect
     try:
         sender.deliver(message_factory, token, expected)  # type: ignore[arg-type]
     except LeaseLost:
-        logger.warning("reminder_lease_lost", extra={"token": str(token)})
+        logger.warning("reminder_lease_lost token=%s", token)
         return False
     except smtplib.SMTPResponseException as exc:
         permanent = 500 <= exc.smtp_code < 600
         _release_after_error(token=token, error=f"{exc.smtp_code} {exc.smtp_error!r}", permanent=permanent)
-        logger.warning("reminder_send_refused", extra={"code": exc.smtp_code, "token": str(token)})
+        logger.warning("reminder_send_refused code=%s token=%s", exc.smtp_code, token)
         return False
     except (smtplib.SMTPException, OSError) as exc:
         _release_after_error(token=token, error=repr(exc), permanent=False)
-        logger.warning("reminder_send_error", extra={"error": repr(exc), "token": str(token)})
+        logger.warning("reminder_send_error error=%r token=%s", exc, token)
         return False
     return True
 
@@ -310,7 +310,7 @@ def reminders_send(*, reminder_ids: list[int]) -> Outcome:
             reminder = Reminder.objects.select_related("deadline__department", "rule", "recipient").get(pk=reminder_id)
             if _send_one(sender, reminder_email(reminder), token, 1):
                 outcome.sent += 1
-                logger.info("reminder_sent", extra={"reminder": reminder_id})
+                logger.info("reminder_sent reminder=%s", reminder_id)
             else:
                 outcome.failed += 1
     finally:
@@ -335,7 +335,7 @@ def digest_send(*, user_id: int) -> Outcome:
         ok = _send_one(sender, digest_email(reminders[0].recipient, reminders, token), token, len(reminders))
     finally:
         sender.close()
-    logger.info("reminder_digest_sent" if ok else "reminder_digest_failed", extra={"user": user_id})
+    logger.info("reminder_digest_%s user=%s", "sent" if ok else "failed", user_id)
     return Outcome(sent=len(reminders)) if ok else Outcome(failed=len(reminders))
 
 

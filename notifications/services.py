@@ -107,7 +107,7 @@ def deadlines_generate(*, campaign: Campaign | None = None) -> int:
                          created_at, updated_at)
                     SELECT %s, dep.id, %s, %s || CAST(dep.id AS TEXT) || %s, %s, %s, %s, %s, %s
                     FROM {department} dep
-                    WHERE dep.id > %s
+                    WHERE dep.id > %s  -- SQLite needs a WHERE before an upsert's ON CONFLICT
                     ON CONFLICT (key) DO NOTHING
                     """,  # noqa: S608 - table names come from model metadata, values are parameters
                     [
@@ -125,9 +125,10 @@ def deadlines_generate(*, campaign: Campaign | None = None) -> int:
                 )
                 inserted += max(cursor.rowcount, 0)
                 # An administrator moved the date (e.g. the January 2020 day): follow it.
-                Deadline.objects.filter(definition=definition, case_id__isnull=True, occurrence=occurrence).exclude(
-                    due_on=due_on
-                ).update(due_on=due_on, updated_at=now)
+                # Only the generated rows (their key starts with the prefix), never a case's.
+                Deadline.objects.filter(
+                    definition=definition, case_id__isnull=True, occurrence=occurrence, key__startswith=prefix
+                ).exclude(due_on=due_on).update(due_on=due_on, updated_at=now)
     return inserted
 
 
