@@ -191,7 +191,7 @@ class Reminder(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"))
     campaign_day = models.DateField(
-        _("jour de campagne"), help_text=_("Le jour du balayage qui l'a créée (autre que aujourd'hui en démonstration).")
+        _("jour de campagne"), help_text=_("Jour du balayage qui l'a créée (date rejouée en démonstration).")
     )
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)

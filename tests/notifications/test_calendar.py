@@ -18,9 +18,7 @@ BEFORE, AFTER = ReminderRule.Kind.BEFORE, ReminderRule.Kind.AFTER
 @pytest.mark.django_db
 def test_the_2019_campaign_ships_its_dates_for_every_department(nord: Department) -> None:
     deadlines_generate()
-    dates = dict(
-        Deadline.objects.filter(department=nord, occurrence="").values_list("definition__code", "due_on")
-    )
+    dates = dict(Deadline.objects.filter(department=nord, occurrence="").values_list("definition__code", "due_on"))
     assert dates == {
         "referent-paqte-contact": D(2019, 2, 15),
         "synthesis": D(2019, 3, 15),

@@ -43,9 +43,7 @@ def test_the_renovation_deadline_reminds_the_agents_of_the_department(
     assert not Reminder.objects.filter(recipient=agent, deadline__department__code="62").exists()
     assert result.reminders_created == 2  # type: ignore[attr-defined]
     message = next(m for m in mail.outbox if m.to == [agent.email])
-    assert message.subject == (
-        "[Quartiers] Relance : Rénovation des contrats de ville signée – échéance du 31/07/2019"
-    )
+    assert message.subject == ("[Quartiers] Relance : Rénovation des contrats de ville signée – échéance du 31/07/2019")
     assert "Bonjour Amina" in message.body and "Nord (59)" in message.body
     assert "http://localhost:8000/taches/" in message.body
     html = message.alternatives[0][0]  # type: ignore[attr-defined]
