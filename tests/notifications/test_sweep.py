@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def sweep(today: dt.date, captured) -> object:  # type: ignore[no-untyped-def]
+def sweep(today: dt.date, captured) -> object:
     with captured(execute=True):
         return reminders_sweep(today=today, enqueue=lambda ids: reminders_send_task.delay(ids))
 
@@ -66,7 +66,6 @@ def test_escalation_the_next_working_day_to_the_validator_then_the_cget(
     validator = make_user(Role.PREFECT_VALIDATOR, "59")
     other_validator = make_user(Role.PREFECT_VALIDATOR, "62")
     cget = make_user(Role.CGET_REFERENT)
-    synthesis = Deadline.objects.none()
     # The 15 March 2019 synthesis (a Friday): escalation on Monday 18th, the CGET on Friday 22nd.
     sweep(D(2019, 3, 15), django_capture_on_commit_callbacks)
     assert not Reminder.objects.exists()
@@ -168,13 +167,13 @@ def test_the_sweep_is_set_based(make_user: MakeUser, nord: Department) -> None:
     assert Reminder.objects.count() == 201
 
 
-def test_campaign_clock_is_refused_outside_debug_mode(settings) -> None:  # type: ignore[no-untyped-def]
+def test_campaign_clock_is_refused_outside_debug_mode(settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="réservé à la démonstration"):
         call_command("reminders_sweep", "--as-of", "2019-07-25", "--dry-run")
 
 
-def test_campaign_clock_dry_run_lists_and_changes_nothing(make_user: MakeUser, settings) -> None:  # type: ignore[no-untyped-def]
+def test_campaign_clock_dry_run_lists_and_changes_nothing(make_user: MakeUser, settings) -> None:
     settings.DEBUG = True
     make_user(Role.AGENT, "59", email="agent.nord@example.gouv.fr")
     out = StringIO()
