@@ -179,6 +179,7 @@ def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token:
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
     sender_address = parseaddr(message.from_email)[1]
+    smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender_address)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender_address)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import cast
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -39,6 +40,8 @@ def ensure_role_groups() -> None:
     Group.objects.get(name=notifications.GROUP).permissions.add(
         *Permission.objects.filter(content_type__app_label="notifications", codename__in=notifications.PERMISSIONS)
     )
+    # ... and the 2019 campaign of its data migration (idempotent), flushed the same way.
+    import_module("notifications.migrations.0002_campaign_2019").seed(django_apps, None)
 
 
 @pytest.fixture(scope="session")
