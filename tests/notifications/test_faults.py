@@ -66,10 +66,8 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content = envelope.original_content or envelope.content
-        message_id = next(
-            (line.split(b":", 1)[1].strip().decode() for line in content.splitlines() if line.startswith(b"Message-ID:")),
-            "?",
-        )
+        headers = content.split(b"\r\n\r\n", 1)[0].splitlines()
+        message_id = next((h.split(b":", 1)[1].strip().decode() for h in headers if h.startswith(b"Message-ID:")), "?")
         # Like a relay (Postfix writes its queue file on the final dot, then replies): the
         # message is taken at the dot, even if the client vanishes before reading the reply.
         self.sink.deliveries.append(message_id)
@@ -257,7 +255,12 @@ def test_twenty_kill_9_of_the_worker_during_a_batch(make_user: MakeUser, sink: S
             worker = cluster.worker("prefork")
         before = len(sink.deliveries)
         # Mid-batch: once the worker is delivering, kill it at a random moment.
-        if not wait_until(lambda: len(sink.deliveries) > before, timeout=30, every=sweep_now_and_then, step=0.02):
+        if not wait_until(
+            lambda before=before: len(sink.deliveries) > before,  # type: ignore[misc]
+            timeout=30,
+            every=sweep_now_and_then,
+            step=0.02,
+        ):
             break
         time.sleep(rng.uniform(0.0, 0.1))
         children = pool_children(worker)
