@@ -31,5 +31,5 @@ fi
 CELERY_PID=$!
 trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT
 
-say "Quartiers sur http://localhost:8000 (Ctrl-C pour arrêter)"
+say "Quartiers sur http://localhost:${PORT:-8000} (Ctrl-C pour arrêter)"
 python manage.py runserver "${PORT:-8000}"

@@ -32,6 +32,4 @@ DJANGO_SETTINGS_MODULE=config.settings.production \
   python manage.py check --deploy --fail-level WARNING
 
 say "pytest"
-PYTEST_ARGS=(-n 2)
-if [ "${CI:-}" = "true" ]; then PYTEST_ARGS+=(--create-db); fi
-python -m pytest "${PYTEST_ARGS[@]}" "$@"
+python -m pytest -n 2 "$@"
