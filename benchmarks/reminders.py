@@ -77,7 +77,9 @@ def setup() -> None:
     reference_import(data_dir=settings.REFERENCE_DATA_DIR)
     organisations_ensure()
     for organisation in Organisation.objects.filter(kind=Organisation.Kind.PREFECTURE):
-        user_create(email=f"agent{organisation.pk}@bench.gouv.fr", password=None, role=Role.AGENT, organisation=organisation)
+        user_create(
+            email=f"agent{organisation.pk}@bench.gouv.fr", password=None, role=Role.AGENT, organisation=organisation
+        )
     definition = DeadlineDefinition.objects.get(code="synthesis")
     today = timezone.localdate()
     started = time.perf_counter()
@@ -107,7 +109,7 @@ def sweep() -> None:
     from notifications.reminders import reminders_sweep
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")  # noqa: S608 - a fresh outbox each run
+        cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")
     started = time.perf_counter()
     result = reminders_sweep()
     first = time.perf_counter() - started
@@ -143,7 +145,7 @@ def send(limit: int) -> None:
     delivered = [0]
 
     class Handler:
-        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
             delivered[0] += 1
             return "250 OK"
 
@@ -154,9 +156,27 @@ def send(limit: int) -> None:
     producer = Celery(broker=REDIS)
     env = {**os.environ, "PYTHONPATH": f"{OUT}{os.pathsep}{ROOT}"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "2",
-         "-Q", QUEUE, "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "2",
+            "-Q",
+            QUEUE,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     time.sleep(6)  # boot
     peak = [0]
