@@ -132,9 +132,23 @@ def _email(
 # --- claim and finish ----------------------------------------------------------------------------
 
 
+def _no_flush_wait() -> None:
+    """Commits of this transaction do not wait for the WAL flush (PostgreSQL only).
+
+    Safe for a claim: if PostgreSQL crashed and lost it, its connection is gone too, so the
+    worker cannot reach the commit point and sends no dot; the row is simply ``ready`` again.
+    Safe for the commit point: the dot is written right after COMMIT without waiting for its
+    result anyway (see the module docstring). Two fsyncs less per email.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _claim(*, reminder_ids: list[int], token: uuid.UUID, now: dt.datetime) -> list[int]:
     """Conditional claim; cancels rows whose deadline has been met. Returns the claimed ids."""
     with transaction.atomic():
+        _no_flush_wait()
         Reminder.objects.filter(
             pk__in=reminder_ids, status=Reminder.Status.READY, deadline__met_at__isnull=False
         ).update(status=Reminder.Status.CANCELLED)
@@ -196,6 +210,7 @@ def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token:
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("BEGIN")
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # see _no_flush_wait
         cursor.execute(_MARK_SENT.format(table=table), [timezone.now(), token])
         if cursor.rowcount != expected:
             cursor.execute("ROLLBACK")
