@@ -12,5 +12,6 @@ urlpatterns = [
     path("paqte/", include("workflows.paqte.urls")),
     path("pilotage/", include("workflows.steering.urls")),
     path("api/", include("api.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Quartiers on http://localhost:8000. No configuration: SQLite, emails in the console,
-# Celery tasks in-process. With DATABASE_URL / REDIS_URL set: PostgreSQL, and a Celery
-# worker with beat on Redis started beside the web server.
+# a Celery worker with beat on a filesystem queue (var/celery/). With DATABASE_URL / REDIS_URL
+# set: PostgreSQL, and a Celery worker with beat on Redis started beside the web server.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -17,12 +17,19 @@ python manage.py import_reference
 say "Comptes de démonstration"
 python manage.py seed_demo
 
+# Reminders (issue #4) need a worker and beat in every mode. With Redis: a worker with beat on
+# it. Without (embedded default): the same on kombu's filesystem transport under var/celery/,
+# one process (--pool solo), emails to the console. Stopped when this script exits.
+mkdir -p var/celery/queue var/celery/control
 if [ -n "${REDIS_URL:-}" ]; then
   say "Celery (worker et beat) sur $REDIS_URL"
-  celery -A config worker --beat --loglevel INFO --concurrency 2 &
-  CELERY_PID=$!
-  trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT
+  celery -A config worker --beat --loglevel INFO --concurrency 2 --schedule var/celery/beat-schedule &
+else
+  say "Celery (worker et beat) intégré : file d'attente dans var/celery/, courriels dans la console"
+  celery -A config worker --beat --loglevel INFO --pool solo --schedule var/celery/beat-schedule &
 fi
+CELERY_PID=$!
+trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT
 
 say "Quartiers sur http://localhost:${PORT:-8000} (Ctrl-C pour arrêter)"
 python manage.py runserver "${PORT:-8000}"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 import pytest
@@ -30,7 +30,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_import(data_dir=settings.REFERENCE_DATA_DIR)
         organisations_ensure()
         # What transactional tests restore after their flush (Django's serialized rollback).
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()  # type: ignore[attr-defined]
+        snapshot = connection.creation.serialize_db_to_string()
+        connection._test_serialized_contents = snapshot  # type: ignore[attr-defined]
+        # Also on the wrapper class: once Playwright's event loop runs in this process, asgiref
+        # may hand the test thread another DatabaseWrapper object, which would lack the snapshot
+        # and silently skip the restore (seen under xdist: transactional tests then start on an
+        # empty database).
+        type(connections["default"])._test_serialized_contents = snapshot  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 import dj_database_url
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 
 from config.env import BASE_DIR, read
 
@@ -136,9 +137,18 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery (cookiecutter-django's block): JSON only, bounded time, acks after the work is done.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis (embedded default) the broker is kombu's filesystem transport under var/celery/:
+# scripts/run.sh starts one worker with beat on it, so reminders fire with no set-up.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_DIR = BASE_DIR / "var" / "celery"
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+    }
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -150,6 +160,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The one static schedule (issue #4). Each entry says in words when it runs.
+CELERY_BEAT_SCHEDULE = {
+    # Every ten minutes, from 06:00 to 21:50 Paris time: write the due reminders to the outbox
+    # and (re)queue what is still pending. The first run of the day catches up on the night;
+    # nobody is mailed at night.
+    "reminders-sweep": {
+        "task": "notifications.reminders_sweep",
+        "schedule": crontab(minute="*/10", hour="6-21"),
+    },
+}
+
+# Reminders (issue #4): protocol constants, not operator settings.
+NOTIFICATIONS_SENDING_LEASE = 5 * 60  # seconds a worker may hold a row in "sending"
+NOTIFICATIONS_REQUEUE_AFTER = 15 * 60  # a queued row still "ready" after this is queued again
+NOTIFICATIONS_MAX_ATTEMPTS = 5  # then "failed" (visible in the admin)
+NOTIFICATIONS_DIGEST_HOUR = 7  # daily digests leave from 07:00 Paris time
+NOTIFICATIONS_CATCH_UP_DAYS = 14  # an escalation missed by the sweeps still leaves within 14 days
 
 # Security defaults valid everywhere; production.py hardens the rest.
 SESSION_COOKIE_HTTPONLY = True

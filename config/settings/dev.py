@@ -1,4 +1,5 @@
-"""Embedded default: SQLite, emails to the console, Celery tasks in-process. No setup needed."""
+"""Embedded default: SQLite, emails to the console, Celery on a filesystem queue (var/celery/,
+worker and beat started by scripts/run.sh). No setup needed."""
 
 import os
 

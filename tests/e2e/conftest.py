@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from django.db import DEFAULT_DB_ALIAS, connections
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -31,14 +29,9 @@ CHROMIUM_FLAGS = [
 def browser() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} est introuvable : scripts/test.sh l'installe (apt-get install chromium).")
-    sync_connection = connections[DEFAULT_DB_ALIAS]
+    # Once Playwright's loop runs, the test thread may get another DatabaseWrapper object: the
+    # serialized-rollback snapshot is kept on the wrapper class for that (tests/conftest.py).
     with sync_playwright() as playwright:
-        # From here asyncio's loop counts as running in this thread, and asgiref hands out a
-        # context-local database connection instead of the thread-local one: carry over the
-        # snapshot that serialized rollback restores (tests/conftest.py), or the next
-        # transactional test on this worker starts from an empty database (issue #5).
-        if hasattr(sync_connection, "_test_serialized_contents"):
-            connections[DEFAULT_DB_ALIAS]._test_serialized_contents = sync_connection._test_serialized_contents  # type: ignore[attr-defined]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()

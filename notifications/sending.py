@@ -1,0 +1,376 @@
+"""Sending one outbox row (or one user's digest) exactly once, as far as SMTP allows.
+
+Protocol, for each row:
+
+1. **Claim** (own transaction): ``UPDATE … SET status='sending', claim_token=T,
+   claimed_until=now+lease WHERE id=… AND status='ready'``. Zero rows: someone else has it, or
+   it is done: a duplicated or redelivered Celery message stops here. A row whose deadline was
+   met meanwhile is cancelled instead.
+2. **SMTP up to the end of the body**: MAIL, RCPT, DATA and the whole message, *except* the
+   final ``<CRLF>.<CRLF>``. Until that dot arrives the server has accepted nothing: if the
+   worker dies here, the connection drops and the server discards the message (RFC 5321,
+   4.1.1.4), the row stays ``sending``, is reconciled after its lease and sent again.
+3. **Commit point**: ``BEGIN; UPDATE … SET status='sent' WHERE id=… AND claim_token=T AND
+   status='sending'`` (zero rows: our lease expired and the row was reclaimed: we send ``RSET``
+   instead of the dot, nothing is delivered). Then ``COMMIT`` is written to the PostgreSQL
+   socket without waiting (libpq ``send_query``) and the dot is written to the SMTP socket
+   immediately after. Both are plain socket writes the kernel delivers even if the process is
+   killed right after; the results are read afterwards.
+
+What remains: a ``kill -9`` landing in the few microseconds between those two ``write``
+calls marks the row sent without the dot (one lost reminder); a PostgreSQL crash during the
+COMMIT leaves the row ``sending`` while the mail left (a duplicate, with the same
+deterministic ``Message-ID``, which most mail stores de-duplicate). That window is the
+honest limit of two systems without a shared transaction. Then, if the server refuses the
+message after the dot (5xx), the row is set back to ``ready`` (4xx) or ``failed``.
+
+Non-SMTP backends (console in the embedded mode, locmem in unit tests) use Django's
+``send_messages`` between claim and commit: at least once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import re
+import smtplib
+import uuid
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from psycopg import pq
+
+from accounts.models import User
+from notifications.calendar import send_date
+from notifications.models import NotificationPreference, Reminder, ReminderRule
+
+logger = logging.getLogger(__name__)
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def message_domain() -> str:
+    return re.sub(r"^https?://", "", settings.SITE_URL).split("/")[0].split(":")[0] or "quartiers.local"
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def _reminder_context(reminder: Reminder) -> dict[str, object]:
+    """Counted from the sweep's day, so that a replayed campaign reads as it did that day."""
+    deadline, rule = reminder.deadline, reminder.rule
+    delta = (deadline.due_on - reminder.campaign_day).days
+    return {
+        "reminder": reminder,
+        "deadline": deadline,
+        "rule": rule,
+        "department": deadline.department,
+        "recipient": reminder.recipient,
+        "is_escalation": rule.kind == ReminderRule.Kind.AFTER,
+        "days_left": delta,
+        "days_late": -delta,
+        "link": f"{settings.SITE_URL}{deadline.link_path}",
+        "preferences_link": f"{settings.SITE_URL}/mes-notifications/",
+        "send_on": send_date(due_on=deadline.due_on, kind=rule.kind, days=rule.days),
+    }
+
+
+def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+    context = _reminder_context(reminder)
+    prefix = "Escalade" if context["is_escalation"] else "Relance"
+    subject = f"[Quartiers] {prefix} : {reminder.deadline.title} – échéance du {reminder.deadline.due_on:%d/%m/%Y}"
+    return _email(
+        subject=subject,
+        to=reminder.recipient.email,
+        template="notifications/email/reminder",
+        context=context,
+        message_id=f"<relance-{reminder.pk}@{message_domain()}>",
+    )
+
+
+def digest_email(user: User, reminders: list[Reminder], token: uuid.UUID) -> EmailMultiAlternatives:
+    today = timezone.localdate()
+    items = [_reminder_context(reminder) for reminder in reminders]
+    return _email(
+        subject=f"[Quartiers] Récapitulatif du {today:%d/%m/%Y} : {len(items)} relance(s)",
+        to=user.email,
+        template="notifications/email/digest",
+        context={"recipient": user, "items": items, "preferences_link": f"{settings.SITE_URL}/mes-notifications/"},
+        message_id=f"<recapitulatif-{token}@{message_domain()}>",
+    )
+
+
+def _email(
+    *, subject: str, to: str, template: str, context: dict[str, object], message_id: str
+) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+# --- claim and finish ----------------------------------------------------------------------------
+
+
+def _no_flush_wait() -> None:
+    """Commits of this transaction do not wait for the WAL flush (PostgreSQL only).
+
+    Safe for a claim: if PostgreSQL crashed and lost it, its connection is gone too, so the
+    worker cannot reach the commit point and sends no dot; the row is simply ``ready`` again.
+    Safe for the commit point: the dot is written right after COMMIT without waiting for its
+    result anyway (see the module docstring). Two fsyncs less per email.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _claim(*, reminder_ids: list[int], token: uuid.UUID, now: dt.datetime) -> list[int]:
+    """Conditional claim; cancels rows whose deadline has been met. Returns the claimed ids."""
+    with transaction.atomic():
+        _no_flush_wait()
+        Reminder.objects.filter(
+            pk__in=reminder_ids, status=Reminder.Status.READY, deadline__met_at__isnull=False
+        ).update(status=Reminder.Status.CANCELLED)
+        claimable = Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.READY)
+        claimed = claimable.update(
+            status=Reminder.Status.SENDING,
+            claim_token=token,
+            claimed_until=now + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE),
+            attempts=F("attempts") + 1,
+        )
+        if not claimed:
+            return []
+        return list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
+
+
+def _release_after_error(*, token: uuid.UUID, error: str, permanent: bool) -> None:
+    """Back to ``ready`` for the next sweep (bounded by NOTIFICATIONS_MAX_ATTEMPTS), or failed."""
+    rows = Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENDING)
+    rows.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
+        status=Reminder.Status.FAILED, last_error=error[:2000]
+    )
+    rows.update(
+        status=Reminder.Status.FAILED if permanent else Reminder.Status.READY,
+        claim_token=None,
+        claimed_until=None,
+        enqueued_at=None if permanent else timezone.now(),
+        last_error=error[:2000],
+    )
+
+
+_MARK_SENT = (
+    "UPDATE {table} SET status = 'sent', sent_at = %s, claimed_until = NULL, last_error = '' "
+    "WHERE claim_token = %s AND status = 'sending'"
+)
+
+
+def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token: uuid.UUID, expected: int) -> None:
+    """Steps 2 and 3 of the module docstring. Raises smtplib errors; returns when committed."""
+    table = Reminder._meta.db_table
+    payload = message.message().as_bytes(linesep="\r\n")
+    payload = re.sub(rb"(?m)^\.", b"..", payload)  # dot-stuffing (RFC 5321, 4.5.2)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    sender_address = parseaddr(message.from_email)[1]
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender_address)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender_address)
+    for recipient in message.recipients():
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.docmd("DATA")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    smtp.send(payload)  # everything but the final dot: nothing is accepted yet
+
+    assert not connection.in_atomic_block, "the commit point drives its own transaction"
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # see _no_flush_wait
+        cursor.execute(_MARK_SENT.format(table=table), [timezone.now(), token])
+        if cursor.rowcount != expected:
+            cursor.execute("ROLLBACK")
+            # Lease lost: the row belongs to another worker now. The caller drops the
+            # connection without the dot, so the server delivers nothing.
+            raise LeaseLost(token)
+    pgconn = connection.connection.pgconn
+    pgconn.send_query(b"COMMIT")
+    pgconn.flush()
+    smtp.send(b".\r\n")  # right after COMMIT: the two commit points, back to back
+    committed = True
+    while (result := pgconn.get_result()) is not None:
+        committed = committed and result.status == pq.ExecStatus.COMMAND_OK
+    code, reply = smtp.getreply()
+    if not committed:  # pragma: no cover - PostgreSQL refused the COMMIT; the lease will expire
+        logger.error("reminder_commit_failed token=%s", token)
+    if code != 250:
+        # The server refused after all: undo "sent" so the row is retried or marked failed.
+        Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENT).update(status=Reminder.Status.SENDING)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+class LeaseLost(Exception):
+    pass
+
+
+def _deliver_backend(*, message: EmailMultiAlternatives, token: uuid.UUID) -> None:
+    """Console / locmem backends: send, then mark sent (at least once)."""
+    message.send()
+    Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENDING).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+
+
+def _uses_smtp() -> bool:
+    return settings.EMAIL_BACKEND == SMTP_BACKEND and connection.vendor == "postgresql"
+
+
+def _open_smtp() -> smtplib.SMTP:
+    klass = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
+    smtp = klass(settings.EMAIL_HOST, int(settings.EMAIL_PORT), timeout=settings.EMAIL_TIMEOUT)
+    if settings.EMAIL_USE_TLS:
+        smtp.starttls()
+    if settings.EMAIL_HOST_USER:
+        smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+    return smtp
+
+
+class _Sender:
+    """One SMTP session reused for a chunk of rows."""
+
+    def __init__(self) -> None:
+        self.smtp: smtplib.SMTP | None = None
+
+    def deliver(self, message: EmailMultiAlternatives, token: uuid.UUID, expected: int) -> None:
+        if not _uses_smtp():
+            _deliver_backend(message=message, token=token)
+            return
+        if self.smtp is None:
+            self.smtp = _open_smtp()
+        try:
+            _deliver_smtp(smtp=self.smtp, message=message, token=token, expected=expected)
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code in (421, 451) or isinstance(exc, smtplib.SMTPServerDisconnected):
+                self.abort()
+            raise
+        except BaseException:
+            # Possibly in the middle of DATA: hang up without the final dot (and without QUIT,
+            # which the server would read as body text); the server discards the message.
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit()
+            self.smtp = None
+
+
+def _send_one(sender: _Sender, message_factory: object, token: uuid.UUID, expected: int) -> bool:
+    try:
+        sender.deliver(message_factory, token, expected)  # type: ignore[arg-type]
+    except LeaseLost:
+        logger.warning("reminder_lease_lost token=%s", token)
+        return False
+    except smtplib.SMTPResponseException as exc:
+        permanent = 500 <= exc.smtp_code < 600
+        _release_after_error(token=token, error=f"{exc.smtp_code} {exc.smtp_error!r}", permanent=permanent)
+        logger.warning("reminder_send_refused code=%s token=%s", exc.smtp_code, token)
+        return False
+    except (smtplib.SMTPException, OSError) as exc:
+        _release_after_error(token=token, error=repr(exc), permanent=False)
+        logger.warning("reminder_send_error error=%r token=%s", exc, token)
+        return False
+    return True
+
+
+def reminders_send(*, reminder_ids: list[int]) -> Outcome:
+    """Send the given outbox rows, one email each (immediate preference)."""
+    outcome = Outcome()
+    sender = _Sender()
+    try:
+        for reminder_id in reminder_ids:
+            token = uuid.uuid4()
+            if not _claim(reminder_ids=[reminder_id], token=token, now=timezone.now()):
+                outcome.skipped += 1
+                continue
+            reminder = Reminder.objects.select_related("deadline__department", "rule", "recipient").get(pk=reminder_id)
+            if _send_one(sender, reminder_email(reminder), token, 1):
+                outcome.sent += 1
+                logger.info("reminder_sent reminder=%s", reminder_id)
+            else:
+                outcome.failed += 1
+    finally:
+        sender.close()
+    return outcome
+
+
+def digest_send(*, user_id: int) -> Outcome:
+    """One email with every ready row of a digest user (claimed together under one token)."""
+    token = uuid.uuid4()
+    ids = list(Reminder.objects.filter(recipient_id=user_id, status=Reminder.Status.READY).values_list("pk", flat=True))
+    claimed = _claim(reminder_ids=ids, token=token, now=timezone.now()) if ids else []
+    if not claimed:
+        return Outcome(skipped=len(ids))
+    reminders = list(
+        Reminder.objects.select_related("deadline__department", "rule", "recipient")
+        .filter(claim_token=token)
+        .order_by("deadline__due_on", "pk")
+    )
+    sender = _Sender()
+    try:
+        ok = _send_one(sender, digest_email(reminders[0].recipient, reminders, token), token, len(reminders))
+    finally:
+        sender.close()
+    logger.info("reminder_digest_%s user=%s", "sent" if ok else "failed", user_id)
+    return Outcome(sent=len(reminders)) if ok else Outcome(failed=len(reminders))
+
+
+def reminders_dispatch(*, reminder_ids: list[int]) -> Outcome:
+    """A queued chunk: immediate rows one email each, digest users one email each."""
+    digest_users = set(
+        Reminder.objects.filter(
+            pk__in=reminder_ids,
+            status=Reminder.Status.READY,
+            recipient__notification_preference__frequency=NotificationPreference.Frequency.DIGEST,
+        ).values_list("recipient_id", flat=True)
+    )
+    immediate = list(
+        Reminder.objects.filter(pk__in=reminder_ids).exclude(recipient_id__in=digest_users).values_list("pk", flat=True)
+    )
+    outcome = reminders_send(reminder_ids=sorted(immediate))
+    for user_id in sorted(digest_users):
+        digest = digest_send(user_id=user_id)
+        outcome.sent += digest.sent
+        outcome.skipped += digest.skipped
+        outcome.failed += digest.failed
+    return outcome
