@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 
 import filetype  # type: ignore[import-untyped]
 from django_fsm import ConcurrentTransition
@@ -21,6 +22,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
+from notifications.services import deadline_mark_met, deadline_sync_for_case
 from reference.models import CityContract
 from workflows.flows.renewal import RenewalFlow
 from workflows.models import Renewal, RenewalDocument, RenewalState, RenewalTransition
@@ -92,6 +94,27 @@ def _transition(
     RenewalTransition.objects.create(
         renewal=renewal, actor=user, name=name, source=source, target=renewal.state, comment=comment
     )
+    _deadline_follow(renewal=renewal, transition=name)
+
+
+# The campaign's per-contract deadline (notifications migration 0002): signature by 31 July 2019.
+RENEWAL_DEADLINE_CODE = "city-contract-renewal"
+
+
+def _deadline_follow(*, renewal: Renewal, transition: str) -> None:
+    """Keep the case's deadline in step with the case (issue #4): created at launch, met at
+    signature, so reminders go out while it is open and stop once it is signed."""
+    if transition == "launch":
+        contract = renewal.city_contract
+        deadline_sync_for_case(
+            case=renewal,
+            definition_code=RENEWAL_DEADLINE_CODE,
+            department=renewal.department,
+            title=f"Rénovation du contrat de ville {contract.code} – {contract.name}",
+            link_path=reverse("workflows:renewal_detail", args=[renewal.pk]),
+        )
+    elif transition == "sign":
+        deadline_mark_met(case=renewal, definition_code=RENEWAL_DEADLINE_CODE)
 
 
 def renewal_launch(*, city_contract: CityContract, user: User | None, bulk: bool = False) -> tuple[Renewal, bool]:
