@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from accounts.selectors import department_scope, scoped, sees_all_departments
+from reference import selectors as reference_selectors
 from reference.models import CityContract, Department, Qpv
 from workflows.paqte import calendar
 from workflows.paqte.flows import DEFAULT_TASK_ROLE, PAQTE_FLOWS, ROLE_OF_TASK
@@ -48,7 +49,7 @@ def _viewable(user: AnyUser) -> None:
 
 def department_get(*, user: AnyUser, code: str) -> Department:
     _viewable(user)
-    return get_object_or_404(department_scope(user), code=code)
+    return reference_selectors.department_get(user=user, code=code)
 
 
 def departments_of(*, user: AnyUser) -> QuerySet[Department]:

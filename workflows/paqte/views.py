@@ -119,6 +119,21 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
     return result or True
 
 
+def _submit(
+    request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], *, success: str, failure: str
+) -> Any:
+    """Validate ``form``, then run ``action`` on its cleaned data like ``_run``; an invalid form
+    gets ``failure`` as its message. Returns what ``_run`` returns, or None."""
+    if form.is_valid():
+        return _run(request, lambda: action(form.cleaned_data), success)
+    messages.error(request, failure)
+    return None
+
+
+def _errors(form: Any) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 # --- Home and département page -------------------------------------------------------------------
 
 
@@ -193,10 +208,7 @@ def referent_save(request: HttpRequest, code: str) -> HttpResponse:
             "Le référent PAQTE est enregistré.",
         )
     else:
-        messages.error(
-            request,
-            escape("Désignation non enregistrée : " + " ".join(str(e) for errs in form.errors.values() for e in errs)),
-        )
+        messages.error(request, escape("Désignation non enregistrée : " + _errors(form)))
     return redirect("paqte:department_detail", code=code)
 
 
@@ -217,15 +229,13 @@ def referent_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, code: str) -> HttpResponse:
     department = selectors.department_get(user=request.user, code=code)
-    form = MemberForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.committee_member_add(user=_user(request), department=department, **form.cleaned_data),
-            "Le membre est ajouté au comité de pilotage.",
-        )
-    else:
-        messages.error(request, "Membre non ajouté : vérifiez les champs.")
+    _submit(
+        request,
+        MemberForm(request.POST),
+        lambda data: services.committee_member_add(user=_user(request), department=department, **data),
+        success="Le membre est ajouté au comité de pilotage.",
+        failure="Membre non ajouté : vérifiez les champs.",
+    )
     return redirect("paqte:department_detail", code=code)
 
 
@@ -234,23 +244,20 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
 def meeting_add(request: HttpRequest, code: str) -> HttpResponse:
     department = selectors.department_get(user=request.user, code=code)
     companies = selectors.company_list(user=request.user).filter(conventions__department=department).distinct()
-    form = MeetingForm(request.POST, companies=companies)
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.meeting_add(
-                user=_user(request),
-                department=department,
-                kind=data["kind"],
-                held_on=data["held_on"],
-                minutes=data["minutes"],
-                companies=list(data["companies"]),
-            ),
-            "La réunion est enregistrée.",
-        )
-    else:
-        messages.error(request, "Réunion non enregistrée : vérifiez les champs.")
+    _submit(
+        request,
+        MeetingForm(request.POST, companies=companies),
+        lambda data: services.meeting_add(
+            user=_user(request),
+            department=department,
+            kind=data["kind"],
+            held_on=data["held_on"],
+            minutes=data["minutes"],
+            companies=list(data["companies"]),
+        ),
+        success="La réunion est enregistrée.",
+        failure="Réunion non enregistrée : vérifiez les champs.",
+    )
     return redirect("paqte:department_detail", code=code)
 
 
@@ -396,23 +403,20 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_POST
 def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     convention = selectors.convention_get(user=request.user, pk=pk)
-    form = ObjectiveForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.objective_add(
-                user=_user(request),
-                convention=convention,
-                indicator=data["indicator"],
-                axis=data["axis"] or None,
-                label=data["label"],
-                target=data["target"],
-            ),
-            "L'objectif est ajouté.",
-        )
-    else:
-        messages.error(request, "Objectif non ajouté : indiquez une cible (nombre positif).")
+    _submit(
+        request,
+        ObjectiveForm(request.POST),
+        lambda data: services.objective_add(
+            user=_user(request),
+            convention=convention,
+            indicator=data["indicator"],
+            axis=data["axis"] or None,
+            label=data["label"],
+            target=data["target"],
+        ),
+        success="L'objectif est ajouté.",
+        failure="Objectif non ajouté : indiquez une cible (nombre positif).",
+    )
     return redirect("paqte:convention_detail", pk=pk)
 
 
@@ -420,22 +424,19 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def result_record(request: HttpRequest, pk: int) -> HttpResponse:
     convention = selectors.convention_get(user=request.user, pk=pk)
-    form = ResultForm(request.POST, objectives=convention.objectives.all())
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.result_record(
-                user=_user(request),
-                objective=data["objective"],
-                year=data["year"],
-                half=data["half"],
-                value=data["value"],
-            ),
-            "Le résultat du semestre est enregistré.",
-        )
-    else:
-        messages.error(request, "Résultat non enregistré : vérifiez les champs.")
+    _submit(
+        request,
+        ResultForm(request.POST, objectives=convention.objectives.all()),
+        lambda data: services.result_record(
+            user=_user(request),
+            objective=data["objective"],
+            year=data["year"],
+            half=data["half"],
+            value=data["value"],
+        ),
+        success="Le résultat du semestre est enregistré.",
+        failure="Résultat non enregistré : vérifiez les champs.",
+    )
     return redirect("paqte:convention_detail", pk=pk)
 
 
@@ -528,17 +529,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("workflows.work_paqte"):
         raise PermissionDenied
-    form = ReportCreateForm(request.POST, departments=_work_departments(request))
-    if form.is_valid():
-        report = _run(
-            request,
-            lambda: services.report_create(user=_user(request), **form.cleaned_data),
-            "Le bilan est créé en brouillon : complétez-le.",
-        )
-        if report:
-            return redirect("paqte:report_detail", pk=report.pk)
-    else:
-        messages.error(request, "Bilan non créé : vérifiez le département, l'année et le semestre.")
+    report = _submit(
+        request,
+        ReportCreateForm(request.POST, departments=_work_departments(request)),
+        lambda data: services.report_create(user=_user(request), **data),
+        success="Le bilan est créé en brouillon : complétez-le.",
+        failure="Bilan non créé : vérifiez le département, l'année et le semestre.",
+    )
+    if report:
+        return redirect("paqte:report_detail", pk=report.pk)
     return redirect("paqte:report_list")
 
 
