@@ -1,17 +1,21 @@
 """The synthesis permissions of the role groups, as data (never assigned in code) – issue #6.
 
 The agent writes the prefect's synthesis, the valideur préfectoral validates and submits it,
-the référent CGET reviews it. Reading goes with ``view_steering`` (migration 0101).
+the référent CGET reviews it. Reading goes with ``view_steering`` (migration 0101). Every role reads the synthesis processes
+(``view_synthesisprocess``): without it viewflow hides the flow from the inbox and queue; which
+tasks are shown stays scoped by département and role.
 """
 
 from django.db import migrations
 
 ROLE_PERMISSIONS = {
-    "Agent de préfecture": ["work_synthesis"],
-    "Valideur préfectoral": ["validate_synthesis"],
-    "Référent CGET": ["review_synthesis"],
+    "Agent de préfecture": ["work_synthesis", "view_synthesisprocess"],
+    "Référent PAQTE": ["view_synthesisprocess"],
+    "Valideur préfectoral": ["validate_synthesis", "view_synthesisprocess"],
+    "Référent CGET": ["review_synthesis", "view_synthesisprocess"],
+    "Administrateur national": ["view_synthesisprocess"],
 }
-ALL_CODENAMES = ["work_synthesis", "validate_synthesis", "review_synthesis"]
+ALL_CODENAMES = ["work_synthesis", "validate_synthesis", "review_synthesis", "view_synthesisprocess"]
 
 
 def _permissions(apps):

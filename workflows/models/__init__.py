@@ -8,7 +8,7 @@ from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
 from workflows.steering.models import Meeting, MeetingHistory
-from workflows.synthesis.models import Synthesis, SynthesisHistory
+from workflows.synthesis.models import Synthesis, SynthesisHistory, SynthesisProcess
 
 __all__ = [
     "DIJON_DOMAINS",
@@ -24,4 +24,5 @@ __all__ = [
     "MeetingHistory",
     "Synthesis",
     "SynthesisHistory",
+    "SynthesisProcess",
 ]

@@ -29,14 +29,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from viewflow.workflow.models import Process
 
 from workflows.synthesis.permissions import can_review, can_validate, can_work
 
-__all__ = ["Synthesis", "SynthesisHistory"]
+__all__ = ["Synthesis", "SynthesisHistory", "SynthesisProcess"]
 
 TOTAL_MAX_CHARS = 9000
 PARAGRAPHS_MAX = 10
@@ -155,6 +157,9 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"Synthèse {self.year} – {self.department}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("synthesis:detail", args=[self.department.code, self.year])
+
     @property
     def due_on(self) -> datetime.date:
         return due_on(self.year)
@@ -259,3 +264,16 @@ class SynthesisHistory(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("L'historique ne se supprime pas.")
+
+
+class SynthesisProcess(Process):
+    """The viewflow process of a synthesis; the synthesis is the artifact (its ``department``
+    scopes the inbox and queue, ``workflows.registry.CASE_MODELS``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("circuit de la synthèse du préfet")
+        verbose_name_plural = _("circuits des synthèses des préfets")
+
+    def __str__(self) -> str:
+        return str(self.artifact) if self.artifact_object_id else f"Synthèse #{self.pk}"

@@ -18,6 +18,7 @@ from reference.models import Department
 from workflows.synthesis.models import PARTS, Synthesis, SynthesisHistory, length_errors
 from workflows.synthesis.permissions import can_work
 from workflows.synthesis.selectors import renovation_state
+from workflows.synthesis.workflow import workflow_on_transition, workflow_start
 from workflows.transitions import fsm_transition
 
 DEADLINE_CODE = "synthesis"
@@ -51,6 +52,7 @@ def synthesis_save(*, user: User, department: Department, year: int, **parts: st
                 SynthesisHistory.objects.create(
                     synthesis=synthesis, actor=user, transition="create", source="", target=synthesis.state
                 )
+                workflow_start(synthesis=synthesis)
     except IntegrityError as error:  # two first saves at once
         raise SynthesisError("La synthèse vient d'être créée par quelqu'un d'autre : rechargez la page.") from error
     return synthesis
@@ -72,6 +74,7 @@ def synthesis_transition(*, user: User, synthesis: Synthesis, name: str, comment
             department_deadline_mark_met(department=locked.department, definition_code=DEADLINE_CODE)
         elif name == "return_to_prefecture":
             department_deadline_reopen(department=locked.department, definition_code=DEADLINE_CODE)
+        workflow_on_transition(synthesis=locked, name=name, user=user)
 
     return fsm_transition(
         case=synthesis,
