@@ -3,7 +3,9 @@ right role and département (issue #6)."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 from viewflow.workflow.models import Task
@@ -77,3 +79,29 @@ def test_queue_page_links_to_the_synthesis(make_user: MakeUser, nord: Department
     client.force_login(agent)
     body = client.get("/taches/file/").content.decode()
     assert 'href="/pilotage/syntheses/59/2019/"' in body and "Synthèse 2019 – " in body
+
+
+def test_cget_queue_constant_queries_in_the_number_of_syntheses(make_user: MakeUser) -> None:
+    cget = make_user(Role.CGET_REFERENT)
+    client = Client()
+    client.force_login(cget)
+
+    def submitted(code: str) -> None:
+        department = Department.objects.get(code=code)
+        agent, validator = make_user(Role.AGENT, code), make_user(Role.PREFECT_VALIDATOR, code)
+        synthesis = synthesis_save(user=agent, department=department, year=2019, **complete_parts())
+        synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
+        synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+
+    def count() -> int:
+        client.get("/taches/file/")
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/taches/file/").content.decode()
+        assert "Examiner la synthèse (CGET)" in body
+        return len(captured)
+
+    submitted("59")
+    few = count()
+    for code in ("62", "80", "02"):
+        submitted(code)
+    assert count() == few

@@ -18,7 +18,7 @@ from tests.conftest import MakeUser
 from tests.synthesis.helpers import at_length, complete_parts, synthesis_in
 from workflows.models import Renewal, RenewalState
 from workflows.synthesis.models import PARAGRAPHS_MAX, TOTAL_MAX_CHARS, Synthesis, SynthesisHistory
-from workflows.synthesis.selectors import renovation_state
+from workflows.synthesis.selectors import renovation_state, synthesis_renovation
 from workflows.synthesis.services import SynthesisError, synthesis_save, synthesis_transition
 
 pytestmark = pytest.mark.django_db
@@ -221,8 +221,6 @@ def test_renovation_table_is_frozen_at_submission(make_user: MakeUser, nord: Dep
     assert snapshot["computed_on"] == timezone.localdate().isoformat()
     # The data moves on; the transmitted table does not.
     Renewal.objects.filter(department=nord, state="evaluation").update(state="negotiation")
-    from workflows.synthesis.selectors import synthesis_renovation
-
     shown = synthesis_renovation(
         synthesis=Synthesis.objects.get(pk=submitted.pk), department=nord, today=timezone.localdate()
     )
