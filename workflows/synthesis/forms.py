@@ -31,7 +31,10 @@ class SynthesisForm(DsfrBaseForm):
                 label=title,
                 required=False,
                 strip=True,
-                help_text=f"{PART_HELP[field]} {PARAGRAPHS_MAX} paragraphes au plus.",
+                help_text=(
+                    f"{PART_HELP[field]} Facultatif pour enregistrer le brouillon, obligatoire pour le soumettre "
+                    f"à la validation ; {PARAGRAPHS_MAX} paragraphes au plus."
+                ),
                 widget=forms.Textarea(
                     attrs={"rows": 10, "data-synthesis-part": field, "aria-describedby": f"compteur-{field}"}
                 ),
