@@ -39,7 +39,9 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 BACKUP, RESTORE = BASE_DIR / "deploy" / "backup.sh", BASE_DIR / "deploy" / "restore.sh"
 
 
-def run(script: Path, *args: str, database_url: str, media: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    script: Path, *args: str, database_url: str, media: Path, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "PRIVATE_MEDIA_ROOT": str(media)}
     result = subprocess.run(
         ["bash", str(script), *args], env=env, capture_output=True, text=True, timeout=120, check=False
