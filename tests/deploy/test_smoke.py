@@ -264,15 +264,17 @@ def test_deploy_files_run_the_product_end_to_end(processes: Processes, mail_sink
             return False
 
     assert wait_until(web_up, timeout=120), processes.log("web")
+    print(f"smoke: web up after {time.monotonic() - started:.1f} s")
+    worker = processes.start("worker", "start-worker.sh")  # they boot while the data is imported
+    beat = processes.start("beat", "start-beat.sh")
     processes.manage("import_reference")
     demo = processes.manage("seed_demo", "--force")
     password = next(line.split()[-1] for line in demo.splitlines() if AGENT in line)
-    worker = processes.start("worker", "start-worker.sh")
-    beat = processes.start("beat", "start-beat.sh")
 
     # gunicorn: the configured workers, an access log with the client address from nginx.
     assert "Booting worker" in processes.log("web") and processes.log("web").count("Booting worker") == 2
 
+    print(f"smoke: data imported after {time.monotonic() - started:.1f} s")
     browser = Browser(base)
     home = browser.post_form("/connexion/", {"username": AGENT, "password": password})
     assert home.status_code == 200 and "/deconnexion/" in home.text, home.text[-2000:]
@@ -314,6 +316,7 @@ def test_deploy_files_run_the_product_end_to_end(processes: Processes, mail_sink
 
     # The campaign clock: the eve of the 31 July 2019 deadline of the case. The sweep writes the
     # outbox and queues on Redis; the worker sends through the sink.
+    print(f"smoke: task completed after {time.monotonic() - started:.1f} s")
     swept = processes.manage("reminders_sweep", "--as-of", "2019-07-30", "--force")
     assert "Relances créées" in swept
     assert wait_until(
