@@ -15,7 +15,7 @@ on loopback, as an operator runs them.
 
 Static files: ``collectstatic`` is an install/upgrade step (deploy/README.md), not a start
 step; its output is kept in ``var/smoke-static/`` between runs, keyed on uv.lock and the storage
-(the first run on a machine collects 11,000 files and takes minutes, later runs none).
+(the first run on a machine collects 11,000 files, about a minute; later runs none).
 """
 
 from __future__ import annotations
@@ -276,6 +276,10 @@ def test_deploy_files_run_the_product_end_to_end(processes: Processes, mail_sink
 
     print(f"smoke: data imported after {time.monotonic() - started:.1f} s")
     browser = Browser(base)
+    # Static files: hashed names from the collected manifest, served (whitenoise behind nginx).
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', browser.get("/connexion/").text)
+    assert stylesheet, "pas de feuille de style hachée sur la page de connexion"
+    assert browser.get(stylesheet.group(1)).status_code == 200
     home = browser.post_form("/connexion/", {"username": AGENT, "password": password})
     assert home.status_code == 200 and "/deconnexion/" in home.text, home.text[-2000:]
     assert {"__Host-sessionid", "__Host-csrftoken"} <= set(browser.cookies)
