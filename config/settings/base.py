@@ -108,7 +108,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = str(read("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Whitenoise's compressed manifest storage, tolerant of fonts viewflow names but does not ship.
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 # Uploaded documents live outside any served directory; they are only ever streamed by a
 # permission-checked view (no MEDIA_URL is published).
