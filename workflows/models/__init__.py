@@ -1,5 +1,6 @@
 """Case models of the workflows app, one module per sub-domain (open-zaak layout)."""
 
+from workflows.followup.models import CommitmentFollowUp
 from workflows.models.documents import RenewalDocument
 from workflows.models.history import RenewalTransition
 from workflows.models.process import RenewalProcess
@@ -21,4 +22,5 @@ __all__ = [
     *_paqte_all,
     "Meeting",
     "MeetingHistory",
+    "CommitmentFollowUp",
 ]
