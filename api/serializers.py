@@ -29,8 +29,8 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class CityContractSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    epci = serializers.SlugRelatedField(slug_field="siren", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    epci = serializers.SlugRelatedField(slug_field="siren", read_only=True, allow_null=True)
 
     class Meta:
         model = CityContract
@@ -55,7 +55,7 @@ class MeasureIndicatorSerializer(serializers.ModelSerializer):
 
 
 class MeasureSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     indicators = MeasureIndicatorSerializer(many=True, read_only=True)
 
     class Meta:
@@ -64,8 +64,8 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     invitees = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -90,7 +90,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class DeadlineSerializer(serializers.ModelSerializer):
     definition = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     is_met = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -118,7 +118,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 class RenewalSerializer(serializers.ModelSerializer):
     city_contract = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     commitments = CommitmentSerializer(many=True, read_only=True)
 
     class Meta:
