@@ -148,3 +148,8 @@ def test_list_queries_constant_in_the_number_of_follow_ups(client_for: ClientFor
     follow_ups_generate(renewal=renewal)
     assert CommitmentFollowUp.objects.filter(commitment__renewal=renewal).count() == 1 + 15 * 6
     assert _queries(client, url) == few
+
+
+def test_case_page_links_to_the_follow_ups(client_for: ClientFor, cases: dict[str, Renewal]) -> None:
+    page = client_for(Role.CGET_REFERENT).get(f"/renovations/{cases['59'].pk}/").content.decode()
+    assert f'href="/renovations/{cases["59"].pk}/suivi/"' in page
