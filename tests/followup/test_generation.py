@@ -138,3 +138,17 @@ def test_signature_through_the_task_generates_the_follow_ups(make_user: MakeUser
     follow_ups = list(CommitmentFollowUp.objects.filter(commitment__renewal=renewal))
     assert [f.due_on for f in follow_ups] == [D(2020, 7, 12), D(2021, 7, 12), D(2022, 7, 12)]
     assert len(_deadlines(follow_ups)) == 3
+
+
+def test_backfill_command_is_idempotent() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for code in ("59", "62"):
+        commitment(signed_renewal(code, signed_on=D(2019, 7, 12)), "annual")
+    out = StringIO()
+    call_command("commitment_follow_ups", stdout=out)
+    assert out.getvalue().strip() == "6 suivi(s) créé(s) pour 2 protocole(s) signé(s)."
+    call_command("commitment_follow_ups", stdout=out)
+    assert out.getvalue().strip().endswith("0 suivi(s) créé(s) pour 2 protocole(s) signé(s).")

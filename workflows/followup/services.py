@@ -165,3 +165,13 @@ def follow_up_record(*, follow_up: CommitmentFollowUp, user: User, value: str, c
     follow_up.save()
     deadline_mark_met(case=follow_up, definition_code=FOLLOW_UP_DEADLINE_CODE)
     return follow_up
+
+
+def follow_ups_generate_all() -> tuple[int, int]:
+    """Every signed protocol, one transaction each (a crash keeps what was done).
+    Returns (signed cases, follow-ups created)."""
+    cases = created = 0
+    for renewal in Renewal.objects.filter(state=RenewalState.SIGNED).select_related("department").iterator():
+        created += follow_ups_generate(renewal=renewal)
+        cases += 1
+    return cases, created
