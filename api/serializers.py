@@ -9,8 +9,10 @@ from rest_framework import serializers
 from notifications.models import Deadline
 from reference.models import CityContract, Department, Measure, MeasureIndicator, Region
 from workflows.followup.models import CommitmentFollowUp
+from workflows.followup.selectors import is_late
 from workflows.followup.services import follow_up_value_clean
 from workflows.models import Commitment, Renewal
+from workflows.selectors import today
 from workflows.steering.models import Meeting
 
 
@@ -140,6 +142,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     is_recorded = serializers.BooleanField(read_only=True)
+    is_late = serializers.SerializerMethodField(help_text="Échéance passée sans valeur renseignée.")
 
     class Meta:
         model = CommitmentFollowUp
@@ -153,9 +156,13 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "value",
             "comment",
             "is_recorded",
+            "is_late",
             "recorded_at",
         ]
         read_only_fields = ["due_on", "recorded_at"]
+
+    def get_is_late(self, follow_up: CommitmentFollowUp) -> bool:
+        return is_late(follow_up, today())
 
     def validate_value(self, value: str) -> str:
         instance = self.instance

@@ -34,6 +34,7 @@ def test_recording_meets_the_deadline(api_as: ApiAs, seeded: Seeded) -> None:
     body = response.json()
     assert body["value"] == "7" and body["comment"] == "Sept commerces." and body["is_recorded"] is True
     assert body["due_on"] == follow_up.due_on.isoformat() and body["commitment"]["unit"] == "count"
+    assert body["is_late"] is False  # recorded
     deadline.refresh_from_db()
     assert deadline.met_at is not None
     # A correction keeps it met; PATCH may change the comment alone.
@@ -41,6 +42,12 @@ def test_recording_meets_the_deadline(api_as: ApiAs, seeded: Seeded) -> None:
     assert response.status_code == 200 and response.json()["value"] == "7" and response.json()["comment"] == "Corrigé."
     deadline.refresh_from_db()
     assert deadline.met_at is not None
+
+
+def test_follow_up_is_late_once_due_and_not_recorded(api_as: ApiAs, seeded: Seeded) -> None:
+    body = api_as(Role.AGENT).get(f"/api/suivis/{seeded.follow_ups['59'].pk}/").json()
+    # Due in January 2020, long past: late until recorded.
+    assert body["due_on"] == "2020-01-12" and body["is_recorded"] is False and body["is_late"] is True
 
 
 def test_deadlines_endpoint_shows_the_follow_up_deadline(api_as: ApiAs, seeded: Seeded) -> None:
