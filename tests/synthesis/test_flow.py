@@ -112,10 +112,9 @@ def test_department_filter_matches_each_case_kind_by_content_type(
 ) -> None:
     """A synthesis of the Pas-de-Calais whose id equals a Nord renovation's id is not listed
     under the Nord filter: processes are matched on the artifact's content type too."""
+    from accounts.services import department_grant
     from tests.workflows.renewal_helpers import nord_contract
     from workflows.services import renewal_launch
-
-    from accounts.services import department_grant
 
     agent_59, agent_62 = make_user(Role.AGENT, "59"), make_user(Role.AGENT, "62")
     department_grant(user=agent_62, department=Department.objects.get(code="59"))  # works both
