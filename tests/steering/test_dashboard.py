@@ -193,7 +193,7 @@ def test_export_rows_equal_the_page_rows(seeded: None, client_as: Callable[[Role
     region = Department.objects.get(code="59").region.code
     page = client.get(f"/pilotage/tableau-de-bord/?region={region}")
     context_lines = page.context["lines"]
-    raw = b"".join(client.get(f"/pilotage/tableau-de-bord/?region={region}&export=csv").streaming_content)
+    raw = b"".join(client.get(f"/pilotage/tableau-de-bord/?region={region}&export=csv").streaming_content)  # type: ignore[attr-defined]
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for French Excel
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Niveau", "Région", "Département", "Contrats de ville"]
@@ -207,7 +207,8 @@ def test_export_rows_equal_the_page_rows(seeded: None, client_as: Callable[[Role
 
 
 def _typed(rows: list[list[str]]) -> list[list[object]]:
-    return [rows[0]] + [[int(c) if c.isdigit() else c for c in row] for row in rows[1:]]
+    header: list[object] = list(rows[0])
+    return [header] + [[int(c) if c.isdigit() else c for c in row] for row in rows[1:]]
 
 
 def _queries(client: Client, url: str) -> int:
