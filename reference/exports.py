@@ -119,3 +119,31 @@ def export_response(
         response = HttpResponse(_xlsx_bytes(columns, rows, title), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def department_label(department: Any) -> str:
+    """« Nord (59) », the département cell of every export (empty for national rows)."""
+    return f"{department.name} ({department.code})" if department is not None else "national"
+
+
+class ExportMixin:
+    """For a ``ListView``: ``?export=csv|xlsx`` answers the whole filtered list (every page of it,
+    from the same ``get_queryset`` as the page, hence the same scope) as a file."""
+
+    export_filename = "export"
+    export_columns: Sequence[Column] = ()
+
+    def get_export_rows(self) -> Iterable[Any]:
+        return self.get_queryset()  # type: ignore[attr-defined]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        fmt = export_format(request)
+        if fmt:
+            return export_response(
+                fmt=fmt,
+                filename=self.export_filename,
+                columns=self.export_columns,
+                rows=self.get_export_rows(),
+                title=self.export_filename,
+            )
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]

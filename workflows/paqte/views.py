@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import department_scope
+from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
 from workflows.paqte import calendar, exports, selectors, services
 from workflows.paqte.forms import (
@@ -135,6 +136,31 @@ def _errors(form: Any) -> str:
 
 
 # --- Home and département page -------------------------------------------------------------------
+
+
+# Issue #6, exports of every list (reference.exports): the columns of the PAQTE lists.
+CONVENTION_COLUMNS = (
+    Column("Entreprise", lambda c: c.company.name),
+    Column("SIRET", lambda c: c.company.siret),
+    Column("Département", lambda c: department_label(c.department)),
+    Column("État", lambda c: c.get_state_display()),
+    Column("Signée le", lambda c: c.signed_on),
+    Column("Prend fin le", lambda c: c.ends_on),
+    Column("Objectifs", lambda c: c.objective_count),
+)
+CHARTER_COLUMNS = (
+    Column("Numéro", lambda c: c.reference),
+    Column("Entreprise", lambda c: c.company.name),
+    Column("Département", lambda c: department_label(c.department)),
+    Column("Fin", lambda c: c.ends_on),
+    Column("État", lambda c: c.get_state_display()),
+)
+REPORT_COLUMNS = (
+    Column("Semestre", lambda r: r.semester_label),
+    Column("Département", lambda r: department_label(r.department)),
+    Column("État", lambda r: r.get_state_display()),
+    Column("Transmis le", lambda r: timezone.localtime(r.submitted_at) if r.submitted_at else None),
+)
 
 
 @login_required
@@ -272,15 +298,19 @@ def _work_departments(request: HttpRequest) -> Any:
 
 
 @login_required
-def convention_list(request: HttpRequest) -> HttpResponse:
+def convention_list(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    conventions = selectors.convention_list(user=request.user, state=request.GET.get("etat") or None)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="conventions-paqte", columns=CONVENTION_COLUMNS, rows=conventions)
     return render(
         request,
         "workflows/paqte/convention_list.html",
         {
             "title": "Conventions PAQTE",
-            "conventions": selectors.convention_list(user=request.user, state=request.GET.get("etat") or None),
+            "conventions": conventions,
             "states": PaqteConvention.State.choices,
             "current_state": request.GET.get("etat", ""),
             "may_create": request.user.has_perm("workflows.work_paqte"),
@@ -444,16 +474,20 @@ def result_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def charter_list(request: HttpRequest) -> HttpResponse:
+def charter_list(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    charters = selectors.charter_list(user=request.user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="conventions-charte", columns=CHARTER_COLUMNS, rows=charters)
     return render(
         request,
         "workflows/paqte/charter_list.html",
         {
             "title": "Charte entreprises et quartiers",
             "progress": selectors.charter_migration_progress(user=request.user),
-            "charters": selectors.charter_list(user=request.user),
+            "charters": charters,
             "deadline": calendar.CHARTER_MIGRATION_DEADLINE,
         },
     )
@@ -507,16 +541,20 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    reports = selectors.report_list(user=request.user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="bilans-paqte", columns=REPORT_COLUMNS, rows=reports)
     departments = _work_departments(request)
     return render(
         request,
         "workflows/paqte/report_list.html",
         {
             "title": "Bilans semestriels PAQTE",
-            "reports": selectors.report_list(user=request.user),
+            "reports": reports,
             "form": ReportCreateForm(departments=departments, initial={"year": timezone.localdate().year})
             if request.user.has_perm("workflows.work_paqte")
             else None,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import sees_all_departments
 from reference import selectors as reference_selectors
-from reference.exports import Column, export_format, export_response
+from reference.exports import Column, department_label, export_format, export_response
 from workflows.steering import dashboard, selectors, services
 from workflows.steering.calendar import semester_label
 from workflows.steering.dashboard import RENEWAL_STEPS
@@ -41,20 +41,46 @@ def _can_work_on(user: User, meeting: Meeting) -> bool:
     return can_work(user, meeting.owning_department)
 
 
+def _meeting_department(meeting: Meeting) -> str:
+    if meeting.region_id is not None:
+        return ""
+    return department_label(meeting.owning_department)
+
+
+MEETING_COLUMNS = (
+    Column("Réunion", lambda m: m.get_kind_display()),
+    Column("Territoire", lambda m: m.scope_label),
+    Column("Département", _meeting_department),
+    Column("Région", lambda m: m.region.name if m.region_id else ""),
+    Column("Période", lambda m: m.period_label),
+    Column("Date", lambda m: m.date),
+    Column("État", lambda m: m.get_state_display()),
+)
+MISSING_COLUMNS = (
+    Column("Département", lambda row: department_label(row["department"])),
+    Column("Région", lambda row: row["department"].region.name),
+    Column("Semestres sans collège tenu", lambda row: ", ".join(row["semesters"])),
+)
+
+
 def _missing_rows(missing: list[selectors.MissingServiceHeads]) -> list[dict[str, Any]]:
     return [{"department": row.department, "semesters": [semester_label(s) for s in row.semesters]} for row in missing]
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _require_view(request)
     user = _user(request)
+    meetings = selectors.meeting_list(user=user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="reunions", columns=MEETING_COLUMNS, rows=meetings)
     return render(
         request,
         "workflows/steering/home.html",
         {
             "title": "Pilotage",
-            "meetings": selectors.meeting_list(user=user),
+            "meetings": meetings,
             "departments": reference_selectors.department_list(user=user).only("code", "name", "region"),
             "is_national": sees_all_departments(user),
         },
@@ -62,22 +88,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def missing_service_heads(request: HttpRequest) -> HttpResponse:
+def missing_service_heads(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The CGET page: every département with an ended semester without a held collège."""
     _require_view(request)
     user = _user(request)
     if not sees_all_departments(user):
         raise PermissionDenied
     missing = selectors.departments_missing_service_heads(user=user, today=timezone.localdate())
+    rows = _missing_rows(missing)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="colleges-manquants", columns=MISSING_COLUMNS, rows=rows)
     return render(
         request,
         "workflows/steering/missing_service_heads.html",
-        {"title": "Collèges des chefs de service manquants", "rows": _missing_rows(missing)},
+        {"title": "Collèges des chefs de service manquants", "rows": rows},
     )
 
 
 @login_required
-def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+def department_detail(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
     _require_view(request)
     user = _user(request)
     department = reference_selectors.department_get(user=user, code=code)
@@ -88,6 +118,10 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             initial={"year": timezone.localdate().year},
             city_contracts=reference_selectors.city_contract_list(user=user, department=department),
         )
+    meetings = selectors.meeting_list(user=user, department=department)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename=f"reunions-{department.code}", columns=MEETING_COLUMNS, rows=meetings)
     return render(
         request,
         "workflows/steering/department_detail.html",
@@ -95,7 +129,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "title": f"Pilotage – {department.name} ({department.code})",
             "department": department,
             "missing": _missing_rows(missing),
-            "meetings": selectors.meeting_list(user=user, department=department),
+            "meetings": meetings,
             "form": form,
         },
     )
