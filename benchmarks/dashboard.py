@@ -92,9 +92,7 @@ def setup() -> User:
 def fill() -> dict[str, int]:
     rng = random.Random(6)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE notifications_reminder, notifications_deadline, workflows_paqteconvention CASCADE"
-        )
+        cursor.execute("TRUNCATE notifications_reminder, notifications_deadline, workflows_paqteconvention CASCADE")
         cursor.execute("DELETE FROM workflows_referentdesignation")
         cursor.execute("DELETE FROM workflows_semesterreport")
         cursor.execute("TRUNCATE workflows_meetinghistory, workflows_meeting CASCADE")
