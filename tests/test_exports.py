@@ -43,6 +43,8 @@ LISTS = [
     ("/paqte/chartes/", "charters", True),
     ("/paqte/bilans/", "reports", True),
     ("/pilotage/", "meetings", True),
+    ("/paqte/", "departments", True),
+    ("/paqte/taches/", "tasks", False),
 ]
 # Per-département lists: the other département is a 404 for prefecture roles.
 DEPARTMENT_LISTS = [
@@ -177,6 +179,16 @@ def test_missing_colleges_export_is_national(
         rows = csv_rows(response)
         assert rows[0] == ["Département", "Région", "Semestres sans collège tenu"]
         assert any(row[0] == "Nord (59)" for row in rows[1:])
+
+
+@pytest.mark.parametrize("role", ROLES, ids=role_id)
+def test_paqte_review_queue_export_is_for_the_cget(
+    seeded: None, client_as: Callable[[Role | None], Client], role: Role | None
+) -> None:
+    response = client_as(role).get("/paqte/examen/?export=xlsx")
+    assert response.status_code == (302 if role is None else 200 if role == Role.CGET_REFERENT else 403)
+    if response.status_code == 200:
+        assert text_of(response, "xlsx").startswith("Envoi;Département;Transmis le")
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r is not None], ids=role_id)

@@ -155,6 +155,34 @@ CHARTER_COLUMNS = (
     Column("Fin", lambda c: c.ends_on),
     Column("État", lambda c: c.get_state_display()),
 )
+PAQTE_DEPARTMENT_COLUMNS = (
+    Column("Département", lambda d: department_label(d)),
+    Column(
+        "Référent PAQTE",
+        lambda d: (
+            f"{d.paqte_referent.name} ({d.paqte_referent.get_state_display()})"
+            if getattr(d, "paqte_referent", None)
+            else "Non désigné"
+        ),
+    ),
+    Column("Conventions signées ou en cours", lambda d: d.convention_count),
+    Column("Chartes transformées en PAQTE", lambda d: d.migrated_count),
+    Column("Chartes", lambda d: d.charter_count),
+)
+PAQTE_TASK_COLUMNS = (
+    Column("Tâche", lambda item: str(item["task"].title)),
+    Column("Dossier", lambda item: str(item["task"].process.flow_class.process_title)),
+    Column("Département", lambda item: item["task"].process.data.get("department_code", "")),
+    Column("Créée le", lambda item: timezone.localtime(item["task"].created)),
+)
+SUBMISSION_COLUMNS = (
+    Column("Envoi", lambda item: str(item["submission"])),
+    Column("Département", lambda item: department_label(item["submission"].department)),
+    Column(
+        "Transmis le",
+        lambda item: timezone.localtime(item["submission"].submitted_at) if item["submission"].submitted_at else None,
+    ),
+)
 REPORT_COLUMNS = (
     Column("Semestre", lambda r: r.semester_label),
     Column("Département", lambda r: department_label(r.department)),
@@ -164,7 +192,7 @@ REPORT_COLUMNS = (
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     departments = (
         selectors.departments_of(user=request.user)
         .annotate(
@@ -180,6 +208,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    fmt = export_format(request)
+    if fmt:
+        return export_response(
+            fmt=fmt, filename="paqte-departements", columns=PAQTE_DEPARTMENT_COLUMNS, rows=departments
+        )
     return render(
         request,
         "workflows/paqte/home.html",
@@ -658,7 +691,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: HttpRequest) -> HttpResponseBase:
     if not can_review(request.user):
         raise PermissionDenied
     items = []
@@ -668,14 +701,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         else:
             url = reverse("paqte:department_detail", args=[submission.department.code])
         items.append({"submission": submission, "url": url})
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="envois-paqte", columns=SUBMISSION_COLUMNS, rows=items)
     return render(request, "workflows/paqte/review_queue.html", {"title": "Envois PAQTE à examiner", "items": items})
 
 
 @login_required
-def task_queue(request: HttpRequest) -> HttpResponse:
+def task_queue(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
     tasks = [
         {"task": task, "url": selectors.task_case_url(task)} for task in selectors.paqte_task_queue(user=request.user)
     ]
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="taches-paqte", columns=PAQTE_TASK_COLUMNS, rows=tasks)
     return render(request, "workflows/paqte/task_queue.html", {"title": "Tâches PAQTE", "tasks": tasks})
