@@ -43,7 +43,8 @@ def test_semester_without_college_emails_the_cget_once(
         with django_capture_on_commit_callbacks(execute=True):
             reminders_sweep(today=day, enqueue=lambda ids: reminders_send_task.delay(ids))
 
-    # The escalation rule of the 2019 campaign: 7 working days after the end of the semester (30 June).
+    # The escalation rule of the 2019 campaign: 7 days after the end of the semester (30 June),
+    # on a working day (a sweep on Tuesday 9 July 2019).
     sweep(dt.date(2019, 7, 9))
     to_cget = Reminder.objects.filter(recipient=cget, deadline__definition__code="service-heads-meeting")
     rows = list(to_cget.values_list("deadline__department__code", "deadline__occurrence", "status"))
