@@ -13,7 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
 from reference import selectors
-from reference.exports import Column, ExportMixin, export_format, export_response
+from reference.exports import Column, ExportMixin, department_label, export_format, export_response
 from reference.forms import MeasureLevelForm
 from reference.models import Department, Measure, Qpv
 from reference.services.measures import MeasureError, measure_can_update, measure_level_update
@@ -40,8 +40,31 @@ class DepartmentListView(LoginRequiredMixin, ExportMixin, ListView[Department]):
         return selectors.department_list(user=self.request.user)
 
 
+CITY_CONTRACT_COLUMNS = (
+    Column("Code", lambda c: c.code),
+    Column("Contrat de ville", lambda c: c.name),
+    Column("Département", lambda c: department_label(c.department)),
+    Column("Porteur", lambda c: c.get_carrier_type_display() + (f" – {c.epci.name}" if c.epci else "")),
+    Column("Population des QPV", lambda c: c.qpv_population),
+)
+
+
 class DepartmentDetailView(LoginRequiredMixin, TemplateView):
+    """The département page; ``?export=csv|xlsx`` exports its contrats de ville."""
+
     template_name = "reference/department_detail.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        fmt = export_format(request)
+        if fmt:
+            department = selectors.department_get(user=request.user, code=kwargs["code"])
+            return export_response(
+                fmt=fmt,
+                filename=f"contrats-de-ville-{department.code}",
+                columns=CITY_CONTRACT_COLUMNS,
+                rows=selectors.city_contract_list(user=request.user, department=department),
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user

@@ -48,6 +48,7 @@ LISTS = [
 ]
 # Per-département lists: the other département is a 404 for prefecture roles.
 DEPARTMENT_LISTS = [
+    ("/departements/{code}/", "city_contracts"),
     ("/departements/{code}/renovations/", "rows"),
     ("/pilotage/departements/{code}/", "meetings"),
 ]
@@ -259,3 +260,16 @@ def test_formula_injection_and_french_csv(seeded: None, client_as: Callable[[Rol
     # Dates in French order in the CSV, real dates in the XLSX.
     columns = [Column("Date", lambda d: d)]
     assert list(table_rows(columns, [datetime.date(2019, 7, 31)]))[1] == [datetime.date(2019, 7, 31)]
+
+
+def test_paqte_report_spreadsheet_guards_formulas(seeded: None, client_as: Callable[[Role | None], Client]) -> None:
+    """The PAQTE report's XLSX (workflows.paqte.exports) uses the same guard as the list exports."""
+    report = SemesterReport.objects.filter(department__code="59").first()
+    assert report is not None
+    SemesterReport.objects.filter(pk=report.pk).update(organisation='=HYPERLINK("http://x","y")')
+    response = client_as(Role.CGET_REFERENT).get(f"/paqte/bilans/{report.pk}/bilan.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Bilan"]
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+    assert '\'=HYPERLINK("http://x","y")' in values
+    assert not [v for v in values if v.startswith("=")]
