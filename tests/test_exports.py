@@ -45,6 +45,7 @@ LISTS = [
     ("/pilotage/", "meetings", True),
     ("/paqte/", "departments", True),
     ("/paqte/taches/", "tasks", False),
+    ("/pilotage/syntheses/", "rows", True),
 ]
 # Per-département lists: the other département is a 404 for prefecture roles.
 DEPARTMENT_LISTS = [

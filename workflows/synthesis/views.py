@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import sees_all_departments
+from reference.exports import Column, department_label, export_format, export_response
 from workflows.synthesis import selectors, services
 from workflows.synthesis.forms import SynthesisForm
 from workflows.synthesis.models import FIRST_YEAR, LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, due_on, normalize
@@ -52,14 +54,31 @@ def _actions(user: User, synthesis: Synthesis | None) -> list[dict[str, Any]]:
     return actions
 
 
+SYNTHESIS_COLUMNS = (
+    Column("Département", lambda row: department_label(row.department)),
+    Column("Région", lambda row: row.department.region.name),
+    Column("État", lambda row: row.synthesis.get_state_display() if row.synthesis else "Non commencée"),
+    Column(
+        "Transmise le",
+        lambda row: (
+            timezone.localdate(row.synthesis.submitted_at) if row.synthesis and row.synthesis.submitted_at else None
+        ),
+    ),
+    Column("En retard", lambda row: row.is_late),
+)
+
+
 @login_required
-def synthesis_list(request: HttpRequest) -> HttpResponse:
+def synthesis_list(request: HttpRequest) -> HttpResponseBase:
     """The syntheses by département (all for the CGET, one's own for a prefecture)."""
     _require_view(request)
     user = _user(request)
     today = timezone.localdate()
     year = FIRST_YEAR
     rows = selectors.synthesis_rows(user=user, year=year, today=today)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename=f"syntheses-{year}", columns=SYNTHESIS_COLUMNS, rows=rows)
     return render(
         request,
         "workflows/synthesis/list.html",
