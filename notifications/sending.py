@@ -231,7 +231,7 @@ def _unclaim(*, token: uuid.UUID, ids: list[int]) -> None:
 def _pg_results(pgconn: Any) -> list[Any]:
     """Every result of the query sent on ``pgconn``. Waits in ``select`` (which releases the GIL,
     so the other threads of a worker keep sending) rather than in a blocking PQgetResult."""
-    results = []
+    results: list[Any] = []
     while True:
         pgconn.consume_input()
         while pgconn.is_busy():
