@@ -48,6 +48,7 @@ import logging
 import re
 import select
 import smtplib
+import socket
 import uuid
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -327,6 +328,10 @@ def _uses_smtp() -> bool:
 def _open_smtp() -> smtplib.SMTP:
     klass = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
     smtp = klass(settings.EMAIL_HOST, int(settings.EMAIL_PORT), timeout=settings.EMAIL_TIMEOUT)
+    # Without TCP_NODELAY the small writes that follow the body (the final dot, the next MAIL)
+    # wait for the server's delayed ACK (Nagle): up to 40 ms per email on Linux.
+    with contextlib.suppress(OSError, AttributeError):
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if settings.EMAIL_USE_TLS:
         smtp.starttls()
     if settings.EMAIL_HOST_USER:
