@@ -330,8 +330,9 @@ def _open_smtp() -> smtplib.SMTP:
     smtp = klass(settings.EMAIL_HOST, int(settings.EMAIL_PORT), timeout=settings.EMAIL_TIMEOUT)
     # Without TCP_NODELAY the small writes that follow the body (the final dot, the next MAIL)
     # wait for the server's delayed ACK (Nagle): up to 40 ms per email on Linux.
-    with contextlib.suppress(OSError, AttributeError):
-        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if smtp.sock is not None:
+        with contextlib.suppress(OSError):
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if settings.EMAIL_USE_TLS:
         smtp.starttls()
     if settings.EMAIL_HOST_USER:
