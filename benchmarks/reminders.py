@@ -317,7 +317,7 @@ def main() -> None:
     parser.add_argument("step", choices=["setup", "sweep", "send"])
     parser.add_argument("--limit", type=int, default=DUE)
     parser.add_argument("--pool", default="threads", choices=["threads", "prefork"])
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--sink", default="aiosmtpd", choices=["aiosmtpd", "fast"])
     parser.add_argument("--reset", action="store_true", help="put every outbox row back to ready first")
     args = parser.parse_args()
