@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -28,6 +29,7 @@ REDIS = "redis://127.0.0.1:6379/13"
 QUEUE = "bench-reminders"
 SINK_PORT = 2526
 TOTAL, DUE = 1_000_000, 100_000
+CHUNK = 50  # as notifications.reminders.CHUNK: one Celery message per 50 ids
 
 
 def settings_module() -> str:
@@ -128,6 +130,26 @@ def sweep(runs: int = 3) -> None:
     )
 
 
+def reset() -> None:
+    """Every outbox row back to ``ready`` (to re-run ``send`` without re-running ``sweep``)."""
+    django_setup()
+    from notifications.models import Reminder
+
+    Reminder.objects.update(status="ready", claim_token=None, claimed_until=None, attempts=0, sent_at=None)
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the given processes (and their reaped children)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_peak_kb(pids: list[int]) -> int:
     total = 0
     for pid in pids:
@@ -140,28 +162,88 @@ def _rss_peak_kb(pids: list[int]) -> int:
     return total
 
 
-def send(limit: int, pool: str, concurrency: int) -> None:
-    django_setup()
+def _aiosmtpd_sink(port: int, delivered: Any, ready: Any) -> None:
+    """aiosmtpd (the sink of the fault tests), in its own process so that it does not share the
+    workers' interpreter; counts messages taken at the final dot."""
     from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            with delivered.get_lock():
+                delivered.value += 1
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    threading.Event().wait()
+
+
+def _fast_sink(port: int, delivered: Any, ready: Any) -> None:
+    """A minimal asyncio SMTP sink in the spirit of Postfix's ``smtp-sink``: it answers EHLO,
+    MAIL, RCPT, DATA, RSET, NOOP and QUIT, reads the body up to the final dot, counts it and
+    discards it. No parsing, so that the measure is the workers', not the sink's."""
+
+    async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"220 sink ESMTP\r\n")
+        try:
+            while line := await reader.readline():
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    writer.write(b"354 go ahead\r\n")
+                    while (body := await reader.readline()) and body != b".\r\n":
+                        pass
+                    if not body:
+                        return  # hung up before the dot: nothing delivered
+                    with delivered.get_lock():
+                        delivered.value += 1
+                    writer.write(b"250 OK\r\n")
+                elif verb == b"EHLO":
+                    writer.write(b"250-sink\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n")
+                elif verb == b"QUIT":
+                    writer.write(b"221 bye\r\n")
+                    await writer.drain()
+                    return
+                else:
+                    writer.write(b"250 OK\r\n")
+                await writer.drain()
+        except ConnectionError:
+            return
+        finally:
+            writer.close()
+
+    async def serve() -> None:
+        server = await asyncio.start_server(session, "127.0.0.1", port)
+        ready.set()
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+def send(limit: int, pool: str, concurrency: int, sink_kind: str) -> None:
+    import multiprocessing
+
+    django_setup()
     from celery import Celery
 
     from notifications.models import Reminder
 
-    delivered = [0]
+    # The sink runs in another process (forked before any database connection is opened).
+    delivered = multiprocessing.Value("q", 0)
+    ready = multiprocessing.Event()
+    target = _fast_sink if sink_kind == "fast" else _aiosmtpd_sink
+    sink = multiprocessing.Process(target=target, args=(SINK_PORT, delivered, ready), daemon=True)
+    from django.db import connections
 
-    class Handler:
-        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-            delivered[0] += 1
-            return "250 OK"
-
-    controller = Controller(Handler(), hostname="127.0.0.1", port=SINK_PORT)
-    controller.start()
-    _ = asyncio  # aiosmtpd runs its own loop in a thread
+    connections.close_all()  # nothing shared with the forked sink
+    sink.start()
+    ready.wait(30)
     ids = list(Reminder.objects.filter(status="ready").order_by("pk").values_list("pk", flat=True)[:limit])
     producer = Celery(broker=REDIS)
     env = {**os.environ, "PYTHONPATH": f"{OUT}{os.pathsep}{ROOT}"}
     # Two worker processes; the work is I/O-bound (SMTP replies, PostgreSQL round trips), so
-    # each runs --threads threads (the claim/commit protocol uses one DB connection per thread).
+    # each runs --concurrency threads (the claim/commit protocol uses one DB connection per thread).
     workers = [
         subprocess.Popen(
             [
@@ -204,22 +286,29 @@ def send(limit: int, pool: str, concurrency: int) -> None:
             time.sleep(0.5)
 
     threading.Thread(target=sample, daemon=True).start()
+    loads = [Path("/proc/loadavg").read_text().split()[0]]
+    boot_cpu = _cpu_seconds([w.pid for w in workers])
     started = time.perf_counter()
-    for i in range(0, len(ids), 50):
-        producer.send_task("notifications.reminders_send", args=[ids[i : i + 50]], queue=QUEUE)
-    while delivered[0] < len(ids) and time.perf_counter() - started < 3600:
+    for i in range(0, len(ids), CHUNK):
+        producer.send_task("notifications.reminders_send", args=[ids[i : i + CHUNK]], queue=QUEUE)
+    while delivered.value < len(ids) and time.perf_counter() - started < 3600:
         time.sleep(0.5)
     elapsed = time.perf_counter() - started
+    loads.append(Path("/proc/loadavg").read_text().split()[0])
+    worker_cpu = _cpu_seconds([w.pid for w in workers]) - boot_cpu
+    sink_cpu = _cpu_seconds([sink.pid]) if sink.pid else 0.0
     for each in workers:
         each.terminate()
         each.wait()
-    controller.stop()
+    sink.terminate()
     sent = Reminder.objects.filter(pk__in=ids, status="sent").count()
     rate = len(ids) / elapsed
     print(
-        f"send: {delivered[0]:,} delivered ({sent:,} rows sent) in {elapsed:.1f} s = {rate:.0f}/s with 2 worker "
-        f"processes ({pool} × {concurrency}); "
-        f"100,000 would take {100_000 / rate / 60:.1f} min; peak RSS of one worker process {peak[0] / 1024:.0f} MiB"
+        f"send: {delivered.value:,} delivered ({sent:,} rows sent) in {elapsed:.1f} s = {rate:.0f}/s with 2 worker "
+        f"processes ({pool} × {concurrency}), {sink_kind} sink in its own process; "
+        f"100,000 would take {100_000 / rate / 60:.1f} min; peak RSS of one worker process {peak[0] / 1024:.0f} MiB; "
+        f"load average (1 min) {loads[0]} at start, {loads[1]} at end; CPU per email: workers "
+        f"{1000 * worker_cpu / max(len(ids), 1):.2f} ms, sink {1000 * sink_cpu / max(len(ids), 1):.2f} ms"
     )
 
 
@@ -228,14 +317,18 @@ def main() -> None:
     parser.add_argument("step", choices=["setup", "sweep", "send"])
     parser.add_argument("--limit", type=int, default=DUE)
     parser.add_argument("--pool", default="threads", choices=["threads", "prefork"])
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--sink", default="aiosmtpd", choices=["aiosmtpd", "fast"])
+    parser.add_argument("--reset", action="store_true", help="put every outbox row back to ready first")
     args = parser.parse_args()
     if args.step == "setup":
         setup()
     elif args.step == "sweep":
         sweep()
     else:
-        send(args.limit, args.pool, args.concurrency)
+        if args.reset:
+            reset()
+        send(args.limit, args.pool, args.concurrency, args.sink)
 
 
 if __name__ == "__main__":

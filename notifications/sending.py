@@ -1,28 +1,40 @@
-"""Sending one outbox row (or one user's digest) exactly once, as far as SMTP allows.
+"""Sending the outbox rows (or one user's digest) exactly once, as far as SMTP allows.
 
-Protocol, for each row:
+A queued Celery message carries a chunk of ids (``reminders.CHUNK``, 50). Protocol:
 
-1. **Claim** (own transaction): ``UPDATE … SET status='sending', claim_token=T,
-   claimed_until=now+lease WHERE id=… AND status='ready'``. Zero rows: someone else has it, or
-   it is done: a duplicated or redelivered Celery message stops here. A row whose deadline was
-   met meanwhile is cancelled instead.
-2. **SMTP up to the end of the body**: MAIL, RCPT, DATA and the whole message, *except* the
-   final ``<CRLF>.<CRLF>``. Until that dot arrives the server has accepted nothing: if the
-   worker dies here, the connection drops and the server discards the message (RFC 5321,
-   4.1.1.4), the row stays ``sending``, is reconciled after its lease and sent again.
-3. **Commit point**: ``BEGIN; UPDATE … SET status='sent' WHERE id=… AND claim_token=T AND
-   status='sending'`` (zero rows: our lease expired and the row was reclaimed: we send ``RSET``
-   instead of the dot, nothing is delivered). Then ``COMMIT`` is written to the PostgreSQL
-   socket without waiting (libpq ``send_query``) and the dot is written to the SMTP socket
-   immediately after. Both are plain socket writes the kernel delivers even if the process is
-   killed right after; the results are read afterwards.
+1. **Claim the chunk** (one statement, own transaction): ``UPDATE … SET status='sending',
+   claim_token=T, claimed_until=now+lease, attempts=attempts+1 WHERE id IN (SELECT … WHERE
+   id = ANY(chunk) AND status='ready' FOR UPDATE SKIP LOCKED) RETURNING id``; rows whose
+   deadline was met meanwhile are cancelled by the same statement. A duplicated or
+   redelivered Celery message, or a row another worker is claiming right now, is skipped
+   here. The claimed rows, their deadlines, rules and recipients are then read in one query.
+2. For each claimed row in turn, over **one SMTP connection per chunk**: MAIL, RCPT, DATA and
+   the whole message *except* the final ``<CRLF>.<CRLF>``. Until that dot arrives the server
+   has accepted nothing: if the worker dies here, the connection drops and the server
+   discards the message (RFC 5321, 4.1.1.4); the row stays ``sending``, is reconciled after
+   its lease by the sweep and sent again.
+3. **Commit point, per row**: one round trip ``BEGIN; UPDATE … SET status='sent' WHERE id=…
+   AND claim_token=T AND status='sending'`` (zero rows: our lease expired and the row was
+   reclaimed: we hang up without the dot, nothing is delivered). Then ``COMMIT`` is written to
+   the PostgreSQL socket without waiting (libpq ``send_query``) and the dot is written to the
+   SMTP socket immediately after. Both are plain socket writes the kernel delivers even if
+   the process is killed right after; the results are read afterwards.
 
-What remains: a ``kill -9`` landing in the few microseconds between those two ``write``
-calls marks the row sent without the dot (one lost reminder); a PostgreSQL crash during the
-COMMIT leaves the row ``sending`` while the mail left (a duplicate, with the same
+Rows are deliberately **not** marked sent once per chunk: that would widen the window below
+from two ``write`` calls to the whole chunk (an email accepted by the server but whose row is
+not yet ``sent`` when the worker dies is sent again). The per-row commit point costs two
+PostgreSQL round trips per email; everything else (claim, reads, SMTP session) is per chunk.
+
+What remains: a ``kill -9`` landing in the few microseconds between the two ``write`` calls
+of step 3 marks the row sent without the dot (one lost reminder); a PostgreSQL crash during
+the COMMIT leaves the row ``sending`` while the mail left (a duplicate, with the same
 deterministic ``Message-ID``, which most mail stores de-duplicate). That window is the
 honest limit of two systems without a shared transaction. Then, if the server refuses the
 message after the dot (5xx), the row is set back to ``ready`` (4xx) or ``failed``.
+
+Rows of a chunk not yet attempted when the task stops on an exception (soft time limit, SMTP
+server unreachable) go back to ``ready`` at once; the row being sent at that moment waits for
+its lease (its state is unknown until then).
 
 Non-SMTP backends (console in the embedded mode, locmem in unit tests) use Django's
 ``send_messages`` between claim and commit: at least once.
@@ -34,10 +46,13 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import select
 import smtplib
+import socket
 import uuid
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -50,7 +65,7 @@ from psycopg import pq
 
 from accounts.models import User
 from notifications.calendar import send_date
-from notifications.models import NotificationPreference, Reminder, ReminderRule
+from notifications.models import Deadline, NotificationPreference, Reminder, ReminderRule
 
 logger = logging.getLogger(__name__)
 
@@ -145,28 +160,50 @@ def _no_flush_wait() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+_CLAIM = """
+WITH picked AS (
+    SELECT r.id, d.met_at IS NOT NULL AS met
+    FROM {reminders} r JOIN {deadlines} d ON d.id = r.deadline_id
+    WHERE r.id = ANY(%s) AND r.status = 'ready'
+    ORDER BY r.id
+    FOR UPDATE OF r SKIP LOCKED
+)
+UPDATE {reminders} r SET
+    status = CASE WHEN picked.met THEN 'cancelled' ELSE 'sending' END,
+    claim_token = CASE WHEN picked.met THEN NULL ELSE %s::uuid END,
+    claimed_until = CASE WHEN picked.met THEN NULL ELSE %s END,
+    attempts = CASE WHEN picked.met THEN r.attempts ELSE r.attempts + 1 END
+FROM picked WHERE r.id = picked.id
+RETURNING r.id, NOT picked.met
+"""
+
+
 def _claim(*, reminder_ids: list[int], token: uuid.UUID, now: dt.datetime) -> list[int]:
-    """Conditional claim; cancels rows whose deadline has been met. Returns the claimed ids."""
+    """Conditional claim of a chunk; cancels rows whose deadline has been met. Returns the
+    claimed ids, sorted. Rows another transaction is claiming are skipped, not waited for."""
+    claimed_until = now + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE)
     with transaction.atomic():
         _no_flush_wait()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _CLAIM.format(reminders=Reminder._meta.db_table, deadlines=Deadline._meta.db_table),
+                    [list(reminder_ids), str(token), claimed_until],
+                )
+                return sorted(pk for pk, claimed in cursor.fetchall() if claimed)
+        # Embedded mode (SQLite): one writer at a time, conditional UPDATEs suffice.
         Reminder.objects.filter(
             pk__in=reminder_ids, status=Reminder.Status.READY, deadline__met_at__isnull=False
         ).update(status=Reminder.Status.CANCELLED)
-        claimable = Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.READY)
-        claimed = claimable.update(
-            status=Reminder.Status.SENDING,
-            claim_token=token,
-            claimed_until=now + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE),
-            attempts=F("attempts") + 1,
+        Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.READY).update(
+            status=Reminder.Status.SENDING, claim_token=token, claimed_until=claimed_until, attempts=F("attempts") + 1
         )
-        if not claimed:
-            return []
-        return list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
+        return sorted(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
 
 
-def _release_after_error(*, token: uuid.UUID, error: str, permanent: bool) -> None:
+def _release(*, token: uuid.UUID, ids: list[int], error: str, permanent: bool) -> None:
     """Back to ``ready`` for the next sweep (bounded by NOTIFICATIONS_MAX_ATTEMPTS), or failed."""
-    rows = Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENDING)
+    rows = Reminder.objects.filter(pk__in=ids, claim_token=token, status=Reminder.Status.SENDING)
     rows.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
         status=Reminder.Status.FAILED, last_error=error[:2000]
     )
@@ -179,15 +216,48 @@ def _release_after_error(*, token: uuid.UUID, error: str, permanent: bool) -> No
     )
 
 
-_MARK_SENT = (
-    "UPDATE {table} SET status = 'sent', sent_at = %s, claimed_until = NULL, last_error = '' "
-    "WHERE claim_token = %s AND status = 'sending'"
-)
+def _unclaim(*, token: uuid.UUID, ids: list[int]) -> None:
+    """Rows claimed but never attempted (nothing was sent for them): ``ready`` again, with their
+    attempt given back, queued again by the next sweep."""
+    if ids:
+        Reminder.objects.filter(pk__in=ids, claim_token=token, status=Reminder.Status.SENDING).update(
+            status=Reminder.Status.READY,
+            claim_token=None,
+            claimed_until=None,
+            enqueued_at=None,
+            attempts=F("attempts") - 1,
+        )
 
 
-def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token: uuid.UUID, expected: int) -> None:
+def _pg_results(pgconn: Any) -> list[Any]:
+    """Every result of the query sent on ``pgconn``. Waits in ``select`` (which releases the GIL,
+    so the other threads of a worker keep sending) rather than in a blocking PQgetResult."""
+    results: list[Any] = []
+    while True:
+        pgconn.consume_input()
+        while pgconn.is_busy():
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            return results
+        results.append(result)
+
+
+def _mark_sent_sql(*, ids: list[int], token: uuid.UUID) -> bytes:
+    # Integers and a UUID only, formatted from typed values: nothing to escape. One simple
+    # query, so BEGIN and the UPDATE cost one round trip.
+    id_list = ", ".join(str(int(pk)) for pk in ids)
+    table, token_literal = Reminder._meta.db_table, uuid.UUID(str(token))
+    update = (
+        f"UPDATE {table} SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = '' "  # noqa: S608
+        f"WHERE id IN ({id_list}) AND claim_token = '{token_literal}' AND status = 'sending'"
+    )
+    return f"BEGIN; SET LOCAL synchronous_commit TO OFF; {update}".encode()  # see _no_flush_wait
+
+
+def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token: uuid.UUID, ids: list[int]) -> None:
     """Steps 2 and 3 of the module docstring. Raises smtplib errors; returns when committed."""
-    table = Reminder._meta.db_table
     payload = message.message().as_bytes(linesep="\r\n")
     payload = re.sub(rb"(?m)^\.", b"..", payload)  # dot-stuffing (RFC 5321, 4.5.2)
     if not payload.endswith(b"\r\n"):
@@ -208,28 +278,30 @@ def _deliver_smtp(*, smtp: smtplib.SMTP, message: EmailMultiAlternatives, token:
 
     assert not connection.in_atomic_block, "the commit point drives its own transaction"
     connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN")
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # see _no_flush_wait
-        cursor.execute(_MARK_SENT.format(table=table), [timezone.now(), token])
-        if cursor.rowcount != expected:
-            cursor.execute("ROLLBACK")
-            # Lease lost: the row belongs to another worker now. The caller drops the
-            # connection without the dot, so the server delivers nothing.
-            raise LeaseLost(token)
     pgconn = connection.connection.pgconn
+    pgconn.send_query(_mark_sent_sql(ids=ids, token=token))
+    results = _pg_results(pgconn)
+    ok = len(results) == 3 and all(r.status == pq.ExecStatus.COMMAND_OK for r in results)
+    if not ok or int(results[-1].command_tuples or 0) != len(ids):
+        pgconn.send_query(b"ROLLBACK")
+        _pg_results(pgconn)
+        if not ok:  # pragma: no cover - the UPDATE failed: no dot, the lease will expire
+            raise smtplib.SMTPException(f"commit point failed: {results[-1].error_message!r}")
+        # Lease lost: the row belongs to another worker now. The caller drops the
+        # connection without the dot, so the server delivers nothing.
+        raise LeaseLost(token)
     pgconn.send_query(b"COMMIT")
     pgconn.flush()
     smtp.send(b".\r\n")  # right after COMMIT: the two commit points, back to back
-    committed = True
-    while (result := pgconn.get_result()) is not None:
-        committed = committed and result.status == pq.ExecStatus.COMMAND_OK
+    committed = all(result.status == pq.ExecStatus.COMMAND_OK for result in _pg_results(pgconn))
     code, reply = smtp.getreply()
     if not committed:  # pragma: no cover - PostgreSQL refused the COMMIT; the lease will expire
         logger.error("reminder_commit_failed token=%s", token)
     if code != 250:
         # The server refused after all: undo "sent" so the row is retried or marked failed.
-        Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENT).update(status=Reminder.Status.SENDING)
+        Reminder.objects.filter(pk__in=ids, claim_token=token, status=Reminder.Status.SENT).update(
+            status=Reminder.Status.SENDING
+        )
         raise smtplib.SMTPDataError(code, reply)
 
 
@@ -237,10 +309,14 @@ class LeaseLost(Exception):
     pass
 
 
-def _deliver_backend(*, message: EmailMultiAlternatives, token: uuid.UUID) -> None:
+class SMTPUnavailable(Exception):
+    """The SMTP server could not be reached: the rest of the chunk goes back to ``ready``."""
+
+
+def _deliver_backend(*, message: EmailMultiAlternatives, token: uuid.UUID, ids: list[int]) -> None:
     """Console / locmem backends: send, then mark sent (at least once)."""
     message.send()
-    Reminder.objects.filter(claim_token=token, status=Reminder.Status.SENDING).update(
+    Reminder.objects.filter(pk__in=ids, claim_token=token, status=Reminder.Status.SENDING).update(
         status=Reminder.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
     )
 
@@ -252,6 +328,11 @@ def _uses_smtp() -> bool:
 def _open_smtp() -> smtplib.SMTP:
     klass = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
     smtp = klass(settings.EMAIL_HOST, int(settings.EMAIL_PORT), timeout=settings.EMAIL_TIMEOUT)
+    # Without TCP_NODELAY the small writes that follow the body (the final dot, the next MAIL)
+    # wait for the server's delayed ACK (Nagle): up to 40 ms per email on Linux.
+    if smtp.sock is not None:
+        with contextlib.suppress(OSError):
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if settings.EMAIL_USE_TLS:
         smtp.starttls()
     if settings.EMAIL_HOST_USER:
@@ -265,14 +346,17 @@ class _Sender:
     def __init__(self) -> None:
         self.smtp: smtplib.SMTP | None = None
 
-    def deliver(self, message: EmailMultiAlternatives, token: uuid.UUID, expected: int) -> None:
+    def deliver(self, message: EmailMultiAlternatives, token: uuid.UUID, ids: list[int]) -> None:
         if not _uses_smtp():
-            _deliver_backend(message=message, token=token)
+            _deliver_backend(message=message, token=token, ids=ids)
             return
         if self.smtp is None:
-            self.smtp = _open_smtp()
+            try:
+                self.smtp = _open_smtp()
+            except (smtplib.SMTPException, OSError) as exc:
+                raise SMTPUnavailable(repr(exc)) from exc
         try:
-            _deliver_smtp(smtp=self.smtp, message=message, token=token, expected=expected)
+            _deliver_smtp(smtp=self.smtp, message=message, token=token, ids=ids)
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code in (421, 451) or isinstance(exc, smtplib.SMTPServerDisconnected):
                 self.abort()
@@ -295,41 +379,59 @@ class _Sender:
             self.smtp = None
 
 
-def _send_one(sender: _Sender, message_factory: object, token: uuid.UUID, expected: int) -> bool:
+def _send_one(sender: _Sender, message: EmailMultiAlternatives, token: uuid.UUID, ids: list[int]) -> bool:
     try:
-        sender.deliver(message_factory, token, expected)  # type: ignore[arg-type]
+        sender.deliver(message, token, ids)
     except LeaseLost:
         logger.warning("reminder_lease_lost token=%s", token)
         return False
     except smtplib.SMTPResponseException as exc:
         permanent = 500 <= exc.smtp_code < 600
-        _release_after_error(token=token, error=f"{exc.smtp_code} {exc.smtp_error!r}", permanent=permanent)
+        _release(token=token, ids=ids, error=f"{exc.smtp_code} {exc.smtp_error!r}", permanent=permanent)
         logger.warning("reminder_send_refused code=%s token=%s", exc.smtp_code, token)
         return False
     except (smtplib.SMTPException, OSError) as exc:
-        _release_after_error(token=token, error=repr(exc), permanent=False)
+        _release(token=token, ids=ids, error=repr(exc), permanent=False)
         logger.warning("reminder_send_error error=%r token=%s", exc, token)
         return False
     return True
 
 
 def reminders_send(*, reminder_ids: list[int]) -> Outcome:
-    """Send the given outbox rows, one email each (immediate preference)."""
+    """Send the given outbox rows, one email each (immediate preference): one claim, one read
+    and one SMTP session for the whole chunk, one commit point per email."""
     outcome = Outcome()
+    token = uuid.uuid4()
+    claimed = _claim(reminder_ids=sorted(set(reminder_ids)), token=token, now=timezone.now())
+    outcome.skipped = len(set(reminder_ids)) - len(claimed)
+    if not claimed:
+        return outcome
+    reminders = list(
+        Reminder.objects.select_related("deadline__department", "rule", "recipient")
+        .filter(pk__in=claimed, claim_token=token)
+        .order_by("pk")
+    )
+    untried = [reminder.pk for reminder in reminders]
     sender = _Sender()
     try:
-        for reminder_id in reminder_ids:
-            token = uuid.uuid4()
-            if not _claim(reminder_ids=[reminder_id], token=token, now=timezone.now()):
-                outcome.skipped += 1
-                continue
-            reminder = Reminder.objects.select_related("deadline__department", "rule", "recipient").get(pk=reminder_id)
-            if _send_one(sender, reminder_email(reminder), token, 1):
+        for reminder in reminders:
+            untried.remove(reminder.pk)
+            try:
+                ok = _send_one(sender, reminder_email(reminder), token, [reminder.pk])
+            except SMTPUnavailable as exc:
+                _release(token=token, ids=[reminder.pk], error=str(exc), permanent=False)
+                logger.warning("reminder_smtp_unavailable error=%s token=%s", exc, token)
+                outcome.failed += 1 + len(untried)
+                break
+            if ok:
                 outcome.sent += 1
-                logger.info("reminder_sent reminder=%s", reminder_id)
+                logger.info("reminder_sent reminder=%s", reminder.pk)
             else:
                 outcome.failed += 1
     finally:
+        # Not attempted (exception, soft time limit, unreachable server): nothing left for
+        # them, so they need not wait for their lease.
+        _unclaim(token=token, ids=untried)
         sender.close()
     return outcome
 
@@ -348,7 +450,10 @@ def digest_send(*, user_id: int) -> Outcome:
     )
     sender = _Sender()
     try:
-        ok = _send_one(sender, digest_email(reminders[0].recipient, reminders, token), token, len(reminders))
+        ok = _send_one(sender, digest_email(reminders[0].recipient, reminders, token), token, [r.pk for r in reminders])
+    except SMTPUnavailable as exc:
+        _release(token=token, ids=[r.pk for r in reminders], error=str(exc), permanent=False)
+        ok = False
     finally:
         sender.close()
     logger.info("reminder_digest_%s user=%s", "sent" if ok else "failed", user_id)
@@ -367,7 +472,7 @@ def reminders_dispatch(*, reminder_ids: list[int]) -> Outcome:
     immediate = list(
         Reminder.objects.filter(pk__in=reminder_ids).exclude(recipient_id__in=digest_users).values_list("pk", flat=True)
     )
-    outcome = reminders_send(reminder_ids=sorted(immediate))
+    outcome = reminders_send(reminder_ids=sorted(immediate)) if immediate else Outcome()
     for user_id in sorted(digest_users):
         digest = digest_send(user_id=user_id)
         outcome.sent += digest.sent

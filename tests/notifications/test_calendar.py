@@ -22,11 +22,12 @@ def test_the_2019_campaign_ships_its_dates_for_every_department(nord: Department
     assert dates == {
         "referent-paqte-contact": D(2019, 2, 15),
         "synthesis": D(2019, 3, 15),
-        "renewal-signed": D(2019, 7, 31),
         "charter-migration": D(2020, 1, 31),  # default day chosen for "janvier 2020"
         "city-contracts-end": D(2022, 12, 31),
     }
     assert Deadline.objects.filter(definition__code="synthesis").count() == Department.objects.count()
+    # 31 July 2019 is a per-case deadline only (one per renovation, migration 0010).
+    assert not Deadline.objects.filter(due_on=D(2019, 7, 31), case_id__isnull=True).exists()
 
 
 @pytest.mark.django_db

@@ -32,22 +32,37 @@ def sweep(today: dt.date, captured) -> object:
 
 
 def test_the_renovation_deadline_reminds_the_agents_of_the_department(
-    make_user: MakeUser, django_capture_on_commit_callbacks
+    make_user: MakeUser, nord: Department, pas_de_calais: Department, django_capture_on_commit_callbacks
 ) -> None:
     agent = make_user(Role.AGENT, "59", first_name="Amina")
     other = make_user(Role.AGENT, "62")
+    # The renovation's deadline is the case's own (created at launch by workflows.services).
+    contract = CityContract.objects.filter(department=nord).order_by("code").first()
+    theirs = CityContract.objects.filter(department=pas_de_calais).order_by("code").first()
+    assert contract is not None and theirs is not None
+    deadline_sync_for_case(
+        case=contract,
+        definition_code="city-contract-renewal",
+        department=nord,
+        title=f"Rénovation du contrat de ville {contract.code}",
+        link_path="/renovations/1/",
+    )
+    deadline_sync_for_case(case=theirs, definition_code="city-contract-renewal", department=pas_de_calais)
     result = sweep(D(2019, 7, 24), django_capture_on_commit_callbacks)
     mine = Reminder.objects.filter(recipient=agent)
-    assert [(r.deadline.definition.code, r.rule.days, r.status) for r in mine] == [("renewal-signed", 7, "sent")]
+    # One reminder for 31 July, not two: the département-wide duplicate is gone (migration 0010).
+    assert [(r.deadline.definition.code, r.rule.days, r.status) for r in mine] == [("city-contract-renewal", 7, "sent")]
     assert Reminder.objects.filter(recipient=other, deadline__department__code="62").count() == 1
     assert not Reminder.objects.filter(recipient=agent, deadline__department__code="62").exists()
     assert result.reminders_created == 2  # type: ignore[attr-defined]
     message = next(m for m in mail.outbox if m.to == [agent.email])
-    assert message.subject == ("[Quartiers] Relance : Rénovation des contrats de ville signée – échéance du 31/07/2019")
+    assert message.subject == (
+        f"[Quartiers] Relance : Rénovation du contrat de ville {contract.code} – échéance du 31/07/2019"
+    )
     assert "Bonjour Amina" in message.body and "Nord (59)" in message.body
-    assert "http://localhost:8000/taches/" in message.body
+    assert "http://localhost:8000/renovations/1/" in message.body
     html = message.alternatives[0][0]  # type: ignore[attr-defined]
-    assert '<a href="http://localhost:8000/taches/"' in html and 'lang="fr"' in html
+    assert '<a href="http://localhost:8000/renovations/1/"' in html and 'lang="fr"' in html
     assert message.extra_headers["Message-ID"] == f"<relance-{mine[0].pk}@localhost>"
 
     # A second sweep the same day, or the next one: nothing new, nothing sent twice.
@@ -173,15 +188,25 @@ def test_campaign_clock_is_refused_outside_debug_mode(settings) -> None:
         call_command("reminders_sweep", "--as-of", "2019-07-25", "--dry-run")
 
 
-def test_campaign_clock_dry_run_lists_and_changes_nothing(make_user: MakeUser, settings) -> None:
+def test_campaign_clock_dry_run_lists_and_changes_nothing(make_user: MakeUser, nord: Department, settings) -> None:
     settings.DEBUG = True
     make_user(Role.AGENT, "59", email="agent.nord@example.gouv.fr")
+    # 31 July 2019 reminds through the renovation cases (one deadline each, created at launch).
+    contract = CityContract.objects.filter(department=nord).order_by("code").first()
+    assert contract is not None
+    deadline_sync_for_case(
+        case=contract,
+        definition_code="city-contract-renewal",
+        department=nord,
+        title=f"Rénovation du contrat de ville {contract.code}",
+    )
     out = StringIO()
     call_command("reminders_sweep", "--as-of", "2019-07-25", "--dry-run", stdout=out)
     text = out.getvalue()
     assert "24/07/2019  31/07/2019  59   7 jours avant – agents" in text
-    assert "agent.nord@example.gouv.fr  Rénovation des contrats de ville signée" in text
-    assert not Reminder.objects.exists() and not Deadline.objects.exists()
+    assert f"agent.nord@example.gouv.fr  Rénovation du contrat de ville {contract.code}" in text
+    assert "1 relance(s) seraient envoyées" in text
+    assert not Reminder.objects.exists() and Deadline.objects.count() == 1
     out = StringIO()
     call_command("reminders_sweep", "--as-of", "2019-07-25", stdout=out)
     assert "Relances créées : 1" in out.getvalue()
