@@ -37,7 +37,7 @@ VARIABLES: dict[str, str] = {
     # scripts of the worker and of beat the last two.
     "GUNICORN_BIND": "Adresse d'écoute de gunicorn (nginx devant). Défaut : 127.0.0.1:8000.",
     "GUNICORN_WORKERS": "Nombre de processus gunicorn. Défaut : 2 × nombre de cœurs + 1.",
-    "CELERY_CONCURRENCY": "Processus d'envoi par worker Celery (deploy/start-worker.sh). Défaut : 2.",
+    "CELERY_CONCURRENCY": "Fils d'envoi (pool threads) par worker Celery (deploy/start-worker.sh). Défaut : 16.",
     "CELERY_BEAT_SCHEDULE_FILE": "Fichier d'état de Celery beat (deploy/start-beat.sh). "
     "Défaut : /tmp/quartiers-celerybeat-schedule ; /var/lib/quartiers/celerybeat-schedule avec systemd.",
 }
