@@ -234,7 +234,7 @@ SPECTACULAR_SETTINGS = {
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised by the backend into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,7 +268,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.csp_nonce")  # type: ignore[index]
-# Browser features the product never uses (config.middleware.PermissionsPolicyMiddleware).
+# Browser features the product never uses (config.middleware.SecurityHeadersMiddleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"

@@ -257,3 +257,11 @@ def test_a_script_disguised_as_a_pdf_is_refused() -> None:
     upload = SimpleUploadedFile("rapport.pdf", script, content_type="application/pdf")
     with pytest.raises(ValidationError, match="Seuls les fichiers PDF"):
         document_check(upload=upload, kind=RenewalDocument.Kind.EVALUATION)
+
+
+def test_only_the_admin_may_use_inline_styles(make_user: MakeUser) -> None:
+    client = Client()
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    admin = client.get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin and "script-src 'self' 'nonce-" in admin
+    assert "unsafe-inline" not in client.get("/departements/")["Content-Security-Policy"]
