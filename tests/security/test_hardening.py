@@ -80,6 +80,7 @@ def test_pages_carry_the_security_headers(client_for: object) -> None:
     response = Client().get("/connexion/")
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "base-uri 'none'" in csp  # ASVS 5.0 3.4.3
     nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", csp)
     assert nonce, csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
