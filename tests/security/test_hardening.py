@@ -266,3 +266,19 @@ def test_only_the_admin_may_use_inline_styles(make_user: MakeUser) -> None:
     admin = client.get("/admin/")["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in admin and "script-src 'self' 'nonce-" in admin
     assert "unsafe-inline" not in client.get("/departements/")["Content-Security-Policy"]
+
+
+def test_login_issues_a_new_session_and_logout_ends_it(make_user: MakeUser) -> None:
+    user = make_user(Role.AGENT, "59")
+    client = Client()
+    client.get("/connexion/")
+    client.session.save()
+    before = client.session.session_key
+    assert login(client, user.email, PASSWORD) == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after and after != before  # no session fixation
+    assert client.post("/deconnexion/").status_code == 302
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = after
+    response = replay.get("/taches/")
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
