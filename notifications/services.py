@@ -9,7 +9,8 @@ Call these inside the transaction that creates or moves the case:
   creates or updates the case's deadline of that definition (``due_on = base_date +
   offset_years + offset_days`` for relative definitions; the definition's own date for fixed
   ones). Call it again whenever the base date changes (new signature date, new expiry): the
-  same row is updated, never duplicated. For example, when a PAQTE convention is signed:
+  same row is updated, never duplicated. ``due_on=`` overrides the computed date (the
+  commitment follow-ups of issue #6 each carry their own date). For example, when a PAQTE convention is signed:
   ``deadline_sync_for_case(case=convention, definition_code="paqte-convention-end",
   base_date=convention.signed_on, department=convention.department)``.
 - ``deadline_mark_met(case=..., definition_code=...)`` when the case reaches the state that
@@ -158,10 +159,14 @@ def deadline_sync_for_case(
     title: str | None = None,
     link_path: str | None = None,
     campaign: Campaign | None = None,
+    due_on: dt.date | None = None,
 ) -> Deadline:
-    """Create or update the deadline of ``case`` for one definition (see the module docstring)."""
+    """Create or update the deadline of ``case`` for one definition (see the module docstring).
+    ``due_on`` overrides the definition's date (a commitment follow-up carries its own date)."""
     definition = _definition(definition_code, campaign)
-    if definition.kind == DeadlineDefinition.Kind.RELATIVE:
+    if due_on is not None:
+        pass
+    elif definition.kind == DeadlineDefinition.Kind.RELATIVE:
         if base_date is None:
             raise DeadlineError(f"L'échéance « {definition.title} » se calcule à partir d'une date du dossier.")
         due_on = add_months(base_date, 12 * definition.offset_years) + dt.timedelta(days=definition.offset_days)

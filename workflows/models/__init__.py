@@ -1,5 +1,6 @@
 """Case models of the workflows app, one module per sub-domain (open-zaak layout)."""
 
+from workflows.followup.models import CommitmentFollowUp
 from workflows.models.documents import RenewalDocument
 from workflows.models.history import RenewalTransition
 from workflows.models.process import RenewalProcess
@@ -8,6 +9,7 @@ from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
 from workflows.steering.models import Meeting, MeetingHistory
+from workflows.synthesis.models import Synthesis, SynthesisHistory, SynthesisProcess
 
 __all__ = [
     "DIJON_DOMAINS",
@@ -21,4 +23,8 @@ __all__ = [
     *_paqte_all,
     "Meeting",
     "MeetingHistory",
+    "Synthesis",
+    "SynthesisHistory",
+    "SynthesisProcess",
+    "CommitmentFollowUp",
 ]
