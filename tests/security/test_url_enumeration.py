@@ -38,6 +38,8 @@ PUBLIC = {
     "admin:login",
     "api:schema",  # the OpenAPI description of the read-only API (no data)
     "api:docs",
+    "api:redoc",
+    "api:not-found",  # the API's French 404 for unknown paths (nothing to protect)
 }
 # Logging out needs no account: it just ends whatever session there is.
 LOGOUT = {"logout", "admin:logout"}

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Role, User
+from notifications.models import Deadline
 from notifications.services import calendar_token_regenerate
 from reference.models import Department, Measure
 from tests.workflows.renewal_helpers import open_task, pdf, renewal_in
@@ -64,8 +65,23 @@ def seed_nord(*, agent: User, validator: User, referent: User) -> Seed:
         date=datetime.date(2019, 3, 15),
         minutes=f"Compte rendu {MARKER}",
     )
+    # Issue 6: a signed renovation with its follow-ups, the prefect's synthesis, a deadline.
+    from tests.followup.helpers import commitment, signed_renewal
+    from tests.synthesis.helpers import synthesis_in
+    from workflows.followup.models import CommitmentFollowUp
+    from workflows.followup.services import follow_ups_generate
+
+    signed = signed_renewal("59", index=1)
+    commitment(signed, text=f"Engagement {MARKER}")
+    follow_ups_generate(renewal=signed)
+    synthesis = synthesis_in(nord)
+    type(synthesis).objects.filter(pk=synthesis.pk).update(steps_taken=f"Démarches {MARKER}")
     return Seed(
         objects={
+            "signed_renewal": signed,
+            "follow_up": CommitmentFollowUp.objects.filter(commitment__renewal=signed).order_by("pk").first(),
+            "synthesis": synthesis,
+            "deadline": Deadline.objects.filter(department=nord).order_by("pk").first(),
             "renewal": renewal,
             "document": document,
             "task": task,
@@ -99,6 +115,12 @@ PK_OF = {
     "steering:meeting_detail": "meeting",
     "steering:meeting_action": "meeting",
     "api:meeting-detail": "meeting",
+    "followup:list": "signed_renewal",
+    "followup:record": "follow_up",
+    "api:renewal-detail": "renewal",
+    "api:follow-up-detail": "follow_up",
+    "api:follow-up-record": "follow_up",
+    "api:deadline-detail": "deadline",
 }
 # URL name → action name (an action the seeded object's state allows).
 ACTION_OF = {
@@ -107,6 +129,7 @@ ACTION_OF = {
     "paqte:charter_action": "offer",
     "paqte:report_action": "send_to_validation",
     "steering:meeting_action": "convene",
+    "synthesis:action": "send_to_validation",
 }
 # URL names whose ``code`` is a contrat de ville's (the others take a département's).
 CONTRACT_CODE = {
@@ -168,6 +191,8 @@ SAMPLES: dict[str, Callable[[Seed, str, Any], str]] = {
     "group_id": lambda seed, name, cb: str(Group.objects.order_by("pk").values_list("pk", flat=True)[0]),
     "content_type_id": lambda seed, name, cb: str(ContentType.objects.get_for_model(Department).pk),
     "url": lambda seed, name, cb: "inexistant/",  # the admin's catch-all
+    "path": lambda seed, name, cb: "inexistant/",  # the API's catch-all (api:not-found)
+    "year": lambda seed, name, cb: str(seed.objects["synthesis"].year),
 }
 
 
