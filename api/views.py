@@ -146,8 +146,10 @@ class FollowUpViewSet(
 
     @extend_schema(request=serializers.FollowUpSerializer, responses=serializers.FollowUpSerializer)
     @action(detail=True, methods=["post"], url_path="releve")
-    def record(self, request: Any, pk: Any = None) -> Response:
+    def record(self, request: Any, pk: Any = None, **kwargs: Any) -> Response:
         """Renseigner le suivi (valeur obligatoire, commentaire facultatif) : équivaut à ``PUT``."""
+        # **kwargs: the router's format-suffix route (…/releve.json/) passes ``format`` (a 500
+        # before, found by tests/security/test_url_enumeration.py).
         return self.update(request, pk=pk)
 
 

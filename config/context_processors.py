@@ -18,3 +18,13 @@ SITE_CONFIG = {
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {"SITE_CONFIG": SITE_CONFIG}
+
+
+def csp_nonce(request: HttpRequest) -> dict[str, Any]:
+    """Draw the request's CSP nonce before the page renders (issue #7).
+
+    django-csp's ``request.csp_nonce`` is lazy and reads as false until drawn, so django-dsfr's
+    ``{% dsfr_js nonce=request.csp_nonce %}`` (``{% if self.nonce %}``) would leave its scripts
+    without a nonce. Drawing it here also puts it in the header of every rendered page."""
+    nonce = getattr(request, "csp_nonce", None)
+    return {"csp_nonce": str(nonce) if nonce is not None else ""}

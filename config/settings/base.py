@@ -10,6 +10,7 @@ import dj_database_url
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 
 from config.env import BASE_DIR, read
 
@@ -235,3 +236,49 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+
+# --- Security hardening (issue #7, point 4); see SECURITY.md for the tests that show each rule ---
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a lock-out raised by the backend into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+# First backend, as django-axes asks: it refuses a locked-out user+IP before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+# Login rate limiting (django-axes): 5 failures for one address from one IP lock that pair for
+# 30 minutes; a success resets the count. Same for the admin's login.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login forms (ours and the admin's) post the address as "username" (USERNAME_FIELD is "email").
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp 4): only our own origin; scripts and the few inline
+# <style> blocks carry the per-request nonce (DSFR's {% dsfr_js nonce=request.csp_nonce %}).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.csp_nonce")  # type: ignore[index]
+# Browser features the product never uses (config.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -18,3 +18,14 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Sessions and cookies (issue #7, tested in tests/security/test_hardening.py): HTTPS only, out
+# of JavaScript's reach, not sent on cross-site sub-requests, gone when the browser closes and
+# at most 8 hours old (SESSION_COOKIE_AGE in base.py).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Behind nginx (one proxy, which sets X-Forwarded-For): django-axes counts failures per client IP.
+AXES_IPWARE_PROXY_COUNT = 1
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
