@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 import pytest
@@ -211,6 +212,10 @@ def test_paqte_offer_meets_the_migration_of_departments_without_charters(nord: D
 # --- Reminder emails link to the PAQTE pages ---------------------------------------------------------
 
 
+def html_of(message: EmailMultiAlternatives) -> str:
+    return str(message.alternatives[0][0])
+
+
 def _reminder_for(user: User, code: str, today: datetime.date) -> Reminder:
     reminders_sweep(today=today, enqueue=None)
     return Reminder.objects.select_related("deadline", "rule", "recipient").get(
@@ -225,7 +230,7 @@ def test_convention_end_reminder_links_to_the_convention(agent: User, nord: Depa
     message = reminder_email(reminder)
     link = f"http://localhost:8000/paqte/conventions/{convention.pk}/"
     assert link in message.body
-    assert f'href="{link}"' in message.alternatives[0][0]  # type: ignore[attr-defined]
+    assert f'href="{link}"' in html_of(message)
     assert "11/06/2026" in message.subject
 
 
@@ -243,7 +248,7 @@ def test_semester_report_reminder_links_to_the_paqte_tasks_and_stops_once_submit
     assert reminder.deadline.occurrence == "2019-S1"
     message = reminder_email(reminder)
     assert "http://localhost:8000/paqte/taches/" in message.body
-    assert 'href="http://localhost:8000/paqte/taches/"' in message.alternatives[0][0]  # type: ignore[attr-defined]
+    assert 'href="http://localhost:8000/paqte/taches/"' in html_of(message)
 
     report = new_case("report", actors["agent"], nord)
     run(run(report, "send_to_validation", actors), "validate", actors)
