@@ -26,12 +26,14 @@ the charter import), through the service API of ``notifications.services``:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from notifications.services import (
+    DeadlineError,
     deadline_mark_met,
     deadline_sync_for_case,
     deadlines_drop_for_case,
@@ -55,6 +57,17 @@ RETURNED = {"return_to_prefecture"}
 CHARTER_UNSETTLED = (CharterConvention.State.ACTIVE, CharterConvention.State.OFFERED)
 CHARTER_SETTLING = {"migrate", "decline", "expire"}
 
+logger = logging.getLogger(__name__)
+
+
+def _sync(**kwargs: Any) -> None:
+    """``deadline_sync_for_case``, except that a case still moves when no active campaign defines
+    the deadline (the administrateur national switched the campaign off): nothing to remind."""
+    try:
+        deadline_sync_for_case(**kwargs)
+    except DeadlineError:
+        logger.warning("paqte_deadline_without_campaign code=%s case=%s", kwargs["definition_code"], kwargs["case"].pk)
+
 
 def deadlines_follow(*, case: Any, transition: str) -> None:
     """The deadline side of transition ``transition``, just applied to ``case`` (saved)."""
@@ -73,7 +86,7 @@ def deadlines_follow(*, case: Any, transition: str) -> None:
 def _convention_follow(convention: PaqteConvention, transition: str) -> None:
     if transition == "sign":
         assert convention.ends_on is not None
-        deadline_sync_for_case(
+        _sync(
             case=convention,
             definition_code=CONVENTION_END,
             department=convention.department,
@@ -100,7 +113,7 @@ def charters_deadlines_sync(*, charters: Iterable[CharterConvention]) -> None:
     """The expiry deadline of each imported charter convention still to be handled."""
     for charter in charters:
         if charter.state in CHARTER_UNSETTLED:
-            deadline_sync_for_case(
+            _sync(
                 case=charter,
                 definition_code=CHARTER_EXPIRY,
                 department=charter.department,

@@ -12,7 +12,7 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import User
-from notifications.models import Deadline, DeadlineDefinition, Reminder
+from notifications.models import Campaign, Deadline, DeadlineDefinition, Reminder
 from notifications.reminders import reminders_sweep
 from notifications.sending import reminder_email
 from reference.models import Department
@@ -151,6 +151,15 @@ def test_convention_end_is_dropped_when_terminated_early(agent: User, nord: Depa
     assert len(case_deadlines(convention, "paqte-convention-end")) == 1
     services.case_transition(case=convention, user=agent, name="terminate", reason="Cessation d'activité")
     assert case_deadlines(convention, "paqte-convention-end") == []
+
+
+def test_a_convention_is_signed_even_when_the_campaign_is_switched_off(agent: User, nord: Department) -> None:
+    Campaign.objects.filter(code="2019").update(is_active=False)
+    convention = convention_of(agent, nord, state="active")
+    assert convention.state == "active"
+    assert case_deadlines(convention, "paqte-convention-end") == []
+    charters_import(content=csv_of(line("A1")))
+    assert not Deadline.objects.filter(definition__code="charter-convention-expiry").exists()
 
 
 def test_no_deadline_before_the_signature(agent: User, nord: Department) -> None:
