@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("reference.urls")),
     path("", include("workflows.urls")),
     path("paqte/", include("workflows.paqte.urls")),
+    path("pilotage/syntheses/", include("workflows.synthesis.urls")),
     path("pilotage/", include("workflows.steering.urls")),
     path("api/", include("api.urls")),
     path("", include("notifications.urls")),

@@ -14,6 +14,8 @@ from typing import Any
 from workflows.flows.renewal import RenewalFlow
 from workflows.models import Renewal
 from workflows.paqte.flows import PAQTE_FLOWS
+from workflows.synthesis.flows import SynthesisFlow
+from workflows.synthesis.models import Synthesis
 
-FLOW_CLASSES: list[type[Any]] = [RenewalFlow, *PAQTE_FLOWS]
-CASE_MODELS: dict[type[Any], type[Any]] = {RenewalFlow: Renewal}
+FLOW_CLASSES: list[type[Any]] = [RenewalFlow, *PAQTE_FLOWS, SynthesisFlow]
+CASE_MODELS: dict[type[Any], type[Any]] = {RenewalFlow: Renewal, SynthesisFlow: Synthesis}

@@ -25,7 +25,7 @@ from viewflow.workflow.status import STATUS
 from accounts.models import User
 from accounts.selectors import scoped, sees_all_departments
 from reference.models import CityContract, Department
-from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalTransition
+from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalTransition, Synthesis
 from workflows.registry import CASE_MODELS, FLOW_CLASSES
 
 
@@ -83,7 +83,13 @@ def _case_tasks(user: User | AnonymousUser, *, status: str) -> QuerySet[Task]:
 
 def _with_cases(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.select_related("process", "owner").prefetch_related(
-        GenericPrefetch("process__artifact", [Renewal.objects.select_related("city_contract", "department")])
+        GenericPrefetch(
+            "process__artifact",
+            [
+                Renewal.objects.select_related("city_contract", "department"),
+                Synthesis.objects.select_related("department"),
+            ],
+        )
     )
 
 

@@ -8,6 +8,7 @@ from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
 from workflows.steering.models import Meeting, MeetingHistory
+from workflows.synthesis.models import Synthesis, SynthesisHistory, SynthesisProcess
 
 __all__ = [
     "DIJON_DOMAINS",
@@ -21,4 +22,7 @@ __all__ = [
     *_paqte_all,
     "Meeting",
     "MeetingHistory",
+    "Synthesis",
+    "SynthesisHistory",
+    "SynthesisProcess",
 ]

@@ -1,4 +1,5 @@
-"""Writes on steering meetings (issue #6). Every transition goes through ``meeting_transition``:
+"""Writes on steering meetings (issue #6). Every transition goes through ``meeting_transition``
+(``workflows.transitions.fsm_transition``):
 it locks the row, says in French why a refused transition is refused, checks the user's right,
 applies the transition in memory, saves and appends the history row, in one transaction."""
 
@@ -13,6 +14,7 @@ from accounts.models import User
 from reference.models import CityContract, Department, Region
 from workflows.steering.models import Meeting, MeetingHistory
 from workflows.steering.permissions import can_work, can_work_in_region
+from workflows.transitions import fsm_transition
 
 # Circular of 22 January 2019: the prefect convenes; "J'attends des recteurs et des directeurs
 # généraux des agences régionales de santé qu'ils soient pleinement investis à vos côtés."
@@ -122,23 +124,18 @@ TRANSITIONS = ("convene", "hold")
 
 def meeting_transition(*, user: User, meeting: Meeting, name: str, comment: str = "") -> Meeting:
     """Run transition ``name`` on a fresh, locked copy of ``meeting``; returns the saved copy."""
-    if name not in TRANSITIONS:
-        raise SteeringError("Action inconnue.")
-    with transaction.atomic():
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        method = getattr(locked, name)
-        step = method._django_fsm.get_transition(locked.state)
-        if step is None:
-            raise SteeringError(f"Cette action n'est pas possible dans l'état « {locked.get_state_display()} ».")
-        if not step.has_perm(locked, user):
-            raise PermissionDenied("Vous n'organisez pas les réunions de pilotage de ce territoire.")
-        for condition in step.conditions:
-            if not condition(locked):
-                raise SteeringError(locked.refusal(condition.__name__))
-        source = locked.state
-        method()
-        locked.save()
+
+    def record(locked: Meeting, source: str) -> None:
         MeetingHistory.objects.create(
             meeting=locked, actor=user, transition=name, source=source, target=locked.state, comment=comment
         )
-    return locked
+
+    return fsm_transition(
+        case=meeting,
+        user=user,
+        name=name,
+        allowed=TRANSITIONS,
+        record=record,
+        denied="Vous n'organisez pas les réunions de pilotage de ce territoire.",
+        error=SteeringError,
+    )

@@ -1,0 +1,32 @@
+"""Building syntheses for the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reference.models import Department
+from workflows.synthesis.models import PARTS, Synthesis
+
+TEXT = {
+    "steps_taken": "Le préfet a réuni les maires et les présidents d'EPCI le 5 février.",
+    "measures": "Les cités éducatives et les emplois francs sont déclinés dans les trois contrats.",
+    "renovation_deadline": "Deux protocoles seront signés avant le 31 juillet 2019, le troisième en septembre.",
+    "difficulties": "L'ingénierie manque dans les petites intercommunalités.",
+}
+
+
+def complete_parts() -> dict[str, str]:
+    return dict(TEXT)
+
+
+def synthesis_in(department: Department, state: str = "draft", **extra: Any) -> Synthesis:
+    """A complete synthesis put directly in ``state`` (the transitions are tested elsewhere)."""
+    synthesis = Synthesis.objects.create(department=department, year=2019, **complete_parts(), **extra)
+    Synthesis.objects.filter(pk=synthesis.pk).update(state=state)
+    return Synthesis.objects.get(pk=synthesis.pk)
+
+
+def at_length(total: int) -> dict[str, str]:
+    """Four parts of ``total`` characters in all (one paragraph each)."""
+    base, rest = divmod(total, len(PARTS))
+    return {field: "a" * (base + (1 if index < rest else 0)) for index, (field, _title) in enumerate(PARTS)}

@@ -1,0 +1,107 @@
+"""The synthesis's viewflow tasks follow its transitions and show in the shared queue of the
+right role and département (issue #6)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from accounts.models import Role, User
+from reference.models import Department
+from tests.conftest import MakeUser
+from tests.synthesis.helpers import complete_parts
+from workflows import selectors
+from workflows.synthesis.flows import SynthesisFlow
+from workflows.synthesis.models import Synthesis
+from workflows.synthesis.services import synthesis_save, synthesis_transition
+from workflows.synthesis.workflow import process_of
+
+pytestmark = pytest.mark.django_db
+
+
+def open_nodes(synthesis: Synthesis) -> list[str]:
+    return [
+        task.flow_task.name
+        for task in Task.objects.filter(
+            process__flow_class=SynthesisFlow,
+            process__artifact_object_id=synthesis.pk,
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            flow_task_type="HUMAN",
+        )
+    ]
+
+
+def queue_titles(user: User) -> list[str]:
+    return [str(task.title) for task in selectors.task_queue(user=user)]
+
+
+def test_tasks_follow_the_transitions(make_user: MakeUser, nord: Department) -> None:
+    agent, validator, cget = (
+        make_user(Role.AGENT, "59"),
+        make_user(Role.PREFECT_VALIDATOR, "59"),
+        make_user(Role.CGET_REFERENT),
+    )
+    other_agent = make_user(Role.AGENT, "62")
+    synthesis = synthesis_save(user=agent, department=nord, year=2019, **complete_parts())
+    assert open_nodes(synthesis) == ["prepare"]
+    prepare = "Rédiger la synthèse et la soumettre à la validation préfectorale"
+    assert prepare in queue_titles(agent)
+    assert prepare not in queue_titles(other_agent) and prepare not in queue_titles(validator)
+
+    synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
+    assert open_nodes(synthesis) == ["validate"]
+    assert "Valider la synthèse au nom du préfet et la transmettre au CGET" in queue_titles(validator)
+    synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="send_back")
+    assert open_nodes(synthesis) == ["prepare"]
+    synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
+    synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+    assert open_nodes(synthesis) == ["review"]
+    assert "Examiner la synthèse (CGET)" in queue_titles(cget)
+    synthesis = synthesis_transition(user=cget, synthesis=synthesis, name="return_to_prefecture", comment="À revoir.")
+    assert open_nodes(synthesis) == ["prepare"]
+    synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
+    synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+    synthesis = synthesis_transition(user=cget, synthesis=synthesis, name="approve")
+    assert open_nodes(synthesis) == []
+    process = SynthesisFlow.process_class.objects.get(artifact_object_id=synthesis.pk, flow_class=SynthesisFlow)
+    assert process.status == PROCESS.DONE and process_of(synthesis) is None
+
+
+def test_queue_page_links_to_the_synthesis(make_user: MakeUser, nord: Department) -> None:
+    agent = make_user(Role.AGENT, "59")
+    synthesis_save(user=agent, department=nord, year=2019, **complete_parts())
+    client = Client()
+    client.force_login(agent)
+    body = client.get("/taches/file/").content.decode()
+    assert 'href="/pilotage/syntheses/59/2019/"' in body and "Synthèse 2019 – " in body
+
+
+def test_cget_queue_constant_queries_in_the_number_of_syntheses(make_user: MakeUser) -> None:
+    cget = make_user(Role.CGET_REFERENT)
+    client = Client()
+    client.force_login(cget)
+
+    def submitted(code: str) -> None:
+        department = Department.objects.get(code=code)
+        agent, validator = make_user(Role.AGENT, code), make_user(Role.PREFECT_VALIDATOR, code)
+        synthesis = synthesis_save(user=agent, department=department, year=2019, **complete_parts())
+        synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
+        synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+
+    def count() -> int:
+        client.get("/taches/file/")
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/taches/file/").content.decode()
+        assert "Examiner la synthèse (CGET)" in body
+        return len(captured)
+
+    submitted("59")
+    few = count()
+    for code in ("62", "80", "02"):
+        submitted(code)
+    assert count() == few

@@ -1,0 +1,184 @@
+"""Synthesis pages (issue #6, point 1): thin views over the selectors and services. A
+département outside the user's scope is a 404 (``reference.selectors.department_get``)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.selectors import sees_all_departments
+from workflows.synthesis import selectors, services
+from workflows.synthesis.forms import SynthesisForm
+from workflows.synthesis.models import FIRST_YEAR, LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, due_on, normalize
+from workflows.synthesis.pdf import synthesis_pdf
+from workflows.synthesis.permissions import can_view, can_work
+
+ACTIONS = {
+    "send_to_validation": "Soumettre à la validation préfectorale",
+    "send_back": "Renvoyer en rédaction",
+    "submit": "Valider et transmettre au CGET",
+    "approve": "Approuver la synthèse",
+    "return_to_prefecture": "Renvoyer à la préfecture",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not can_view(request.user):
+        raise PermissionDenied
+
+
+def _actions(user: User, synthesis: Synthesis | None) -> list[dict[str, Any]]:
+    """The transitions of the current state this user holds the right for (guards are checked
+    when posted, so that a refusal says why)."""
+    if synthesis is None:
+        return []
+    actions = []
+    for name, label in ACTIONS.items():
+        step = getattr(synthesis, name)._django_fsm.get_transition(synthesis.state)
+        if step is not None and step.has_perm(synthesis, user):
+            actions.append({"name": name, "label": label, "needs_comment": name == "return_to_prefecture"})
+    return actions
+
+
+@login_required
+def synthesis_list(request: HttpRequest) -> HttpResponse:
+    """The syntheses by département (all for the CGET, one's own for a prefecture)."""
+    _require_view(request)
+    user = _user(request)
+    today = timezone.localdate()
+    year = FIRST_YEAR
+    rows = selectors.synthesis_rows(user=user, year=year, today=today)
+    return render(
+        request,
+        "workflows/synthesis/list.html",
+        {
+            "title": f"Synthèses des préfets {year}",
+            "rows": rows,
+            "year": year,
+            "due_on": f"15/03/{year}",
+            "late_count": sum(1 for row in rows if row.is_late),
+            "is_national": sees_all_departments(user),
+        },
+    )
+
+
+@login_required
+def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    today = timezone.localdate()
+    department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
+    texts = synthesis.parts if synthesis else {}
+    parts = [
+        {"title": title, "text": texts.get(field, ""), "count": len(normalize(texts.get(field, "")))}
+        for field, title in PARTS
+    ]
+    return render(
+        request,
+        "workflows/synthesis/detail.html",
+        {
+            "title": f"Synthèse du préfet {year} – {department.name} ({department.code})",
+            "department": department,
+            "year": year,
+            "synthesis": synthesis,
+            "parts": parts,
+            "total_chars": synthesis.total_chars if synthesis else 0,
+            "max_chars": TOTAL_MAX_CHARS,
+            "limit_help": LIMIT_HELP,
+            "renovation": selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today),
+            "may_edit": can_work(user, department) and (synthesis is None or synthesis.is_editable),
+            "actions": _actions(user, synthesis),
+            "history": synthesis.history.all() if synthesis else [],
+            "is_late": synthesis.is_late(today) if synthesis else today > due_on(year),
+        },
+    )
+
+
+@login_required
+def synthesis_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    today = timezone.localdate()
+    department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
+    if not can_work(user, department):
+        raise PermissionDenied
+    if synthesis is not None and not synthesis.is_editable:
+        messages.error(request, "La synthèse ne se modifie qu'en brouillon.")
+        return redirect("synthesis:detail", code=code, year=year)
+    if request.method == "POST":
+        form = SynthesisForm(request.POST)
+        if form.is_valid():
+            try:
+                services.synthesis_save(
+                    user=user,
+                    department=department,
+                    year=year,
+                    **{field: form.cleaned_data[field] for field, _title in PARTS},
+                )
+            except services.SynthesisError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "La synthèse est enregistrée.")
+                return redirect("synthesis:detail", code=code, year=year)
+    else:
+        form = SynthesisForm(initial=synthesis.parts if synthesis else {})
+    return render(
+        request,
+        "workflows/synthesis/edit.html",
+        {
+            "title": f"Rédiger la synthèse {year} – {department.name} ({department.code})",
+            "department": department,
+            "year": year,
+            "form": form,
+            "max_chars": TOTAL_MAX_CHARS,
+            "limit_help": LIMIT_HELP,
+            "renovation": selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today),
+        },
+    )
+
+
+@login_required
+def synthesis_pdf_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    today = timezone.localdate()
+    department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
+    if synthesis is None:
+        raise Http404
+    renovation = selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today)
+    content = synthesis_pdf(synthesis=synthesis, renovation=renovation)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="synthese-{year}-{department.code}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def synthesis_action(request: HttpRequest, code: str, year: int, name: str) -> HttpResponse:
+    _require_view(request)
+    user = _user(request)
+    today = timezone.localdate()
+    _department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
+    if synthesis is None or name not in ACTIONS:
+        raise Http404
+    try:
+        services.synthesis_transition(
+            user=user, synthesis=synthesis, name=name, comment=request.POST.get("comment", "")
+        )
+    except services.SynthesisError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "L'état de la synthèse est mis à jour.")
+    return redirect("synthesis:detail", code=code, year=year)
