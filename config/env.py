@@ -33,6 +33,13 @@ VARIABLES: dict[str, str] = {
     "STATIC_ROOT": "Dossier où collectstatic rassemble les fichiers statiques. Défaut : ./var/static.",
     "DJANGO_SECURE_SSL_REDIRECT": "Production : redirige HTTP vers HTTPS. Défaut : vrai.",
     "DJANGO_LOG_LEVEL": "Niveau des journaux (DEBUG, INFO, WARNING…). Défaut : INFO.",
+    # Process settings of deploy/ (issue #7): gunicorn.conf.py reads the first two, the start
+    # scripts of the worker and of beat the last two.
+    "GUNICORN_BIND": "Adresse d'écoute de gunicorn (nginx devant). Défaut : 127.0.0.1:8000.",
+    "GUNICORN_WORKERS": "Nombre de processus gunicorn. Défaut : 2 × nombre de cœurs + 1.",
+    "CELERY_CONCURRENCY": "Processus d'envoi par worker Celery (deploy/start-worker.sh). Défaut : 2.",
+    "CELERY_BEAT_SCHEDULE_FILE": "Fichier d'état de Celery beat (deploy/start-beat.sh). "
+    "Défaut : /tmp/quartiers-celerybeat-schedule ; /var/lib/quartiers/celerybeat-schedule avec systemd.",
 }
 
 

@@ -9,11 +9,12 @@ Call these inside the transaction that creates or moves the case:
   creates or updates the case's deadline of that definition (``due_on = base_date +
   offset_years + offset_days`` for relative definitions; the definition's own date for fixed
   ones). Call it again whenever the base date changes (new signature date, new expiry): the
-  same row is updated, never duplicated. For example, when a PAQTE convention is signed:
+  same row is updated, never duplicated. ``due_on=`` overrides the computed date: a case
+  that holds its own date passes it (the commitment follow-ups of issue #6; a PAQTE
+  convention's ``ends_on``, the date shown to users, whatever the offsets compute on a
+  29 February). For example, when a PAQTE convention is signed:
   ``deadline_sync_for_case(case=convention, definition_code="paqte-convention-end",
-  base_date=convention.signed_on, department=convention.department)``. A case that holds its
-  own date (``PaqteConvention.ends_on``) passes it as ``due_on=``: the date shown to users
-  is then the deadline's date, whatever the definition's offsets compute (29 February…).
+  base_date=convention.signed_on, department=convention.department, due_on=convention.ends_on)``.
 - ``deadline_mark_met(case=..., definition_code=...)`` when the case reaches the state that
   satisfies the deadline (renovation signed, report submitted…): reminders stop at once,
   including those already queued (they are cancelled when a worker claims them).
@@ -174,9 +175,10 @@ def deadline_sync_for_case(
     campaign: Campaign | None = None,
     due_on: dt.date | None = None,
 ) -> Deadline:
-    """Create or update the deadline of ``case`` for one definition (see the module docstring)."""
+    """Create or update the deadline of ``case`` for one definition (see the module docstring).
+    ``due_on`` overrides the definition's date (a follow-up's or a convention's own date)."""
     definition = _definition(definition_code, campaign)
-    if due_on is None:  # else the case's own date is the truth (issue #4: one source for a convention's end)
+    if due_on is None:  # else the case's own date is the truth (follow-ups, a PAQTE convention's end)
         due_on = _computed_due_on(definition, base_date)
     case_type, case_id = _case_key(case)
     if not link_path:

@@ -17,6 +17,7 @@ from notifications import selectors, services
 from notifications.forms import PreferenceForm
 from notifications.ical import deadlines_calendar
 from notifications.models import Deadline
+from reference.exports import Column, ExportMixin, department_label
 
 
 class PreferenceView(LoginRequiredMixin, FormView[PreferenceForm]):
@@ -63,11 +64,17 @@ class CalendarTokenView(LoginRequiredMixin, View):
         return redirect("notifications:preferences")
 
 
-class DeadlineListView(LoginRequiredMixin, ListView[Deadline]):
+class DeadlineListView(LoginRequiredMixin, ExportMixin, ListView[Deadline]):
     template_name = "notifications/deadline_list.html"
     context_object_name = "deadlines"
     paginate_by = 50
     extra_context = {"title": "Échéances"}
+    export_filename = "echeances"
+    export_columns = (
+        Column("Date", lambda d: d.due_on),
+        Column("Échéance", lambda d: d.title),
+        Column("Département", lambda d: department_label(d.department)),
+    )
 
     def get_queryset(self) -> Any:
         show_past = self.request.GET.get("passees") == "1"

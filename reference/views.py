@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
 from reference import selectors
+from reference.exports import Column, ExportMixin, department_label, export_format, export_response
 from reference.forms import MeasureLevelForm
 from reference.models import Department, Measure, Qpv
 from reference.services.measures import MeasureError, measure_can_update, measure_level_update
@@ -21,17 +22,49 @@ from reference.services.measures import MeasureError, measure_can_update, measur
 HISTORY_LENGTH = 50
 
 
-class DepartmentListView(LoginRequiredMixin, ListView[Department]):
+class DepartmentListView(LoginRequiredMixin, ExportMixin, ListView[Department]):
     template_name = "reference/department_list.html"
     context_object_name = "departments"
     extra_context = {"title": "Départements"}
+    export_filename = "departements"
+    export_columns = (
+        Column("Code", lambda d: d.code),
+        Column("Département", lambda d: d.name),
+        Column("Région", lambda d: d.region.name),
+        Column("Contrats de ville", lambda d: d.city_contract_count),
+        Column("QPV 2015", lambda d: d.qpv_2015_count),
+        Column("QPV 2024", lambda d: d.qpv_2024_count),
+    )
 
     def get_queryset(self) -> Any:
         return selectors.department_list(user=self.request.user)
 
 
+CITY_CONTRACT_COLUMNS = (
+    Column("Code", lambda c: c.code),
+    Column("Contrat de ville", lambda c: c.name),
+    Column("Département", lambda c: department_label(c.department)),
+    Column("Porteur", lambda c: c.get_carrier_type_display() + (f" – {c.epci.name}" if c.epci else "")),
+    Column("Population des QPV", lambda c: c.qpv_population),
+)
+
+
 class DepartmentDetailView(LoginRequiredMixin, TemplateView):
+    """The département page; ``?export=csv|xlsx`` exports its contrats de ville."""
+
     template_name = "reference/department_detail.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        fmt = export_format(request)
+        if fmt:
+            department = selectors.department_get(user=request.user, code=kwargs["code"])
+            return export_response(
+                fmt=fmt,
+                filename=f"contrats-de-ville-{department.code}",
+                columns=CITY_CONTRACT_COLUMNS,
+                rows=selectors.city_contract_list(user=request.user, department=department),
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
@@ -60,8 +93,25 @@ class CityContractDetailView(LoginRequiredMixin, TemplateView):
         )
 
 
+MEASURE_COLUMNS = (
+    Column("N°", lambda m: m.number),
+    Column("Axe", lambda m: m.axis),
+    Column("Programme", lambda m: m.programme),
+    Column("Thématique", lambda m: m.theme),
+    Column("Mesure", lambda m: m.text),
+    Column("Niveau", lambda m: m.get_level_display()),
+    Column("Indicateurs", lambda m: " ; ".join(i.label for i in m.indicators.all())),
+)
+
+
 class MeasureListView(LoginRequiredMixin, TemplateView):
     template_name = "reference/measure_list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        fmt = export_format(request)
+        if fmt:
+            return export_response(fmt=fmt, filename="mesures", columns=MEASURE_COLUMNS, rows=selectors.measure_list())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         summary, total = selectors.measure_summary()

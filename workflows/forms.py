@@ -126,6 +126,7 @@ class CommitmentForm(DsfrBaseForm, forms.ModelForm[Commitment]):
             "target_value",
             "target_year",
             "frequency",
+            "unit",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 

@@ -99,8 +99,15 @@ def _filtered(
     if department:
         from viewflow.workflow.models import Process
 
-        renewals = Renewal.objects.filter(department__code=department).values("pk")
-        tasks = tasks.filter(process_id__in=Process.objects.filter(artifact_object_id__in=renewals).values("pk"))
+        # Each case kind's processes, matched on the artifact's content type too: a synthesis
+        # and a renovation may share an id.
+        in_department = Q(pk__in=[])
+        for case_model in set(CASE_MODELS.values()):
+            in_department |= Q(
+                artifact_content_type=ContentType.objects.get_for_model(case_model),
+                artifact_object_id__in=case_model.objects.filter(department__code=department).values("pk"),
+            )
+        tasks = tasks.filter(process_id__in=Process.objects.filter(in_department).values("pk"))
     if step:
         from workflows.flows.renewal import RenewalFlow
 

@@ -25,6 +25,7 @@ from accounts.models import User
 from notifications.services import deadline_mark_met, deadline_sync_for_case
 from reference.models import CityContract
 from workflows.flows.renewal import RenewalFlow
+from workflows.followup.services import follow_ups_generate
 from workflows.models import Renewal, RenewalDocument, RenewalState, RenewalTransition
 from workflows.models.renewal import may_review, may_validate, may_work
 
@@ -115,6 +116,8 @@ def _deadline_follow(*, renewal: Renewal, transition: str) -> None:
         )
     elif transition == "sign":
         deadline_mark_met(case=renewal, definition_code=RENEWAL_DEADLINE_CODE)
+        # Issue #6: each commitment of the signed protocol gets its follow-ups (and their deadlines).
+        follow_ups_generate(renewal=renewal)
 
 
 def renewal_launch(*, city_contract: CityContract, user: User | None, bulk: bool = False) -> tuple[Renewal, bool]:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -23,6 +24,7 @@ from viewflow.workflow.status import STATUS
 from accounts.models import User
 from accounts.selectors import department_scope
 from reference import selectors as reference_selectors
+from reference.exports import Column, ExportMixin, department_label, export_format, export_response
 from workflows import selectors, services
 from workflows.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
 from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalDocument, RenewalState
@@ -43,10 +45,30 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-class _TaskListView(LoginRequiredMixin, ListView[Task]):
+def _task_department(task: Task) -> str:
+    renewal = task.process.artifact
+    if renewal is None:
+        return ""
+    if renewal.department is not None:
+        return department_label(renewal.department)
+    return renewal.city_contract.department_code
+
+
+TASK_COLUMNS = (
+    Column("Tâche", lambda task: str(task.title)),
+    Column("Dossier", lambda task: str(task.process.artifact.city_contract if task.process.artifact else task.process)),
+    Column("Département", _task_department),
+    Column("Créée le", lambda task: timezone.localtime(task.created)),
+    Column("Attribuée à", lambda task: str(task.owner) if task.owner else "—"),
+    Column("État", lambda task: task.get_status_display()),
+)
+
+
+class _TaskListView(LoginRequiredMixin, ExportMixin, ListView[Task]):
     template_name = "workflows/task_list.html"
     context_object_name = "tasks"
     paginate_by = 50
+    export_columns = TASK_COLUMNS
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -61,6 +83,7 @@ class _TaskListView(LoginRequiredMixin, ListView[Task]):
 
 
 class InboxView(_TaskListView):
+    export_filename = "mes-taches"
     extra_context = {"title": "Mes tâches", "empty": "Aucune tâche ne vous est attribuée."}
 
     def get_queryset(self) -> Any:
@@ -68,16 +91,19 @@ class InboxView(_TaskListView):
 
 
 class QueueView(_TaskListView):
+    export_filename = "file-d-attente"
     extra_context = {"title": "File d'attente", "empty": "Aucune tâche en attente dans votre périmètre."}
 
     def get_queryset(self) -> Any:
         return selectors.task_queue(user=self.request.user, **_filters(self.request))
 
 
-class CgetReviewQueueView(LoginRequiredMixin, ListView[Task]):
+class CgetReviewQueueView(LoginRequiredMixin, ExportMixin, ListView[Task]):
     template_name = "workflows/task_list.html"
     context_object_name = "tasks"
     paginate_by = 50
+    export_filename = "revue-cget"
+    export_columns = TASK_COLUMNS
     extra_context = {
         "title": "Protocoles à relire par le CGET",
         "empty": "Aucun protocole n'attend la revue du CGET.",
@@ -353,19 +379,53 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         return response
 
 
+def _deadline_text(renewal: Renewal | None, days: int) -> str:
+    """The « Échéance » cell of the per-département renovation table (page and export)."""
+    if renewal is not None and renewal.state == RenewalState.SIGNED:
+        return "signée dans les temps" if days >= 0 else "signée en retard"
+    if days >= 0:
+        return f"{days} jour{'s' if days > 1 else ''} restant{'s' if days > 1 else ''}"
+    return f"en retard de {-days} jours"
+
+
+def _renewal_table_columns(department: Any) -> tuple[Column, ...]:
+    return (
+        Column("Contrat", lambda row: str(row[0])),
+        Column("Département", lambda row: department_label(department)),
+        Column("Étape", lambda row: row[1].get_state_display() if row[1] else "Non commencée"),
+        Column("Échéance", lambda row: _deadline_text(row[1], row[2])),
+    )
+
+
 class DepartmentRenewalsView(LoginRequiredMixin, TemplateView):
     template_name = "workflows/department_renewals.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = self.request.user
-        department = reference_selectors.department_get(user=user, code=kwargs["code"])
+    def _rows(self, department: Any) -> list[tuple[Any, Renewal | None, int]]:
         today = selectors.today()
         rows = []
-        for contract in selectors.department_renewals(user=user, department=department):
+        for contract in selectors.department_renewals(user=self.request.user, department=department):
             renewal = getattr(contract, "renewal", None)
             rows.append(
                 (contract, renewal, renewal.days_to_deadline(today) if renewal else (SIGNATURE_DEADLINE - today).days)
             )
+        return rows
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        fmt = export_format(request)
+        if fmt:
+            department = reference_selectors.department_get(user=request.user, code=kwargs["code"])
+            return export_response(
+                fmt=fmt,
+                filename=f"renovations-{department.code}",
+                columns=_renewal_table_columns(department),
+                rows=self._rows(department),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        department = reference_selectors.department_get(user=user, code=kwargs["code"])
+        rows = self._rows(department)
         return super().get_context_data(
             department=department,
             rows=rows,

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served locally, no CDN (issue #6)
     "accounts",
     "reference",
     "workflows",
@@ -108,7 +109,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = str(read("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Whitenoise's compressed manifest storage, tolerant of fonts viewflow names but does not ship.
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 # Uploaded documents live outside any served directory; they are only ever streamed by a
 # permission-checked view (no MEDIA_URL is published).
@@ -221,9 +223,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Quartiers",
     "DESCRIPTION": (
-        "Lecture des territoires, contrats de ville, mesures de la feuille de route et réunions de pilotage, "
-        "dans le périmètre départemental de l'utilisateur. Authentification : en-tête « Authorization: Token <jeton> »."
+        "Lecture des territoires, contrats de ville, dossiers de rénovation, échéances, mesures de la feuille "
+        "de route et réunions de pilotage, dans le périmètre départemental de l'utilisateur ; enregistrement "
+        "du suivi des engagements par l'agent de préfecture du département. "
+        "Authentification : en-tête « Authorization: Token <jeton> »."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Issue #6: the documentation assets come from drf-spectacular-sidecar (static files), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -105,3 +105,26 @@ def test_cget_queue_constant_queries_in_the_number_of_syntheses(make_user: MakeU
     for code in ("62", "80", "02"):
         submitted(code)
     assert count() == few
+
+
+def test_department_filter_matches_each_case_kind_by_content_type(
+    make_user: MakeUser, pas_de_calais: Department
+) -> None:
+    """A synthesis of the Pas-de-Calais whose id equals a Nord renovation's id is not listed
+    under the Nord filter: processes are matched on the artifact's content type too."""
+    from accounts.services import department_grant
+    from tests.workflows.renewal_helpers import nord_contract
+    from workflows.services import renewal_launch
+
+    agent_59, agent_62 = make_user(Role.AGENT, "59"), make_user(Role.AGENT, "62")
+    department_grant(user=agent_62, department=Department.objects.get(code="59"))  # works both
+    renewal, _ = renewal_launch(city_contract=nord_contract(), user=agent_59)
+    with connection.cursor() as cursor:  # the next synthesis gets the renovation's id
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [Synthesis._meta.db_table, renewal.pk]
+        )
+    synthesis = synthesis_save(user=agent_62, department=pas_de_calais, year=2019, **complete_parts())
+    assert synthesis.pk == renewal.pk
+    prepare = "Rédiger la synthèse et la soumettre à la validation préfectorale"
+    assert prepare not in [str(task.title) for task in selectors.task_queue(user=agent_62, department="59")]
+    assert prepare in [str(task.title) for task in selectors.task_queue(user=agent_62, department="62")]

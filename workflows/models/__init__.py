@@ -1,5 +1,6 @@
 """Case models of the workflows app, one module per sub-domain (open-zaak layout)."""
 
+from workflows.followup.models import CommitmentFollowUp
 from workflows.models.documents import RenewalDocument
 from workflows.models.history import RenewalTransition
 from workflows.models.process import RenewalProcess
@@ -25,4 +26,5 @@ __all__ = [
     "Synthesis",
     "SynthesisHistory",
     "SynthesisProcess",
+    "CommitmentFollowUp",
 ]

@@ -34,6 +34,12 @@ class Commitment(models.Model):
         ANNUAL = "annual", _("Annuel")
         TRIENNIAL = "triennial", _("Triennal")
 
+    class Unit(models.TextChoices):
+        COUNT = "count", _("nombre entier")
+        DECIMAL = "decimal", _("nombre décimal")
+        PERCENT = "percent", _("pourcentage")
+        EUROS = "euros", _("euros")
+
     renewal = models.ForeignKey("workflows.Renewal", on_delete=models.CASCADE, related_name="commitments")
     party = models.CharField(_("partie"), max_length=10, choices=Party.choices)
     party_name = models.CharField(_("nom de l'autre signataire"), max_length=200, blank=True)
@@ -54,6 +60,8 @@ class Commitment(models.Model):
         _("année cible"), validators=[MinValueValidator(2019), MaxValueValidator(2030)]
     )
     frequency = models.CharField(_("fréquence de suivi"), max_length=10, choices=Frequency.choices)
+    # Issue #6: the value recorded at each follow-up is checked against this unit (free text if none).
+    unit = models.CharField(_("unité de l'indicateur"), max_length=10, choices=Unit.choices, blank=True)
 
     class Meta:
         verbose_name = _("engagement")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from reference.exports import safe_cell
 from workflows.paqte.selectors import ReportData
 
 
@@ -71,6 +73,12 @@ def result_rows(data: ReportData) -> list[list[str | int]]:
 RESULT_HEADER = ["Axe", "Indicateur", "Unité", "Cible des conventions", "Réalisé au semestre"]
 
 
+def _safe(row: Sequence[object]) -> list[object]:
+    """Text typed by the agents (report sections, company names) never runs as a formula:
+    the same guard as every list export (``reference.exports.safe_cell``)."""
+    return [safe_cell(value) for value in row]
+
+
 def report_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -83,13 +91,13 @@ def report_xlsx(data: ReportData) -> bytes:
     sheet.append([report.semester_label, f"État : {report.get_state_display()}"])
     sheet.append([])
     for title, text in report_sections(data):
-        sheet.append([title, text])
+        sheet.append(_safe([title, text]))
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.append([])
     sheet.append(["Éléments de contexte du département"])
     sheet.cell(row=sheet.max_row, column=1).font = bold
     for title, value in context_rows(data):
-        sheet.append([title, value])
+        sheet.append(_safe([title, value]))
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 90
 
@@ -98,7 +106,7 @@ def report_xlsx(data: ReportData) -> bytes:
     for cell in results[1]:
         cell.font = bold
     for row in result_rows(data):
-        results.append(row)
+        results.append(_safe(row))
     for column, width in zip("ABCDE", (14, 80, 14, 22, 22), strict=True):
         results.column_dimensions[column].width = width
 
@@ -108,13 +116,15 @@ def report_xlsx(data: ReportData) -> bytes:
         cell.font = bold
     for company in data.companies:
         companies.append(
-            [
-                company.name,
-                company.siret,
-                company.get_size_display(),
-                company.sector,
-                company.get_signature_level_display(),
-            ]
+            _safe(
+                [
+                    company.name,
+                    company.siret,
+                    company.get_size_display(),
+                    company.sector,
+                    company.get_signature_level_display(),
+                ]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import department_scope
+from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
 from workflows.paqte import calendar, exports, selectors, services
 from workflows.paqte.forms import (
@@ -137,8 +138,61 @@ def _errors(form: Any) -> str:
 # --- Home and département page -------------------------------------------------------------------
 
 
+# Issue #6, exports of every list (reference.exports): the columns of the PAQTE lists.
+CONVENTION_COLUMNS = (
+    Column("Entreprise", lambda c: c.company.name),
+    Column("SIRET", lambda c: c.company.siret),
+    Column("Département", lambda c: department_label(c.department)),
+    Column("État", lambda c: c.get_state_display()),
+    Column("Signée le", lambda c: c.signed_on),
+    Column("Prend fin le", lambda c: c.ends_on),
+    Column("Objectifs", lambda c: c.objective_count),
+)
+CHARTER_COLUMNS = (
+    Column("Numéro", lambda c: c.reference),
+    Column("Entreprise", lambda c: c.company.name),
+    Column("Département", lambda c: department_label(c.department)),
+    Column("Fin", lambda c: c.ends_on),
+    Column("État", lambda c: c.get_state_display()),
+)
+PAQTE_DEPARTMENT_COLUMNS = (
+    Column("Département", lambda d: department_label(d)),
+    Column(
+        "Référent PAQTE",
+        lambda d: (
+            f"{d.paqte_referent.name} ({d.paqte_referent.get_state_display()})"
+            if getattr(d, "paqte_referent", None)
+            else "Non désigné"
+        ),
+    ),
+    Column("Conventions signées ou en cours", lambda d: d.convention_count),
+    Column("Chartes transformées en PAQTE", lambda d: d.migrated_count),
+    Column("Chartes", lambda d: d.charter_count),
+)
+PAQTE_TASK_COLUMNS = (
+    Column("Tâche", lambda item: str(item["task"].title)),
+    Column("Dossier", lambda item: str(item["task"].process.flow_class.process_title)),
+    Column("Département", lambda item: item["task"].process.data.get("department_code", "")),
+    Column("Créée le", lambda item: timezone.localtime(item["task"].created)),
+)
+SUBMISSION_COLUMNS = (
+    Column("Envoi", lambda item: str(item["submission"])),
+    Column("Département", lambda item: department_label(item["submission"].department)),
+    Column(
+        "Transmis le",
+        lambda item: timezone.localtime(item["submission"].submitted_at) if item["submission"].submitted_at else None,
+    ),
+)
+REPORT_COLUMNS = (
+    Column("Semestre", lambda r: r.semester_label),
+    Column("Département", lambda r: department_label(r.department)),
+    Column("État", lambda r: r.get_state_display()),
+    Column("Transmis le", lambda r: timezone.localtime(r.submitted_at) if r.submitted_at else None),
+)
+
+
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     departments = (
         selectors.departments_of(user=request.user)
         .annotate(
@@ -154,6 +208,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    fmt = export_format(request)
+    if fmt:
+        return export_response(
+            fmt=fmt, filename="paqte-departements", columns=PAQTE_DEPARTMENT_COLUMNS, rows=departments
+        )
     return render(
         request,
         "workflows/paqte/home.html",
@@ -272,15 +331,19 @@ def _work_departments(request: HttpRequest) -> Any:
 
 
 @login_required
-def convention_list(request: HttpRequest) -> HttpResponse:
+def convention_list(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    conventions = selectors.convention_list(user=request.user, state=request.GET.get("etat") or None)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="conventions-paqte", columns=CONVENTION_COLUMNS, rows=conventions)
     return render(
         request,
         "workflows/paqte/convention_list.html",
         {
             "title": "Conventions PAQTE",
-            "conventions": selectors.convention_list(user=request.user, state=request.GET.get("etat") or None),
+            "conventions": conventions,
             "states": PaqteConvention.State.choices,
             "current_state": request.GET.get("etat", ""),
             "may_create": request.user.has_perm("workflows.work_paqte"),
@@ -444,16 +507,20 @@ def result_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def charter_list(request: HttpRequest) -> HttpResponse:
+def charter_list(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    charters = selectors.charter_list(user=request.user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="conventions-charte", columns=CHARTER_COLUMNS, rows=charters)
     return render(
         request,
         "workflows/paqte/charter_list.html",
         {
             "title": "Charte entreprises et quartiers",
             "progress": selectors.charter_migration_progress(user=request.user),
-            "charters": selectors.charter_list(user=request.user),
+            "charters": charters,
             "deadline": calendar.CHARTER_MIGRATION_DEADLINE,
         },
     )
@@ -507,16 +574,20 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
+    reports = selectors.report_list(user=request.user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="bilans-paqte", columns=REPORT_COLUMNS, rows=reports)
     departments = _work_departments(request)
     return render(
         request,
         "workflows/paqte/report_list.html",
         {
             "title": "Bilans semestriels PAQTE",
-            "reports": selectors.report_list(user=request.user),
+            "reports": reports,
             "form": ReportCreateForm(departments=departments, initial={"year": timezone.localdate().year})
             if request.user.has_perm("workflows.work_paqte")
             else None,
@@ -620,7 +691,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: HttpRequest) -> HttpResponseBase:
     if not can_review(request.user):
         raise PermissionDenied
     items = []
@@ -630,14 +701,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         else:
             url = reverse("paqte:department_detail", args=[submission.department.code])
         items.append({"submission": submission, "url": url})
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="envois-paqte", columns=SUBMISSION_COLUMNS, rows=items)
     return render(request, "workflows/paqte/review_queue.html", {"title": "Envois PAQTE à examiner", "items": items})
 
 
 @login_required
-def task_queue(request: HttpRequest) -> HttpResponse:
+def task_queue(request: HttpRequest) -> HttpResponseBase:
     if not selectors.can_view(request.user):
         raise PermissionDenied
     tasks = [
         {"task": task, "url": selectors.task_case_url(task)} for task in selectors.paqte_task_queue(user=request.user)
     ]
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="taches-paqte", columns=PAQTE_TASK_COLUMNS, rows=tasks)
     return render(request, "workflows/paqte/task_queue.html", {"title": "Tâches PAQTE", "tasks": tasks})

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from notifications.services import department_deadline_mark_met
 from reference.models import CityContract, Department, Region
 from workflows.steering.models import Meeting, MeetingHistory
 from workflows.steering.permissions import can_work, can_work_in_region
@@ -129,6 +130,18 @@ def meeting_transition(*, user: User, meeting: Meeting, name: str, comment: str 
         MeetingHistory.objects.create(
             meeting=locked, actor=user, transition=name, source=source, target=locked.state, comment=comment
         )
+        if (
+            locked.state == Meeting.State.HELD
+            and locked.kind == Meeting.Kind.SERVICE_HEADS
+            and locked.department is not None
+        ):
+            # Issue #6: the semester's « service-heads-meeting » deadline is met, so its reminders
+            # (and the escalation to the référents CGET) stop for this département and semester.
+            department_deadline_mark_met(
+                department=locked.department,
+                definition_code="service-heads-meeting",
+                occurrence=f"{locked.year}-S{locked.semester}",
+            )
 
     return fsm_transition(
         case=meeting,

@@ -5,6 +5,7 @@ from workflows.steering import views
 app_name = "steering"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tableau-de-bord/", views.dashboard_view, name="dashboard"),
     path("colleges-manquants/", views.missing_service_heads, name="missing_service_heads"),
     path("departements/<str:code>/", views.department_detail, name="department_detail"),
     path("departements/<str:code>/reunions/", views.meeting_create, name="meeting_create"),

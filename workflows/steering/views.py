@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import sees_all_departments
 from reference import selectors as reference_selectors
-from workflows.steering import selectors, services
+from reference.exports import Column, department_label, export_format, export_response
+from workflows.steering import dashboard, selectors, services
 from workflows.steering.calendar import semester_label
+from workflows.steering.dashboard import RENEWAL_STEPS
 from workflows.steering.forms import MeetingCreateForm, MeetingUpdateForm
 from workflows.steering.models import Meeting
 from workflows.steering.permissions import can_view, can_work, can_work_in_region
@@ -39,20 +41,46 @@ def _can_work_on(user: User, meeting: Meeting) -> bool:
     return can_work(user, meeting.owning_department)
 
 
+def _meeting_department(meeting: Meeting) -> str:
+    if meeting.region_id is not None:
+        return ""
+    return department_label(meeting.owning_department)
+
+
+MEETING_COLUMNS = (
+    Column("Réunion", lambda m: m.get_kind_display()),
+    Column("Territoire", lambda m: m.scope_label),
+    Column("Département", _meeting_department),
+    Column("Région", lambda m: m.region.name if m.region_id else ""),
+    Column("Période", lambda m: m.period_label),
+    Column("Date", lambda m: m.date),
+    Column("État", lambda m: m.get_state_display()),
+)
+MISSING_COLUMNS = (
+    Column("Département", lambda row: department_label(row["department"])),
+    Column("Région", lambda row: row["department"].region.name),
+    Column("Semestres sans collège tenu", lambda row: ", ".join(row["semesters"])),
+)
+
+
 def _missing_rows(missing: list[selectors.MissingServiceHeads]) -> list[dict[str, Any]]:
     return [{"department": row.department, "semesters": [semester_label(s) for s in row.semesters]} for row in missing]
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _require_view(request)
     user = _user(request)
+    meetings = selectors.meeting_list(user=user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="reunions", columns=MEETING_COLUMNS, rows=meetings)
     return render(
         request,
         "workflows/steering/home.html",
         {
             "title": "Pilotage",
-            "meetings": selectors.meeting_list(user=user),
+            "meetings": meetings,
             "departments": reference_selectors.department_list(user=user).only("code", "name", "region"),
             "is_national": sees_all_departments(user),
         },
@@ -60,22 +88,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def missing_service_heads(request: HttpRequest) -> HttpResponse:
+def missing_service_heads(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The CGET page: every département with an ended semester without a held collège."""
     _require_view(request)
     user = _user(request)
     if not sees_all_departments(user):
         raise PermissionDenied
     missing = selectors.departments_missing_service_heads(user=user, today=timezone.localdate())
+    rows = _missing_rows(missing)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="colleges-manquants", columns=MISSING_COLUMNS, rows=rows)
     return render(
         request,
         "workflows/steering/missing_service_heads.html",
-        {"title": "Collèges des chefs de service manquants", "rows": _missing_rows(missing)},
+        {"title": "Collèges des chefs de service manquants", "rows": rows},
     )
 
 
 @login_required
-def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+def department_detail(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
     _require_view(request)
     user = _user(request)
     department = reference_selectors.department_get(user=user, code=code)
@@ -86,6 +118,10 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             initial={"year": timezone.localdate().year},
             city_contracts=reference_selectors.city_contract_list(user=user, department=department),
         )
+    meetings = selectors.meeting_list(user=user, department=department)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename=f"reunions-{department.code}", columns=MEETING_COLUMNS, rows=meetings)
     return render(
         request,
         "workflows/steering/department_detail.html",
@@ -93,7 +129,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "title": f"Pilotage – {department.name} ({department.code})",
             "department": department,
             "missing": _missing_rows(missing),
-            "meetings": selectors.meeting_list(user=user, department=department),
+            "meetings": meetings,
             "form": form,
         },
     )
@@ -189,3 +225,176 @@ def meeting_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     else:
         messages.success(request, "L'état de la réunion est mis à jour.")
     return redirect("steering:meeting_detail", pk=pk)
+
+
+# --- National dashboard (issue #6, point 5) ---------------------------------------------------
+
+CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_WIDTH = 22, 8, 230, 640
+
+
+def _chart(title: str, bars: list[tuple[str, int]], *, unit: str) -> dict[str, Any]:
+    """A server-rendered horizontal bar chart (SVG, no script, no CDN); the template puts its data
+    table next to it (RGAA: the chart is an image whose text alternative is the table)."""
+    top = max((value for _, value in bars), default=0) or 1
+    span = CHART_WIDTH - CHART_LABEL_WIDTH - 60
+    rows = []
+    for index, (label, value) in enumerate(bars):
+        y = index * (CHART_BAR_HEIGHT + CHART_GAP)
+        rows.append(
+            {
+                "label": label,
+                "value": value,
+                "y": y,
+                "text_y": y + CHART_BAR_HEIGHT * 0.7,
+                "width": round(span * value / top, 1),
+                "value_x": CHART_LABEL_WIDTH + round(span * value / top, 1) + 6,
+            }
+        )
+    return {
+        "title": title,
+        "unit": unit,
+        "bars": rows,
+        "height": len(bars) * (CHART_BAR_HEIGHT + CHART_GAP),
+        "width": CHART_WIDTH,
+        "label_width": CHART_LABEL_WIDTH,
+        "bar_height": CHART_BAR_HEIGHT,
+    }
+
+
+def _dashboard_columns(semesters: list[Any]) -> list[Column]:
+    def figure(name: str) -> Column:
+        return Column(DASHBOARD_HEADERS[name], lambda line: getattr(line["figures"], name))
+
+    def step(state: str, label: str) -> Column:
+        return Column(f"Contrats – {label}", lambda line: line["figures"].steps[state])
+
+    steps = [step(state, label) for state, label in RENEWAL_STEPS]
+    return [
+        Column("Niveau", lambda line: line["level"]),
+        Column("Région", lambda line: line["region"]),
+        Column("Département", lambda line: line["department"]),
+        figure("contracts"),
+        *steps,
+        figure("late"),
+        Column("Référent PAQTE", lambda line: line["referent"]),
+        figure("conventions_signed"),
+        figure("conventions_active"),
+        figure("reports_submitted"),
+        figure("reports_approved"),
+        figure("reports_late"),
+        figure("colleges_held"),
+        figure("colleges_due"),
+    ]
+
+
+DASHBOARD_HEADERS = {
+    "contracts": "Contrats de ville",
+    "late": "Contrats en retard (non signés au 31/07/2019)",
+    "conventions_signed": "Conventions PAQTE signées",
+    "conventions_active": "Conventions PAQTE en cours",
+    "reports_submitted": "Bilans transmis (en revue)",
+    "reports_approved": "Bilans approuvés",
+    "reports_late": "Bilans en retard",
+    "colleges_held": "Collèges tenus",
+    "colleges_due": "Semestres écoulés",
+}
+
+
+def dashboard_lines(board: dashboard.Dashboard) -> list[dict[str, Any]]:
+    """The rows of the table, as shown and as exported: départements, région subtotals, total."""
+    lines: list[dict[str, Any]] = []
+    for block in board.regions:
+        for row in block.rows:
+            lines.append(
+                {
+                    "level": "Département",
+                    "region": block.region.name,
+                    "department": f"{row.department.name} ({row.department.code})",
+                    "code": row.department.code,
+                    "referent": row.referent_label,
+                    "figures": row.figures,
+                }
+            )
+        lines.append(
+            {
+                "level": "Région",
+                "region": block.region.name,
+                "department": f"Sous-total {block.region.name}",
+                "code": "",
+                "referent": f"{block.subtotal.referents} désigné(s) sur {block.subtotal.departments}",
+                "figures": block.subtotal,
+            }
+        )
+    lines.append(
+        {
+            "level": "Total",
+            "region": "",
+            "department": "Total",
+            "code": "",
+            "referent": f"{board.total.referents} désigné(s) sur {board.total.departments}",
+            "figures": board.total,
+        }
+    )
+    return lines
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The national dashboard: the CGET sees every département (filter by région); a prefecture
+    sees its own (the scope of ``accounts.selectors``)."""
+    _require_view(request)
+    user = _user(request)
+    region = request.GET.get("region") or None
+    department = request.GET.get("departement") or None
+    board = dashboard.dashboard_get(user=user, today=timezone.localdate(), region=region, department=department)
+    lines = dashboard_lines(board)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(
+            fmt=fmt,
+            filename="tableau-de-bord",
+            columns=_dashboard_columns(board.semesters),
+            rows=lines,
+            title="Tableau de bord",
+        )
+    total = board.total
+    charts = [
+        _chart(
+            "Contrats de ville par étape de la rénovation",
+            [(label, total.steps[state]) for state, label in RENEWAL_STEPS],
+            unit="contrats",
+        ),
+        _chart(
+            "Départements ayant tenu leur collège des chefs de service, par semestre",
+            [(label, held) for label, held, _ in board.colleges_by_semester],
+            unit="départements",
+        ),
+        _chart(
+            "PAQTE : conventions et bilans",
+            [
+                ("Conventions signées", total.conventions_signed),
+                ("Conventions en cours", total.conventions_active),
+                ("Bilans transmis", total.reports_submitted),
+                ("Bilans approuvés", total.reports_approved),
+                ("Bilans en retard", total.reports_late),
+            ],
+            unit="",
+        ),
+    ]
+    for number, chart in enumerate(charts, start=1):
+        chart["id"] = f"graphique-{number}"
+    return render(
+        request,
+        "workflows/steering/dashboard.html",
+        {
+            "title": "Tableau de bord national" if sees_all_departments(user) else "Tableau de bord",
+            "board": board,
+            "lines": lines,
+            "steps": RENEWAL_STEPS,
+            "charts": charts,
+            "regions": dashboard.dashboard_regions(user=user) if sees_all_departments(user) else [],
+            "region": region or "",
+            "department": department or "",
+            "headers": DASHBOARD_HEADERS,
+        },
+    )
