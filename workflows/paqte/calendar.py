@@ -1,8 +1,9 @@
 """The PAQTE dates of the circular of 22 January 2019 (annex 2), kept in one place.
 
 These are the defaults of the 2019 campaign. Issue #4 (deadlines and reminders) holds the
-calendar as campaign data; when it lands, these constants become the seed values of that
-campaign and the code below reads the campaign instead.
+reminder calendar as campaign data (``notifications`` migration 0002); the PAQTE cases feed
+it through ``workflows.paqte.deadlines``. The convention's end below is the one truth: its
+deadline takes ``ends_on`` as is (notifications migration 0020 aligned the definition).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reference.models import Department
+from workflows.paqte.deadlines import charter_migration_follow, charters_deadlines_sync
 from workflows.paqte.models import Axis, CharterConvention, Company
 from workflows.paqte.siret import siret_clean
 from workflows.paqte.workflow import workflow_start
@@ -207,4 +208,8 @@ def charters_import(*, content: str) -> CharterImportReport:
                 charter.save()
                 report.updated += 1
             report.charters.append(charter)
+        # Issue #4: each charter's expiry deadline, and the January 2020 migration deadline of
+        # every département (one with no charter left to handle, or none at all, has met it).
+        charters_deadlines_sync(charters=report.charters)
+        charter_migration_follow()
     return report

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -240,6 +241,9 @@ class ReferentDesignation(Submission):
     def __str__(self) -> str:
         return f"Référent PAQTE – {self.department}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("paqte:department_detail", args=[self.department.code])
+
 
 # --- Steering committee ----------------------------------------------------------------------
 
@@ -359,6 +363,9 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"Convention PAQTE – {self.company} ({self.department.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("paqte:convention_detail", args=[self.pk])
 
     # Guards: they only answer.
     def has_objectives(self: Any) -> bool:
@@ -549,6 +556,9 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"Charte {self.reference} – {self.company}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("paqte:charter_detail", args=[self.pk])
+
     def has_ended(self: Any) -> bool:
         return timezone.localdate() > self.ends_on
 
@@ -614,6 +624,9 @@ class SemesterReport(Submission):
 
     def __str__(self) -> str:
         return f"Bilan PAQTE {self.year}-S{self.half} – {self.department}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("paqte:report_detail", args=[self.pk])
 
     def is_complete(self: Any) -> bool:
         return bool(self.organisation.strip()) and self.pru_count is not None and self.job_seekers_qpv is not None

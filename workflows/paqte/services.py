@@ -1,6 +1,7 @@
 """Writes on PAQTE cases. Every transition goes through ``case_transition``: it locks the row,
 says in French why a refused transition is refused, checks the user's right, applies the
-transition in memory, saves and appends the history row, all in one transaction."""
+transition in memory, saves and appends the history row, moves the viewflow task and the
+case's deadlines (``workflows.paqte.deadlines``), all in one transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from reference.models import Department
 from workflows.paqte import calendar
+from workflows.paqte.deadlines import deadlines_follow
 from workflows.paqte.models import (
     Axis,
     CharterConvention,
@@ -102,6 +104,7 @@ def case_transition(
             comment=comment,
         )
         workflow_on_transition(case=locked, name=name, user=user)
+        deadlines_follow(case=locked, transition=name)
     return locked
 
 

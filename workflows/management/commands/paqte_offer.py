@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from workflows.paqte.deadlines import charter_migration_follow
 from workflows.paqte.services import charters_offer_near_end, conventions_offer_renewal
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         charters = charters_offer_near_end()
         conventions = conventions_offer_renewal()
+        charter_migration_follow()  # a département with no charter convention to migrate has met January 2020
         self.stdout.write(
             self.style.SUCCESS(
                 f"PAQTE proposé à {len(charters)} convention(s) de la Charte ; "
