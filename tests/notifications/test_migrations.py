@@ -26,10 +26,14 @@ pytestmark = pytest.mark.django_db
 CAMPAIGN = import_module("notifications.migrations.0002_campaign_2019")
 PERMISSIONS = import_module("notifications.migrations.0003_national_admin_permissions")
 ONE_RENEWAL = import_module("notifications.migrations.0010_drop_department_renewal_deadline")
+PAQTE_LINKS = import_module("notifications.migrations.0020_paqte_deadlines_follow_the_cases")
+FOLLOW_UP = import_module("notifications.migrations.0030_commitment_follow_up_definition")
 
 
 def historical_apps() -> Any:
-    return MigrationLoader(connection).project_state(("notifications", "0010_drop_department_renewal_deadline")).apps
+    return (
+        MigrationLoader(connection).project_state(("notifications", "0032_merge_renewal_deadline_paqte_followup")).apps
+    )
 
 
 def snapshot() -> dict[str, Any]:
@@ -79,7 +83,10 @@ def test_the_data_migrations_run_backwards_and_forwards_to_the_same_calendar() -
     assert "renewal-signed" not in codes() and "city-contract-renewal" in codes()
     assert len(before["rules"]) == 5 and before["permissions"] == set(PERMISSIONS.PERMISSIONS)
 
-    # Backwards: 0010, 0003, 0002.
+    # Backwards: 0030, 0020, 0010, 0003, 0002.
+    FOLLOW_UP.unseed(apps, None)
+    assert "commitment-follow-up" not in codes()
+    PAQTE_LINKS.backwards(apps, None)
     ONE_RENEWAL.restore(apps, None)
     assert "renewal-signed" in codes()
     PERMISSIONS.revoke(apps, None)
@@ -88,17 +95,21 @@ def test_the_data_migrations_run_backwards_and_forwards_to_the_same_calendar() -
     assert not Campaign.objects.exists() and not DeadlineDefinition.objects.exists()
     assert not ReminderRule.objects.exists()
 
-    # Forwards again: 0002, 0003, 0010.
+    # Forwards again: 0002, 0003, 0010, 0020, 0030.
     CAMPAIGN.seed(apps, None)
     assert len(codes()) == len(CAMPAIGN.DEFINITIONS)
     PERMISSIONS.grant(apps, None)
     ONE_RENEWAL.drop(apps, None)
+    PAQTE_LINKS.forwards(apps, None)
+    FOLLOW_UP.seed(apps, None)
     assert snapshot() == before
 
     # Each step is idempotent: running the forward steps twice changes nothing.
     CAMPAIGN.seed(apps, None)
     PERMISSIONS.grant(apps, None)
     ONE_RENEWAL.drop(apps, None)
+    PAQTE_LINKS.forwards(apps, None)
+    FOLLOW_UP.seed(apps, None)
     assert snapshot() == before
 
 

@@ -157,7 +157,9 @@ NAMES = [
 
 
 def production(code: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the Playwright tests (tests/e2e/conftest.py), in every
+    # pytest process: a production process never has it.
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **PRODUCTION_ENV},
