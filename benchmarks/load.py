@@ -129,9 +129,13 @@ def server_env(port: int) -> dict[str, str]:
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
     env = server_env(port)
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True
-    )
+    if not (OUT / "static").exists():  # minutes on a busy host (every file compressed twice)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     log = (OUT / "load_gunicorn.log").open("ab")
     process = subprocess.Popen(
         [
@@ -219,6 +223,56 @@ def run_stage(users: int, seconds: int, spawn_rate: float, port: int) -> dict[st
     return result
 
 
+def profile(samples: int) -> None:
+    """Each page type of the scenario through the Django client, in-process on the load database:
+    time, number of queries, and the slowest queries of the worst page."""
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    plan = json.loads(PLAN.read_text())
+    rng = __import__("random").Random(7)
+    codes = sorted(plan["cases"])
+    out: dict[str, Any] = {}
+    for label, role_accounts, url_of in (
+        ("corbeille (mes tâches)", plan["agents"], lambda code: "/taches/"),
+        ("file du département", plan["agents"], lambda code: "/taches/file/"),
+        ("dossier", plan["agents"], lambda code: f"/renovations/{rng.choice(plan['cases'][code])['renewal']}/"),
+        ("revue CGET", dict.fromkeys(codes, plan["referents"]), lambda code: "/renovations/revue-cget/"),
+    ):
+        times, counts, slowest = [], set(), []
+        for i in range(samples):
+            code = codes[i % len(codes)]
+            client = Client()
+            client.force_login(User.objects.get(email=role_accounts[code][0]))
+            url = url_of(code)
+            client.get(url)  # warm: session, permissions
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            counts.add(len(captured))
+            slowest += [(float(q["time"]) * 1000, q["sql"][:300]) for q in captured.captured_queries]
+        slowest.sort(reverse=True)
+        out[label] = {
+            "p50_ms": percentile(times, 50),
+            "p95_ms": percentile(times, 95),
+            "queries": sorted(counts),
+            "slowest_queries_ms": [(round(t, 1), sql) for t, sql in slowest[:3]],
+        }
+        say(f"{label}: {out[label]}")
+    out["load_average"] = os.getloadavg()
+    (OUT / "load_profile.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -230,7 +284,12 @@ def main() -> None:
     run_parser.add_argument("--spawn-rate", type=float, default=5)
     run_parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (deploy/start-web.sh default)")
     run_parser.add_argument("--port", type=int, default=8710)
+    profile_parser = sub.add_parser("profile")
+    profile_parser.add_argument("--samples", type=int, default=30)
     args = parser.parse_args()
+    if args.command == "profile":
+        profile(args.samples)
+        return
     if args.command == "fill":
         fill(args.tasks)
         return
