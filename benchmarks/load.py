@@ -228,6 +228,7 @@ def profile(samples: int) -> None:
     time, number of queries, and the slowest queries of the worst page."""
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
