@@ -95,6 +95,7 @@ def fill(tasks: int) -> None:
 
 
 SETTINGS = """\
+# mypy: ignore-errors
 # Written by benchmarks/load.py: the production settings, on loopback HTTP.
 from config.settings.production import *  # noqa
 
