@@ -81,11 +81,8 @@ def _case_tasks(user: User | AnonymousUser, *, status: str) -> QuerySet[Task]:
     return tasks
 
 
-def _with_cases(tasks: QuerySet[Task], *, owner: bool = True) -> QuerySet[Task]:
-    # A queue holds NEW tasks, which have no owner: joining the user table there made PostgreSQL
-    # hash the whole table at 1,000,000 tasks (issue #7 load test, benchmarks/RESULTS.md).
-    tasks = tasks.select_related("process", "owner") if owner else tasks.select_related("process")
-    return tasks.prefetch_related(
+def _with_cases(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related("process", "owner").prefetch_related(
         GenericPrefetch("process__artifact", [Renewal.objects.select_related("city_contract", "department")])
     )
 
@@ -132,7 +129,10 @@ def task_queue(
     # index, which PostgreSQL otherwise prefers (benchmarks/RESULTS.md). NULLS FIRST (never
     # null here) is an order that index cannot serve; national queues keep the index order.
     order = F("created").asc() if sees_all_departments(user) else F("created").asc(nulls_first=True)
-    return _with_cases(_filtered(tasks, department=department, step=step, late=late), owner=False).order_by(order)
+    queue = _with_cases(_filtered(tasks, department=department, step=step, late=late))
+    # NEW tasks have no owner: joining the user table for it made PostgreSQL hash the whole
+    # table at 1,000,000 tasks (issue #7 load test, benchmarks/RESULTS.md).
+    return queue.select_related(None).select_related("process").order_by(order)
 
 
 def cget_review_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:
