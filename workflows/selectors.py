@@ -142,7 +142,10 @@ def task_queue(
     # index, which PostgreSQL otherwise prefers (benchmarks/RESULTS.md). NULLS FIRST (never
     # null here) is an order that index cannot serve; national queues keep the index order.
     order = F("created").asc() if sees_all_departments(user) else F("created").asc(nulls_first=True)
-    return _with_cases(_filtered(tasks, department=department, step=step, late=late)).order_by(order)
+    queue = _with_cases(_filtered(tasks, department=department, step=step, late=late))
+    # NEW tasks have no owner: joining the user table for it made PostgreSQL hash the whole
+    # table at 1,000,000 tasks (issue #7 load test, benchmarks/RESULTS.md).
+    return queue.select_related(None).select_related("process").order_by(order)
 
 
 def cget_review_queue(*, user: User | AnonymousUser) -> QuerySet[Task]:

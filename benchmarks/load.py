@@ -1,0 +1,317 @@
+"""Load test of issue #7: locust agents against gunicorn, 1,000,000 tasks in PostgreSQL.
+
+    .venv/bin/python benchmarks/load.py fill                  # once: ~2-3 min on 2 cores
+    .venv/bin/python benchmarks/load.py run --users 20 100    # gunicorn + locust per stage
+
+``fill`` reuses the filler of issue #3 (``benchmarks/renewal.py``: reference data, one agent
+and one valideur per département, the 434 contracts launched and their mid-term evaluation
+done, then 100,000 processes / ~1,000,000 tasks and 100,000 guardian grants by SQL) on its own
+database ``quartiers_bench_load``, then gives every ``@bench.local`` account one password
+(PBKDF2, the production hasher) and writes the plan of the run (who logs in, which real cases
+each département has) to ``benchmarks/out/load_plan.json``.
+
+``run`` starts gunicorn on loopback with the production settings (DEBUG off, whitenoise,
+production password hashing; only the ``Secure``/``__Host-`` cookie flags are dropped because
+there is no TLS on loopback), then for each stage runs locust headless
+(``benchmarks/load/locustfile.py``) and writes p50/p95/p99 per page type, throughput, errors and
+the load average to ``benchmarks/out/load_<users>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quartiers_bench_load")
+PASSWORD = "charge-quartiers-2019"  # noqa: S105 - benchmark accounts on a throw-away database
+PLAN = OUT / "load_plan.json"
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def fill(tasks: int) -> None:
+    os.environ["BENCH_DATABASE_URL"] = DATABASE_URL
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    from django.db import connection
+
+    import renewal  # the issue #3 filler: creates the database, django.setup()
+
+    from accounts.models import User
+    from workflows.flows.renewal import RenewalFlow
+    from workflows.models import Renewal
+
+    say(f"database {DATABASE_URL}")
+    people = renewal.setup()
+    t0 = time.perf_counter()
+    renewal.prepare(people)  # 434 cases launched, evaluation done: each waits for its protocol
+    say(f"434 cases ready in {time.perf_counter() - t0:.0f} s; filling to {tasks:,} tasks")
+    t0 = time.perf_counter()
+    volume = renewal.fill(tasks)
+    say(f"filled in {time.perf_counter() - t0:.0f} s: {volume}")
+    # The production hasher (config.settings.production keeps Django's PBKDF2 default), encoded
+    # once: every benchmark account shares the hash.
+    encoded = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_user SET password = %s WHERE email LIKE %s", [encoded, "%@bench.local"])
+    cases: dict[str, list[dict[str, int]]] = {}
+    from viewflow.workflow.models import Process
+
+    # The real process of a case is its first one (the filler's fake ones come after): ordered
+    # by descending id, the last one kept per case is the first.
+    first_process = dict(
+        Process.objects.filter(flow_class=RenewalFlow).order_by("-pk").values_list("artifact_object_id", "pk")
+    )
+    for renewal_pk, code in Renewal.objects.filter(department__isnull=False).values_list("pk", "department__code"):
+        cases.setdefault(code, []).append({"renewal": renewal_pk, "process": first_process[renewal_pk]})
+    agents: dict[str, list[str]] = {}
+    for code in cases:
+        bulk = User.objects.filter(email__startswith="bulk", organisation__department__code=code).order_by("pk")
+        agents[code] = [f"agent-{code}@bench.local", *bulk.values_list("email", flat=True)[:4]]
+    plan = {
+        "password": PASSWORD,
+        "cases": cases,
+        "agents": agents,
+        "validators": {code: [f"validator-{code}@bench.local"] for code in cases},
+        "referents": ["referent@bench.local"],
+        "volume": volume,
+    }
+    OUT.mkdir(exist_ok=True)
+    PLAN.write_text(json.dumps(plan, indent=1))
+    say(f"plan: {sum(len(v) for v in cases.values())} cases in {len(cases)} départements → {PLAN}")
+
+
+SETTINGS = """\
+# mypy: ignore-errors
+# Written by benchmarks/load.py: the production settings, on loopback HTTP.
+from config.settings.production import *  # noqa
+
+# No TLS on loopback: browsers (and locust) would not send Secure / __Host- cookies over HTTP.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
+# collectstatic with the manifest storage of production fails on a CSS file shipped by viewflow
+# (roboto-fontface.css refers to fonts it does not ship): same compression, no manifest.
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405 - no access noise in the measurements
+"""
+
+
+def server_env(port: int) -> dict[str, str]:
+    OUT.mkdir(exist_ok=True)
+    (OUT / "loadsettings.py").write_text(SETTINGS)
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "loadsettings",
+        "PYTHONPATH": f"{OUT}{os.pathsep}{ROOT}",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"),
+        "DJANGO_SECRET_KEY": "load-test-only-key",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "STATIC_ROOT": str(OUT / "static"),
+        "PRIVATE_MEDIA_ROOT": str(ROOT / "var" / "test-media"),
+    }
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = server_env(port)
+    bin_dir = Path(sys.executable).parent
+    if not (OUT / "static").exists():  # minutes on a busy host (every file compressed twice)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    log = (OUT / "load_gunicorn.log").open("ab")
+    process = subprocess.Popen(
+        [
+            *(str(bin_dir / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", str(workers), "--timeout", "60"),  # as deploy/start-web.sh
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("gunicorn did not answer, see benchmarks/out/load_gunicorn.log")
+
+
+def percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return round(values[0], 1) if values else 0.0
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
+
+
+def summarise(records: list[list[Any]], started_at: float, window_start: float, ended_at: float) -> dict[str, Any]:
+    """records: [timestamp, name, milliseconds, error or ""]; only the steady window is counted."""
+    pages: dict[str, Any] = {}
+    steady = [r for r in records if r[0] >= window_start]
+    for name in sorted({r[1] for r in steady}):
+        times = [r[2] for r in steady if r[1] == name]
+        pages[name] = {
+            "requests": len(times),
+            "errors": sum(1 for r in steady if r[1] == name and r[3]),
+            "p50_ms": percentile(times, 50),
+            "p95_ms": percentile(times, 95),
+            "p99_ms": percentile(times, 99),
+        }
+    seconds = max(ended_at - window_start, 1e-6)
+    logins = [r[2] for r in records if r[1] == "connexion (POST)"]
+    return {
+        "window_seconds": round(seconds, 1),
+        "requests": len(steady),
+        "throughput_rps": round(len(steady) / seconds, 1),
+        "errors": sum(1 for r in steady if r[3]),
+        "errors_sample": sorted({r[3] for r in records if r[3]})[:10],
+        "errors_whole_run": sum(1 for r in records if r[3]),
+        "logins_whole_run": {"count": len(logins), "p50_ms": percentile(logins, 50), "p95_ms": percentile(logins, 95)},
+        "pages": pages,
+    }
+
+
+def run_stage(users: int, seconds: int, spawn_rate: float, port: int) -> dict[str, Any]:
+    raw = OUT / f"load_raw_{users}.json"
+    env = {**os.environ, "LOAD_PLAN": str(PLAN), "LOAD_RAW": str(raw)}
+    bin_dir = Path(sys.executable).parent
+    load_before = os.getloadavg()
+    started_at = time.time()
+    subprocess.run(
+        [
+            *(str(bin_dir / "locust"), "-f", str(ROOT / "benchmarks" / "load" / "locustfile.py"), "--headless"),
+            *("--host", f"http://127.0.0.1:{port}", "--users", str(users), "--spawn-rate", str(spawn_rate)),
+            *("--run-time", f"{seconds}s", "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    ended_at = time.time()
+    data = json.loads(raw.read_text())
+    # Steady state: once every user has started and logged in (PBKDF2 makes a burst of logins
+    # saturate the CPU for a while), and not before a third of the stage.
+    last_login = max((r[0] for r in data["records"] if r[1] == "connexion (POST)"), default=started_at)
+    window_start = max(data["spawned_at"] or started_at, last_login, started_at + seconds / 3)
+    result = summarise(data["records"], started_at, window_start, ended_at)
+    result.update(
+        users=users,
+        run_seconds=seconds,
+        outcomes=data["outcomes"],
+        load_average_before=load_before,
+        load_average_after=os.getloadavg(),
+        uptime=subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        when=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(started_at)),
+    )
+    return result
+
+
+def profile(samples: int) -> None:
+    """Each page type of the scenario through the Django client, in-process on the load database:
+    time, number of queries, and the slowest queries of the worst page."""
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    plan = json.loads(PLAN.read_text())
+    rng = __import__("random").Random(7)
+    codes = sorted(plan["cases"])
+    out: dict[str, Any] = {}
+    for label, role_accounts, url_of in (
+        ("corbeille (mes tâches)", plan["agents"], lambda code: "/taches/"),
+        ("file du département", plan["agents"], lambda code: "/taches/file/"),
+        ("dossier", plan["agents"], lambda code: f"/renovations/{rng.choice(plan['cases'][code])['renewal']}/"),
+        ("revue CGET", dict.fromkeys(codes, plan["referents"]), lambda code: "/renovations/revue-cget/"),
+    ):
+        times, counts, slowest = [], set(), []
+        for i in range(samples):
+            code = codes[i % len(codes)]
+            client = Client()
+            client.force_login(User.objects.get(email__iexact=role_accounts[code][0]))
+            url = url_of(code)
+            client.get(url)  # warm: session, permissions
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            counts.add(len(captured))
+            slowest += [(float(q["time"]) * 1000, q["sql"][:300]) for q in captured.captured_queries]
+        slowest.sort(reverse=True)
+        out[label] = {
+            "p50_ms": percentile(times, 50),
+            "p95_ms": percentile(times, 95),
+            "queries": sorted(counts),
+            "slowest_queries_ms": [(round(t, 1), sql) for t, sql in slowest[:3]],
+        }
+        say(f"{label}: {out[label]}")
+    out["load_average"] = os.getloadavg()
+    (OUT / "load_profile.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    fill_parser = sub.add_parser("fill")
+    fill_parser.add_argument("--tasks", type=int, default=1_000_000)
+    run_parser = sub.add_parser("run")
+    run_parser.add_argument("--users", type=int, nargs="+", default=[20, 100])
+    run_parser.add_argument("--seconds", type=int, default=180, help="per stage, ramp-up included")
+    run_parser.add_argument("--spawn-rate", type=float, default=5)
+    run_parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (deploy/start-web.sh default)")
+    run_parser.add_argument("--port", type=int, default=8710)
+    profile_parser = sub.add_parser("profile")
+    profile_parser.add_argument("--samples", type=int, default=30)
+    args = parser.parse_args()
+    if args.command == "profile":
+        profile(args.samples)
+        return
+    if args.command == "fill":
+        fill(args.tasks)
+        return
+    if not PLAN.exists():
+        sys.exit("run `benchmarks/load.py fill` first")
+    server = start_gunicorn(args.port, args.workers)
+    try:
+        for users in args.users:
+            say(f"stage: {users} users for {args.seconds} s")
+            result = run_stage(users, args.seconds, args.spawn_rate, args.port)
+            (OUT / f"load_{users}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+            say(json.dumps({k: v for k, v in result.items() if k != "pages"}, ensure_ascii=False))
+            for name, page in result["pages"].items():
+                say(f"  {name}: {page}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
