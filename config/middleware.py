@@ -6,10 +6,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response, and the one CSP exception of Django's admin.
+    """Permissions-Policy on every response, ``Cache-Control: private, no-store`` on every
+    response that does not set its own caching (the pages show case data of a département:
+    no shared or disk cache keeps them, ASVS 14.3.2; static files are served with their own
+    headers), and the one CSP exception of Django's admin.
 
     Placed after django-csp's middleware, so that django-csp reads ``_csp_update`` when it
     writes the header. Django's admin (change list, user form with its selector widgets) applies
@@ -23,6 +27,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers:
+            patch_cache_control(response, private=True, no_store=True)
         if request.path.startswith("/admin/"):
             response._csp_replace = {"style-src": ["'self'", "'unsafe-inline'"]}  # type: ignore[attr-defined]
         return response

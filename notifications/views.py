@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView
 
 from accounts.models import User
@@ -82,6 +83,7 @@ class DeadlineListView(LoginRequiredMixin, ExportMixin, ListView[Deadline]):
         return selectors.deadline_list(user=self.request.user, since=since)
 
 
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The secret feed: no login (calendar clients cannot log in), the token is the credential;
     the deadlines are scoped exactly as the owner's pages are."""

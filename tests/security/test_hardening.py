@@ -94,6 +94,27 @@ def test_pages_carry_the_security_headers(client_for: object) -> None:
     assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
 
 
+def test_pages_are_never_stored_by_caches(make_user: MakeUser) -> None:
+    """ASVS 5.0 14.3.2: the signed-in pages (case data of a département) and the API answers
+    carry ``Cache-Control: private, no-store``; the iCal feed keeps its own short private cache."""
+    client = Client()
+    client.force_login(make_user(Role.AGENT, "59"))
+    for url in ("/taches/", "/departements/59/", "/echeances/", "/api/departements/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, (url, cache_control)
+    assert "no-store" in Client().get("/connexion/")["Cache-Control"]
+
+
+def test_the_calendar_feed_answers_only_get_and_head(make_user: MakeUser) -> None:
+    from notifications.services import calendar_token_regenerate
+
+    token = calendar_token_regenerate(user=make_user(Role.AGENT, "59")).token
+    client = Client()
+    assert client.get(f"/calendrier/{token}.ics").status_code == 200
+    assert client.head(f"/calendrier/{token}.ics").status_code == 200
+    assert client.post(f"/calendrier/{token}.ics").status_code == 405
+
+
 def test_each_response_gets_a_fresh_nonce() -> None:
     first = Client().get("/connexion/")["Content-Security-Policy"]
     second = Client().get("/connexion/")["Content-Security-Policy"]
