@@ -188,7 +188,8 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = 8 * 60 * 60  # absolute maximum of a session (ASVS 7.3.2)
+SESSION_IDLE_TIMEOUT = 60 * 60  # signed out after an hour without a request (config.middleware, ASVS 7.3.1)
 
 LOGGING = {
     "version": 1,
@@ -240,6 +241,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security hardening (issue #7, point 4); see SECURITY.md for the tests that show each rule ---
 INSTALLED_APPS += ["axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "config.middleware.IdleSessionMiddleware",
+)
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
     "config.middleware.SecurityHeadersMiddleware",

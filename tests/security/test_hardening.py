@@ -305,3 +305,31 @@ def test_login_issues_a_new_session_and_logout_ends_it(make_user: MakeUser) -> N
     replay.cookies[settings.SESSION_COOKIE_NAME] = after
     response = replay.get("/taches/")
     assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+
+
+def test_an_idle_session_is_signed_out(make_user: MakeUser) -> None:
+    """ASVS 5.0 7.3.1: an hour without a request ends the session; activity keeps it alive,
+    written at most once a minute."""
+    import time
+
+    from config.middleware import LAST_SEEN_KEY
+
+    client = Client()
+    client.force_login(make_user(Role.AGENT, "59"))
+    assert client.get("/taches/").status_code == 200
+    first = client.session[LAST_SEEN_KEY]
+    assert client.get("/taches/").status_code == 200
+    assert client.session[LAST_SEEN_KEY] == first  # not rewritten within the minute
+
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT + 120  # active two minutes ago
+    session.save()
+    assert client.get("/taches/").status_code == 200
+    assert client.session[LAST_SEEN_KEY] > first - 1  # refreshed
+
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 1
+    session.save()
+    response = client.get("/taches/")
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    assert "inactivité" in client.get(response["Location"]).content.decode()
