@@ -51,15 +51,17 @@ def _case_tasks(user: User | AnonymousUser, *, status: str) -> QuerySet[Task]:
     national = sees_all_departments(user)
     permissions = sorted(user.get_all_permissions())
     condition = Q(pk__in=[])
+    other_flows = [flow for flow in available if flow not in CASE_MODELS]
+    if other_flows:
+        # Flows without a case model keep viewflow's own rules. Their task ids are read first,
+        # in one query, and given as values: OR-ed as sub-queries they made PostgreSQL scan
+        # ``viewflow_process`` and hash-join the process and user tables (benchmarks/RESULTS.md,
+        # issue 7: département queue).
+        own = Task.objects.queue(other_flows, user) if status == STATUS.NEW else Task.objects.inbox(other_flows, user)
+        condition |= Q(pk__in=list(own.filter(status=status).values_list("pk", flat=True)))
     for flow_class in available:
         case_model = CASE_MODELS.get(flow_class)
         if case_model is None:
-            own = (
-                Task.objects.queue([flow_class], user)
-                if status == STATUS.NEW
-                else Task.objects.inbox([flow_class], user)
-            )
-            condition |= Q(pk__in=own.values("pk"))
             continue
         flow_condition = Q(flow_task_type="HUMAN", flow_task__in=_human_nodes(flow_class))
         if status == STATUS.NEW:
