@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
+from workflows.history import AppendOnlyHistory
 from workflows.paqte import calendar
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
@@ -53,7 +53,7 @@ class Axis(models.TextChoices):
     PURCHASING = "purchasing", _("Acheter")
 
 
-class PaqteHistory(models.Model):
+class PaqteHistory(AppendOnlyHistory):
     """Append-only log of every transition of every PAQTE case (who, when, from, to, comment)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -79,17 +79,6 @@ class PaqteHistory(models.Model):
             ("validate_paqte", _("Valider les envois PAQTE au nom du préfet")),
             ("review_paqte", _("Examiner les envois PAQTE au CGET")),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.transition}: {self.source} → {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("L'historique ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValidationError("L'historique ne se supprime pas.")
 
 
 class KeyIndicator(models.Model):

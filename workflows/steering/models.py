@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from workflows.history import AppendOnlyHistory
 from workflows.steering.permissions import can_work, can_work_in_region
 
 __all__ = ["Meeting", "MeetingHistory"]
@@ -186,7 +186,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class MeetingHistory(models.Model):
+class MeetingHistory(AppendOnlyHistory):
     """Append-only log of every transition of every steering meeting (who, when, from, to)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="history", verbose_name=_("réunion"))
@@ -203,14 +203,3 @@ class MeetingHistory(models.Model):
         verbose_name = _("historique d'une réunion de pilotage")
         verbose_name_plural = _("historiques des réunions de pilotage")
         ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.transition}: {self.source} → {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("L'historique ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValidationError("L'historique ne se supprime pas.")

@@ -27,7 +27,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
+from workflows.history import AppendOnlyHistory
 from workflows.synthesis.permissions import can_review, can_validate, can_work
 
 __all__ = ["Synthesis", "SynthesisHistory", "SynthesisProcess"]
@@ -234,7 +234,7 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
         self.renovation_snapshot = None
 
 
-class SynthesisHistory(models.Model):
+class SynthesisHistory(AppendOnlyHistory):
     """Append-only log of every transition of every synthesis (who, when, from, to, comment)."""
 
     synthesis = models.ForeignKey(
@@ -253,17 +253,6 @@ class SynthesisHistory(models.Model):
         verbose_name = _("historique d'une synthèse")
         verbose_name_plural = _("historiques des synthèses")
         ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.transition}: {self.source} → {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("L'historique ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValidationError("L'historique ne se supprime pas.")
 
 
 class SynthesisProcess(Process):
