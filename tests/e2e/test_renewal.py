@@ -14,11 +14,11 @@ from accounts.models import Role
 from reference.models import CityContract
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.helpers import PASSWORD
 from tests.workflows.renewal_helpers import PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "un mot de passe de démonstration"
 PDF_FILE: FilePayload = {"name": "document.pdf", "mimeType": "application/pdf", "buffer": PDF}
 SIGNED_FILE: FilePayload = {"name": "protocole-signe.pdf", "mimeType": "application/pdf", "buffer": PDF}
 

@@ -11,10 +11,9 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Role
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.helpers import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PASSWORD = "un mot de passe de démonstration"
 
 
 def log_in(page: Page, live_server: LiveServer, email: str) -> None:

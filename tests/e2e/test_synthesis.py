@@ -14,34 +14,17 @@ from accounts.models import Role
 from notifications.models import Deadline
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.helpers import PASSWORD, click, log_in, log_out
 from tests.synthesis.helpers import TEXT
 from workflows.synthesis.models import Synthesis
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "un mot de passe de démonstration"
 AGENT, VALIDATOR, CGET = (
     "agent.synthese@nord.gouv.fr",
     "valideur.synthese@nord.gouv.fr",
     "referent.synthese@cget.gouv.fr",
 )
-
-
-def log_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-
-
-def log_out(page: Page, live_server: LiveServer) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page).to_have_url(f"{live_server.url}/connexion/")
-
-
-def click(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
 
 
 def open_synthesis(page: Page) -> None:
