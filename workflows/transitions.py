@@ -5,9 +5,9 @@
 ``permission=``, which goes through guardian), applies the transition in memory, saves and lets
 the caller append its history row, all in one transaction.
 
-Used by the steering meetings and the prefect's synthesis. The renovation (``workflows.services``)
-and PAQTE (``workflows.paqte.services.case_transition``) services keep their own near-copies for
-now: they are being edited in parallel, moving them here is a follow-up.
+Used by the steering meetings, the prefect's synthesis and the PAQTE cases
+(``workflows.paqte.services.case_transition``). The renovation (``workflows.services``) keeps its
+own: it also runs system transitions without a user and reports every refusal at once.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def fsm_transition(
     case: M,
     user: User,
     name: str,
-    allowed: Collection[str],
+    allowed: Collection[str] | None,
     record: Callable[[M, str], Any],
     denied: str = "Vous n'avez pas le droit de faire cette action.",
     error: type[ValueError] = TransitionRefused,
@@ -60,12 +60,13 @@ def fsm_transition(
     comment_required: bool = False,
     **kwargs: Any,
 ) -> M:
-    """Run transition ``name`` (one of ``allowed``) on a fresh, locked copy of ``case``.
+    """Run transition ``name`` (one of ``allowed``; ``None``: any transition of the model) on a
+    fresh, locked copy of ``case``.
 
     ``record(locked, source_state)`` appends the history row (and does any other write that
     belongs to the transition) inside the same transaction. Returns the saved copy.
     Refusals raise ``error`` (a ``ValueError`` subclass) with a French sentence."""
-    if name not in allowed:
+    if allowed is not None and name not in allowed:
         raise error("Action inconnue.")
     model = type(case)
     with transaction.atomic():

@@ -37,6 +37,8 @@ from workflows.paqte.models import (
 from workflows.paqte.permissions import can_work
 from workflows.paqte.siret import siret_clean
 from workflows.paqte.workflow import workflow_on_transition, workflow_start
+from workflows.transitions import fsm_transition
+from workflows.transitions import transition_refusal as shared_transition_refusal
 
 C = TypeVar("C", bound=Model)
 
@@ -62,50 +64,44 @@ def history_append(
     )
 
 
+DENIED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
+
+
 def transition_refusal(case: Any, name: str, user: User) -> str | None:
     """Why ``user`` may not run transition ``name`` on ``case`` now (French), or None."""
-    method = getattr(case, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        return "Action inconnue."
-    current = case.state
-    step = meta.get_transition(current)
-    if step is None:
-        return f"Cette action n'est pas possible dans l'état « {case.get_state_display()} »."
-    if not step.has_perm(case, user):
-        raise PermissionDenied("Vous n'avez pas le droit de faire cette action sur ce dossier.")
-    for condition in step.conditions:
-        if not condition(case):
-            return str(case.refusal(condition.__name__))
-    return None
+    return shared_transition_refusal(case, name, user, denied=DENIED)
 
 
 def case_transition(
     *, case: C, user: User, name: str, comment: str = "", comment_required: bool = False, **kwargs: Any
 ) -> C:
-    """Run transition ``name`` on a fresh, locked copy of ``case``; returns the saved copy."""
-    model = type(case)
-    with transaction.atomic():
-        locked = model._default_manager.select_for_update().get(pk=case.pk)
-        refusal = transition_refusal(locked, name, user)
-        if refusal:
-            raise PaqteError(refusal)
-        if comment_required and not comment.strip():
-            raise PaqteError("Un commentaire est obligatoire pour cette action.")
-        source = getattr(locked, "state")  # noqa: B009 (any case model)
-        getattr(locked, name)(**kwargs)
-        locked.save()
+    """Run transition ``name`` on a fresh, locked copy of ``case`` (``workflows.transitions``),
+    with its history row, its viewflow task and its deadlines; returns the saved copy."""
+
+    def record(locked: C, source: str) -> None:
         history_append(
             case=locked,
             actor=user,
             transition=name,
             source=source,
-            target=getattr(locked, "state"),  # noqa: B009
+            target=getattr(locked, "state"),  # noqa: B009 (any case model)
             comment=comment,
         )
         workflow_on_transition(case=locked, name=name, user=user)
         deadlines_follow(case=locked, transition=name)
-    return locked
+
+    return fsm_transition(
+        case=case,
+        user=user,
+        name=name,
+        allowed=None,
+        record=record,
+        denied=DENIED,
+        error=PaqteError,
+        comment=comment,
+        comment_required=comment_required,
+        **kwargs,
+    )
 
 
 def _require_work(user: User, department: Department) -> None:
