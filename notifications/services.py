@@ -254,9 +254,12 @@ def _department_deadline_ids(department: Department, definition_code: str, occur
 def department_deadline_mark_met(*, department: Department, definition_code: str, occurrence: str | None = None) -> int:
     """Mark a département-wide deadline met (15 February contact sent, 15 March synthesis
     submitted, the semester's collège held with ``occurrence="2019-S1"``…). Generates the
-    campaign's deadlines first, so it works before the first sweep. Returns the rows changed."""
-    deadlines_generate()
+    campaign's deadlines first when they are not there yet (before the first sweep), so it
+    works at any time; once they exist it costs no generation. Returns the rows changed."""
     ids = _department_deadline_ids(department, definition_code, occurrence)
+    if not ids:
+        deadlines_generate()
+        ids = _department_deadline_ids(department, definition_code, occurrence)
     now = timezone.now()
     changed = Deadline.objects.filter(pk__in=ids, met_at__isnull=True).update(met_at=now, updated_at=now)
     Reminder.objects.filter(deadline_id__in=ids, status=Reminder.Status.READY).update(status=Reminder.Status.CANCELLED)
