@@ -40,6 +40,11 @@ WORK = "reference.work_in_department"
 REVIEW = "workflows.review_paqte"
 
 
+def prefecture_step(title: Any) -> Any:
+    """A task of the département's PAQTE work: the case page, for agents of that département."""
+    return flow.View(case_page).Annotation(title=title).Permission(WORK, obj=department_of)
+
+
 class PaqteFlowMixin(QuartiersFlowMixin):
     process_class = PaqteProcess
 
@@ -55,30 +60,10 @@ class PaqteConventionFlow(PaqteFlowMixin, flow.Flow):
     process_title = _("Convention PAQTE")
 
     start = flow.StartHandle(this.start_case).Next(this.negotiate)
-    negotiate = (
-        flow.View(case_page)
-        .Annotation(title=_("Définir les objectifs et ouvrir la négociation"))
-        .Permission(WORK, obj=department_of)
-        .Next(this.sign)
-    )
-    sign = (
-        flow.View(case_page)
-        .Annotation(title=_("Enregistrer la signature de la convention"))
-        .Permission(WORK, obj=department_of)
-        .Next(this.activate)
-    )
-    activate = (
-        flow.View(case_page)
-        .Annotation(title=_("Mettre en œuvre la convention"))
-        .Permission(WORK, obj=department_of)
-        .Next(this.follow_up)
-    )
-    follow_up = (
-        flow.View(case_page)
-        .Annotation(title=_("Suivre les résultats semestriels jusqu'à l'échéance"))
-        .Permission(WORK, obj=department_of)
-        .Next(this.end)
-    )
+    negotiate = prefecture_step(_("Définir les objectifs et ouvrir la négociation")).Next(this.sign)
+    sign = prefecture_step(_("Enregistrer la signature de la convention")).Next(this.activate)
+    activate = prefecture_step(_("Mettre en œuvre la convention")).Next(this.follow_up)
+    follow_up = prefecture_step(_("Suivre les résultats semestriels jusqu'à l'échéance")).Next(this.end)
     end = flow.End()
 
 
@@ -86,18 +71,8 @@ class CharterConventionFlow(PaqteFlowMixin, flow.Flow):
     process_title = _("Convention de la Charte entreprises et quartiers")
 
     start = flow.StartHandle(this.start_case).Next(this.offer)
-    offer = (
-        flow.View(case_page)
-        .Annotation(title=_("Proposer le PAQTE à l'entreprise"))
-        .Permission(WORK, obj=department_of)
-        .Next(this.conclude)
-    )
-    conclude = (
-        flow.View(case_page)
-        .Annotation(title=_("Transformer la convention en PAQTE ou enregistrer le refus"))
-        .Permission(WORK, obj=department_of)
-        .Next(this.end)
-    )
+    offer = prefecture_step(_("Proposer le PAQTE à l'entreprise")).Next(this.conclude)
+    conclude = prefecture_step(_("Transformer la convention en PAQTE ou enregistrer le refus")).Next(this.end)
     end = flow.End()
 
 
@@ -114,15 +89,8 @@ class SubmissionFlowMixin(PaqteFlowMixin):
 def submission_nodes(prepare_title: Any) -> dict[str, Any]:
     return {
         "start": flow.StartHandle(this.start_case).Next(this.prepare),
-        "prepare": (
-            flow.View(case_page).Annotation(title=prepare_title).Permission(WORK, obj=department_of).Next(this.validate)
-        ),
-        "validate": (
-            flow.View(case_page)
-            .Annotation(title=_("Valider au nom du préfet et transmettre au CGET"))
-            .Permission(WORK, obj=department_of)
-            .Next(this.check_validated)
-        ),
+        "prepare": prefecture_step(prepare_title).Next(this.validate),
+        "validate": prefecture_step(_("Valider au nom du préfet et transmettre au CGET")).Next(this.check_validated),
         "check_validated": flow.If(this.is_submitted).Then(this.review).Else(this.prepare),
         "review": (
             flow.View(case_page)
@@ -131,12 +99,7 @@ def submission_nodes(prepare_title: Any) -> dict[str, Any]:
             .Next(this.check_approved)
         ),
         "check_approved": flow.If(this.is_approved).Then(this.end).Else(this.correct),
-        "correct": (
-            flow.View(case_page)
-            .Annotation(title=_("Corriger et transmettre à nouveau au CGET"))
-            .Permission(WORK, obj=department_of)
-            .Next(this.review)
-        ),
+        "correct": prefecture_step(_("Corriger et transmettre à nouveau au CGET")).Next(this.review),
         "end": flow.End(),
     }
 
