@@ -134,8 +134,23 @@ def renewal_launch(*, city_contract: CityContract, user: User | None, bulk: bool
         return renewal, True
 
 
+def renewal_tasks() -> Any:
+    """The human tasks of the renovation flow, and only those: node names are shared between
+    flows (``sign``, ``validate``, ``review``), so a task of another flow whose number is put in
+    a renovation task URL must not be found, let alone read as a renovation."""
+    from django.contrib.contenttypes.models import ContentType
+
+    nodes = [node for node in RenewalFlow.instance.nodes() if getattr(node, "task_type", None) == "HUMAN"]
+    return Task.objects.filter(
+        flow_task_type="HUMAN",
+        flow_task__in=nodes,
+        process__flow_class=RenewalFlow,
+        process__artifact_content_type=ContentType.objects.get_for_model(Renewal),
+    )
+
+
 def _task_for_update(*, task_pk: int, user: User) -> Task:
-    task = Task.objects.select_related("process", "owner").get(pk=task_pk)
+    task = renewal_tasks().select_related("process", "owner").get(pk=task_pk)
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         who = f" par {task.owner}" if task.owner_id else ""
         raise TaskUnavailable(f"Cette tâche a déjà été traitée{who} : votre saisie n'a pas été enregistrée.")
@@ -156,7 +171,7 @@ def task_allowed(*, user: User, task: Task, renewal: Renewal) -> bool:
 
 
 def _locked(task_pk: int) -> Any:
-    process_pk = Task.objects.values_list("process_id", flat=True).get(pk=task_pk)
+    process_pk = renewal_tasks().values_list("process_id", flat=True).get(pk=task_pk)
     return RenewalFlow.lock(process_pk)
 
 

@@ -151,7 +151,8 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
 
 
 def _task_and_renewal(request: HttpRequest, task_pk: int, process_pk: int | None = None) -> tuple[Task, Renewal]:
-    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=task_pk, flow_task_type="HUMAN")
+    # Only a renovation task: a task of another flow or of another département is not found here.
+    task = get_object_or_404(services.renewal_tasks().select_related("process", "owner"), pk=task_pk)
     if process_pk is not None and task.process_id != process_pk:
         raise Http404
     renewal = selectors.renewal_get(user=request.user, pk=task.process.artifact_object_id)
