@@ -1,7 +1,20 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# Each case kind registers itself with the case kernel (``workflows.cases.registry``) in its
+# ``transitions`` module: its model, flow, transition table and history.
+CASE_KINDS = (
+    "workflows.steering.transitions",
+    "workflows.synthesis.transitions",
+)
 
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Dossiers et circuits de travail")
+
+    def ready(self) -> None:
+        for module in CASE_KINDS:
+            import_module(module)

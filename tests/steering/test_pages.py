@@ -143,7 +143,7 @@ def test_agent_records_a_college_end_to_end(client_as: Callable[[Role | None], C
     assert meeting.state == Meeting.State.HELD and meeting.minutes == "Relevé"
     assert meeting.invitees == ["Recteur d'académie", "Directeur général de l'ARS"]
     body = client.get(f"/pilotage/reunions/{meeting.pk}/").content.decode()
-    assert "Convoquée → Tenue" in body
+    assert "Réunion tenue" in body and "<td>Convoquée</td><td>Tenue</td>" in body
     body = client.get("/pilotage/departements/59/").content.decode()
     assert "1er semestre 2019" not in body.split("alerte-college")[1].split("</div>")[0]
 

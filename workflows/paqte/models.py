@@ -23,7 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
-from workflows.history import AppendOnlyHistory
+from workflows.cases.history import AppendOnlyHistory
 from workflows.paqte import calendar
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
@@ -59,14 +59,6 @@ class PaqteHistory(AppendOnlyHistory):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     case = GenericForeignKey("content_type", "object_id")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("par")
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now)
-    transition = models.CharField(_("action"), max_length=40)
-    source = models.CharField(_("état de départ"), max_length=30)
-    target = models.CharField(_("état d'arrivée"), max_length=30)
-    comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
         verbose_name = _("historique PAQTE")

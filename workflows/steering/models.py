@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from workflows.history import AppendOnlyHistory
+from workflows.cases.history import AppendOnlyHistory
 from workflows.steering.permissions import can_work, can_work_in_region
 
 __all__ = ["Meeting", "MeetingHistory"]
@@ -190,14 +189,8 @@ class MeetingHistory(AppendOnlyHistory):
     """Append-only log of every transition of every steering meeting (who, when, from, to)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="history", verbose_name=_("réunion"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now)
-    transition = models.CharField(_("action"), max_length=40)
     source = models.CharField(_("état de départ"), max_length=12, choices=Meeting.State.choices)
     target = models.CharField(_("état d'arrivée"), max_length=12, choices=Meeting.State.choices)
-    comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
         verbose_name = _("historique d'une réunion de pilotage")

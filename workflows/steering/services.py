@@ -1,7 +1,5 @@
-"""Writes on steering meetings (issue #6). Every transition goes through ``meeting_transition``
-(``workflows.transitions.fsm_transition``):
-it locks the row, says in French why a refused transition is refused, checks the user's right,
-applies the transition in memory, saves and appends the history row, in one transaction."""
+"""Writes on steering meetings. Every transition runs through the case kernel
+(``workflows.cases.runner.transition_run``) with the table of ``workflows.steering.transitions``."""
 
 from __future__ import annotations
 
@@ -11,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from notifications.services import department_deadline_mark_met
 from reference.models import CityContract, Department, Region
-from workflows.steering.models import Meeting, MeetingHistory
+from workflows.cases.runner import transition_run
+from workflows.steering.models import Meeting
 from workflows.steering.permissions import can_work, can_work_in_region
-from workflows.transitions import fsm_transition
+from workflows.steering.transitions import SteeringError
 
 # Circular of 22 January 2019: the prefect convenes; "J'attends des recteurs et des directeurs
 # généraux des agences régionales de santé qu'ils soient pleinement investis à vos côtés."
@@ -27,8 +25,7 @@ SERVICE_HEADS_INVITEES = [
 FUNDERS_CONFERENCE_INVITEES = ["Préfet de région"]
 
 
-class SteeringError(ValueError):
-    """A refused action, with the French sentence to show."""
+__all__ = ["SteeringError"]
 
 
 def _require_work(*, user: User, meeting: Meeting) -> None:
@@ -120,35 +117,6 @@ def meeting_update(
     return locked
 
 
-TRANSITIONS = ("convene", "hold")
-
-
 def meeting_transition(*, user: User, meeting: Meeting, name: str, comment: str = "") -> Meeting:
     """Run transition ``name`` on a fresh, locked copy of ``meeting``; returns the saved copy."""
-
-    def record(locked: Meeting, source: str) -> None:
-        MeetingHistory.objects.create(
-            meeting=locked, actor=user, transition=name, source=source, target=locked.state, comment=comment
-        )
-        if (
-            locked.state == Meeting.State.HELD
-            and locked.kind == Meeting.Kind.SERVICE_HEADS
-            and locked.department is not None
-        ):
-            # Issue #6: the semester's « service-heads-meeting » deadline is met, so its reminders
-            # (and the escalation to the référents CGET) stop for this département and semester.
-            department_deadline_mark_met(
-                department=locked.department,
-                definition_code="service-heads-meeting",
-                occurrence=f"{locked.year}-S{locked.semester}",
-            )
-
-    return fsm_transition(
-        case=meeting,
-        user=user,
-        name=name,
-        allowed=TRANSITIONS,
-        record=record,
-        denied="Vous n'organisez pas les réunions de pilotage de ce territoire.",
-        error=SteeringError,
-    )
+    return transition_run(case=meeting, name=name, user=user, comment=comment)

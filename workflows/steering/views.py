@@ -16,14 +16,14 @@ from accounts.models import User
 from accounts.selectors import sees_all_departments
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
+from workflows.cases.history import timeline
+from workflows.cases.runner import available_transitions
 from workflows.steering import dashboard, selectors, services
 from workflows.steering.calendar import semester_label
 from workflows.steering.dashboard import RENEWAL_STEPS
 from workflows.steering.forms import MeetingCreateForm, MeetingUpdateForm
 from workflows.steering.models import Meeting
 from workflows.steering.permissions import can_view, can_work, can_work_in_region
-
-ACTION_LABELS = {"convene": "Convoquer la réunion", "hold": "Déclarer la réunion tenue"}
 
 
 def _user(request: HttpRequest) -> User:
@@ -192,11 +192,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = MeetingUpdateForm(
             initial={"date": meeting.date, "invitees": meeting.invitees, "minutes": meeting.minutes}
         )
-    actions = []
-    if may_work:
-        for name, label in ACTION_LABELS.items():
-            if getattr(meeting, name)._django_fsm.get_transition(meeting.state) is not None:
-                actions.append({"name": name, "label": label})
+    actions = (
+        [{"name": spec.name, "label": spec.label} for spec in available_transitions(meeting, user)] if may_work else []
+    )
     return render(
         request,
         "workflows/steering/meeting_detail.html",
@@ -205,7 +203,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "form": form if may_work else None,
             "actions": actions,
-            "history": meeting.history.all(),
+            "history": timeline(meeting),
         },
     )
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
-from workflows.history import AppendOnlyHistory
+from workflows.cases.history import AppendOnlyHistory
 from workflows.synthesis.permissions import can_review, can_validate, can_work
 
 __all__ = ["Synthesis", "SynthesisHistory", "SynthesisProcess"]
@@ -240,14 +239,8 @@ class SynthesisHistory(AppendOnlyHistory):
     synthesis = models.ForeignKey(
         Synthesis, on_delete=models.CASCADE, related_name="history", verbose_name=_("synthèse")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now)
-    transition = models.CharField(_("action"), max_length=40)
     source = models.CharField(_("état de départ"), max_length=20, choices=Synthesis.State.choices, blank=True)
     target = models.CharField(_("état d'arrivée"), max_length=20, choices=Synthesis.State.choices)
-    comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
         verbose_name = _("historique d'une synthèse")

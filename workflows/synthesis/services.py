@@ -1,8 +1,7 @@
-"""Writes on the prefect's synthesis (issue #6, point 1).
+"""Writes on the prefect's synthesis (circular of 22 January 2019: due 15 March 2019).
 
-Every transition goes through ``workflows.transitions.fsm_transition`` (row lock, French
-refusals, right check, history row, one transaction). The submission freezes the renovation
-table and marks the département's 15 March deadline met; a CGET return reopens it."""
+Every transition runs through the case kernel (``workflows.cases.runner.transition_run``) with
+the table of ``workflows.synthesis.transitions``: its deadline effects, its task, its events."""
 
 from __future__ import annotations
 
@@ -13,20 +12,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.services import department_deadline_mark_met, department_deadline_reopen
 from reference.models import Department
-from workflows.synthesis.models import PARTS, Synthesis, SynthesisHistory, length_errors
+from workflows.cases.runner import transition_run
+from workflows.cases.tasks import workflow_start
+from workflows.synthesis.models import PARTS, Synthesis, length_errors
 from workflows.synthesis.permissions import can_work
 from workflows.synthesis.selectors import renovation_state
-from workflows.synthesis.workflow import workflow_on_transition, workflow_start
-from workflows.transitions import fsm_transition
+from workflows.synthesis.transitions import KIND, TRANSITIONS, SynthesisError
 
-DEADLINE_CODE = "synthesis"
-TRANSITIONS = ("send_to_validation", "send_back", "submit", "approve", "return_to_prefecture")
-
-
-class SynthesisError(ValueError):
-    """A refused action, with the French sentence to show."""
+__all__ = ["SynthesisError", "synthesis_save", "synthesis_transition"]
 
 
 def synthesis_save(*, user: User, department: Department, year: int, **parts: str) -> Synthesis:
@@ -49,42 +43,17 @@ def synthesis_save(*, user: User, department: Department, year: int, **parts: st
                 setattr(synthesis, field, value.replace("\r\n", "\n").strip())
             synthesis.save()
             if created:
-                SynthesisHistory.objects.create(
-                    synthesis=synthesis, actor=user, transition="create", source="", target=synthesis.state
-                )
-                workflow_start(synthesis=synthesis)
+                KIND.history_append(case=synthesis, actor=user, transition="create", source="", target=synthesis.state)
+                workflow_start(case=synthesis)
     except IntegrityError as error:  # two first saves at once
         raise SynthesisError("La synthèse vient d'être créée par quelqu'un d'autre : rechargez la page.") from error
     return synthesis
 
 
 def synthesis_transition(*, user: User, synthesis: Synthesis, name: str, comment: str = "") -> Synthesis:
-    """Run ``name`` on the synthesis. ``return_to_prefecture`` needs a comment (the reason)."""
+    """Run ``name`` on the synthesis through the case kernel. Submitting it freezes the
+    renovation table of the département as it stands that day."""
     kwargs: dict[str, Any] = {}
-    if name == "submit":
+    if name == TRANSITIONS["submit"].name:
         kwargs["renovation"] = renovation_state(department=synthesis.department, today=timezone.localdate()).as_json()
-    if name == "return_to_prefecture":
-        kwargs["reason"] = comment.strip()
-
-    def record(locked: Synthesis, source: str) -> None:
-        SynthesisHistory.objects.create(
-            synthesis=locked, actor=user, transition=name, source=source, target=locked.state, comment=comment.strip()
-        )
-        if name == "submit":
-            department_deadline_mark_met(department=locked.department, definition_code=DEADLINE_CODE)
-        elif name == "return_to_prefecture":
-            department_deadline_reopen(department=locked.department, definition_code=DEADLINE_CODE)
-        workflow_on_transition(synthesis=locked, name=name, user=user)
-
-    return fsm_transition(
-        case=synthesis,
-        user=user,
-        name=name,
-        allowed=TRANSITIONS,
-        record=record,
-        denied="Vous n'avez pas le droit de faire cette action sur cette synthèse.",
-        error=SynthesisError,
-        comment=comment,
-        comment_required=name == "return_to_prefecture",
-        **kwargs,
-    )
+    return transition_run(case=synthesis, name=name, user=user, comment=comment, **kwargs)

@@ -17,19 +17,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import sees_all_departments
 from reference.exports import Column, department_label, export_format, export_response
+from workflows.cases.history import timeline
+from workflows.cases.runner import available_transitions
 from workflows.synthesis import selectors, services
 from workflows.synthesis.forms import SynthesisForm
 from workflows.synthesis.models import FIRST_YEAR, LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, due_on, normalize
 from workflows.synthesis.pdf import synthesis_pdf
 from workflows.synthesis.permissions import can_view, can_work
-
-ACTIONS = {
-    "send_to_validation": "Soumettre à la validation préfectorale",
-    "send_back": "Renvoyer en rédaction",
-    "submit": "Valider et transmettre au CGET",
-    "approve": "Approuver la synthèse",
-    "return_to_prefecture": "Renvoyer à la préfecture",
-}
+from workflows.synthesis.transitions import TRANSITIONS
 
 
 def _user(request: HttpRequest) -> User:
@@ -43,15 +38,13 @@ def _require_view(request: HttpRequest) -> None:
 
 def _actions(user: User, synthesis: Synthesis | None) -> list[dict[str, Any]]:
     """The transitions of the current state this user holds the right for (guards are checked
-    when posted, so that a refusal says why)."""
+    when posted, so that a refusal says why): the buttons, read from the transition table."""
     if synthesis is None:
         return []
-    actions = []
-    for name, label in ACTIONS.items():
-        step = getattr(synthesis, name)._django_fsm.get_transition(synthesis.state)
-        if step is not None and step.has_perm(synthesis, user):
-            actions.append({"name": name, "label": label, "needs_comment": name == "return_to_prefecture"})
-    return actions
+    return [
+        {"name": spec.name, "label": spec.label, "needs_comment": spec.comment_required, "secondary": spec.secondary}
+        for spec in available_transitions(synthesis, user)
+    ]
 
 
 SYNTHESIS_COLUMNS = (
@@ -119,7 +112,7 @@ def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
             "renovation": selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today),
             "may_edit": can_work(user, department) and (synthesis is None or synthesis.is_editable),
             "actions": _actions(user, synthesis),
-            "history": synthesis.history.all() if synthesis else [],
+            "history": timeline(synthesis) if synthesis else [],
             "is_late": synthesis.is_late(today) if synthesis else today > due_on(year),
         },
     )
@@ -190,7 +183,7 @@ def synthesis_action(request: HttpRequest, code: str, year: int, name: str) -> H
     user = _user(request)
     today = timezone.localdate()
     _department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
-    if synthesis is None or name not in ACTIONS:
+    if synthesis is None or name not in TRANSITIONS:
         raise Http404
     try:
         services.synthesis_transition(

@@ -1,0 +1,113 @@
+"""The registry of case kinds: flow ↔ case model ↔ scope ↔ transition table ↔ history.
+
+Each case kind registers itself once (its ``transitions.py``, imported by the app's ``ready``).
+Everything that must find a task's case, a case's département(s), its title or URL, or decide
+whether a user may act on a task, asks here: a task of flow X resolves only to a case of flow X's
+model, so a task number put in the URL of another kind is not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from workflows.cases.transitions import TransitionTable
+
+
+class CaseRefused(ValueError):
+    """A refused action, with its French sentences (``reasons``: every refusal at once)."""
+
+    def __init__(self, reasons: list[str] | str = "") -> None:
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        super().__init__(" ".join(str(reason) for reason in self.reasons))
+
+
+def _department_ids(case: Any) -> list[int]:
+    department_id = getattr(case, "department_id", None)
+    return [department_id] if department_id is not None else []
+
+
+def _url(case: Any) -> str:
+    get_url = getattr(case, "get_absolute_url", None)
+    return str(get_url()) if callable(get_url) else ""
+
+
+@dataclass
+class CaseKind:
+    """One kind of case. ``history_link`` is the history model's foreign key to the case, or
+    ``None`` for a generic one (``content_type`` + ``object_id``)."""
+
+    code: str  # "renewal", "paqte-convention"…: stable, used in URLs and saved views
+    label: str  # "Rénovation du contrat de ville"
+    model: type[Model]
+    table: TransitionTable
+    history: type[Model]
+    history_link: str | None
+    flow: Any = None  # the viewflow Flow class carrying its human tasks, if any
+    error: type[CaseRefused] = CaseRefused
+    denied: str = "Vous n'avez pas le droit de faire cette action sur ce dossier."
+    final_states: frozenset[str] = frozenset()  # open tasks are cancelled once the case is there
+    departments: Callable[[Any], list[int]] = _department_ids
+    title: Callable[[Any], str] = str
+    url: Callable[[Any], str] = _url
+    # The département column every list of this kind is scoped on (``accounts.selectors.scoped``).
+    department_field: str = "department"
+
+    def history_of(self, case: Model) -> QuerySet[Any]:
+        manager = self.history._default_manager
+        if self.history_link is None:
+            return manager.filter(content_type=ContentType.objects.get_for_model(self.model), object_id=case.pk)
+        return manager.filter(**{self.history_link: case})
+
+    def history_append(
+        self, *, case: Model, actor: Any, transition: str, source: str, target: str, comment: str = ""
+    ) -> Model:
+        link: dict[str, Any] = (
+            {"content_type": ContentType.objects.get_for_model(self.model), "object_id": case.pk}
+            if self.history_link is None
+            else {self.history_link: case}
+        )
+        return self.history._default_manager.create(
+            **link, actor=actor, transition=transition, source=source, target=target, comment=comment
+        )
+
+
+_KINDS: dict[type[Model], CaseKind] = {}
+
+
+def register(kind: CaseKind) -> CaseKind:
+    assert kind.model not in _KINDS or _KINDS[kind.model] is kind, f"{kind.model.__name__} registered twice"
+    _KINDS[kind.model] = kind
+    return kind
+
+
+def kinds() -> list[CaseKind]:
+    return list(_KINDS.values())
+
+
+def kind_of(case_or_model: Any) -> CaseKind:
+    model: Any = case_or_model if isinstance(case_or_model, type) else type(case_or_model)
+    model = getattr(model._meta, "concrete_model", model) or model
+    try:
+        return _KINDS[model]
+    except KeyError:
+        raise LookupError(f"{model.__name__} is not a registered case kind") from None
+
+
+def kind_for_flow(flow_class: Any) -> CaseKind | None:
+    for kind in _KINDS.values():
+        if kind.flow is not None and kind.flow is flow_class:
+            return kind
+    return None
+
+
+def kind_for_code(code: str) -> CaseKind | None:
+    return next((kind for kind in _KINDS.values() if kind.code == code), None)
+
+
+def flows() -> list[Any]:
+    return [kind.flow for kind in _KINDS.values() if kind.flow is not None]

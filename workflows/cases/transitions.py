@@ -1,0 +1,109 @@
+"""How a case kind declares its transitions: one table, read by everything else.
+
+Each case kind has a ``transitions.py`` with one ``TransitionTable``: for each transition its
+name (the FSM method of the case), its label (the button), what the timeline says once it is
+done, whether a comment is required (and which argument of the FSM method receives it), the
+human task it completes, its deadline effects, the event it emits, and the French sentence
+shown for each guard that refuses it. The source and target states, and who may, stay on the
+FSM method (django-fsm-2's ``source``/``target``/``permission``): declared once, read from there.
+
+Like les-emplois' ``JobApplicationWorkflow`` (``itou/job_applications/models.py``) and signals'
+``workflow.py``, the table is the one place that keys on transition names: views, flows,
+exports and notifications read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DeadlineAction = Literal["create", "met", "reopen", "drop"]
+
+
+@dataclass(frozen=True)
+class DeadlineEffect:
+    """What a transition does to a deadline of the campaign (``notifications``).
+
+    ``per="case"``: the case's own deadline (``definition``), created with ``create``'s dates
+    (``due_on``/``base_date`` read on the case) and the case's title and link.
+    ``per="department"``: the département's deadline (its occurrence read on the case, e.g.
+    ``2019-S1``). ``drop`` removes every deadline of the case.
+    """
+
+    action: DeadlineAction
+    definition: str = ""
+    per: Literal["case", "department"] = "case"
+    occurrence: Callable[[Any], str | None] | None = None
+    due_on: Callable[[Any], Any] | None = None
+    base_date: Callable[[Any], Any] | None = None
+    when: Callable[[Any], bool] | None = None  # only for the cases it holds for
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    done: str = ""  # what the timeline says ("Protocole transmis au CGET"); the label by default
+    comment_required: bool = False
+    comment_argument: str = ""  # the FSM method's argument that receives the comment (e.g. "reason")
+    completes: str = ""  # the human task node this transition completes
+    deadlines: tuple[DeadlineEffect, ...] = ()
+    event: str = ""  # emitted on commit through ``workflows.cases.events.case_event``
+    secondary: bool = False  # a button of lesser weight (send back, terminate…)
+    # guard name → French sentence, or a function of the case giving it (it may name what is missing)
+    refusals: Mapping[str, str | Callable[[Any], str]] = field(default_factory=dict)
+    system: bool = False  # run by Quartiers itself (bulk launch, expiry…), never a button
+    # A write that belongs to the transition beyond its deadlines (the follow-ups of a signed
+    # protocol, the charter migration deadline of the département): ``then(case, user)``.
+    then: Callable[[Any, Any], None] | None = None
+
+    @property
+    def timeline_label(self) -> str:
+        return self.done or self.label
+
+
+class TransitionTable:
+    """The transitions of one case kind, in the order of their buttons."""
+
+    def __init__(self, *transitions: Transition, created: str = "Création") -> None:
+        self._by_name = {transition.name: transition for transition in transitions}
+        assert len(self._by_name) == len(transitions), "a transition is declared twice"
+        self.created = created  # what the timeline says of the case's first row
+
+    def __iter__(self) -> Iterator[Transition]:
+        return iter(self._by_name.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __getitem__(self, name: str) -> Transition:
+        return self._by_name[name]
+
+    def get(self, name: str) -> Transition | None:
+        return self._by_name.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def completing(self, node: str) -> list[Transition]:
+        """The transitions that complete the task ``node`` (its decisions)."""
+        return [transition for transition in self if transition.completes == node]
+
+    def timeline_label(self, name: str) -> str:
+        if name == "create":
+            return self.created
+        found = self._by_name.get(name)
+        return found.timeline_label if found else name
+
+    def refusal(self, guard: str, case: Any, transition: Transition | None = None) -> str:
+        """The French sentence of a failing guard: the transition's own, else the first one the
+        table declares for that guard."""
+        found: str | Callable[[Any], str] | None = transition.refusals.get(guard) if transition else None
+        for other in self:
+            if found is not None:
+                break
+            found = other.refusals.get(guard)
+        if found is None:
+            return "Cette action n'est pas possible."
+        return found(case) if callable(found) else found
