@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # Each case kind registers itself with the case kernel (``workflows.cases.registry``) in its
 # ``transitions`` module: its model, flow, transition table and history.
 CASE_KINDS = (
+    "workflows.paqte.transitions",
     "workflows.steering.transitions",
     "workflows.synthesis.transitions",
 )

@@ -53,6 +53,9 @@ class CaseKind:
     final_states: frozenset[str] = frozenset()  # open tasks are cancelled once the case is there
     departments: Callable[[Any], list[int]] = _department_ids
     title: Callable[[Any], str] = str
+    # The title of the case's own deadlines ("Rénovation du contrat de ville CV059 – …"); the
+    # definition's title followed by the case by default.
+    deadline_title: Callable[[Any], str] | None = None
     url: Callable[[Any], str] = _url
     # The département column every list of this kind is scoped on (``accounts.selectors.scoped``).
     department_field: str = "department"

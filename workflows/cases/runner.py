@@ -109,7 +109,7 @@ def _deadline_apply(case: Any, effect: DeadlineEffect, kind: CaseKind) -> None:
                 case=case,
                 definition_code=effect.definition,
                 department=departments[0] if departments else None,
-                title=kind.title(case),
+                title=kind.deadline_title(case) if kind.deadline_title else None,
                 link_path=kind.url(case) or None,
                 due_on=effect.due_on(case) if effect.due_on else None,
                 base_date=effect.base_date(case) if effect.base_date else None,

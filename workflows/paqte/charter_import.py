@@ -30,7 +30,7 @@ from reference.models import Department
 from workflows.paqte.deadlines import charter_migration_follow, charters_deadlines_sync
 from workflows.paqte.models import Axis, CharterConvention, Company
 from workflows.paqte.siret import siret_clean
-from workflows.paqte.workflow import workflow_start
+from workflows.cases.tasks import workflow_start
 
 COLUMNS = [
     "departement",

@@ -116,24 +116,6 @@ class SemesterReportFlow(SubmissionFlowMixin, flow.Flow):
 
 PAQTE_FLOWS: list[type[Any]] = [PaqteConventionFlow, CharterConventionFlow, ReferentDesignationFlow, SemesterReportFlow]
 
-# Which case transition completes which task; transitions to a final state not listed here
-# cancel the open tasks of the case.
-COMPLETED_BY: dict[str, str] = {
-    "start_negotiation": "negotiate",
-    "sign": "sign",
-    "activate": "activate",
-    "expire": "follow_up",
-    "renew": "follow_up",
-    "offer": "offer",
-    "migrate": "conclude",
-    "decline": "conclude",
-    "send_to_validation": "prepare",
-    "validate": "validate",
-    "send_back": "validate",
-    "approve": "review",
-    "return_to_prefecture": "review",
-    "resubmit": "correct",
-}
 # The role permission a prefecture task needs on top of the département grant.
 ROLE_OF_TASK: dict[str, str] = {"validate": "workflows.validate_paqte", "review": REVIEW}
 DEFAULT_TASK_ROLE = "workflows.work_paqte"

@@ -1,23 +1,26 @@
-"""Writes on PAQTE cases. Every transition goes through ``case_transition``: it locks the row,
-says in French why a refused transition is refused, checks the user's right, applies the
-transition in memory, saves and appends the history row, moves the viewflow task and the
-case's deadlines (``workflows.paqte.deadlines``), all in one transaction."""
+"""Writes on PAQTE cases. Every transition runs through the case kernel
+(``workflows.cases.runner.transition_run``) with the tables of ``workflows.paqte.transitions``:
+row lock, French refusals, the user's right, the FSM method, the history row, the viewflow task
+and the case's deadlines, in one transaction."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from django_fsm import ConcurrentTransition
+
 from accounts.models import User
 from reference.models import Department
+from workflows.cases.registry import kind_of
+from workflows.cases.runner import refusals, transition_run
+from workflows.cases.tasks import workflow_start
 from workflows.paqte import calendar
-from workflows.paqte.deadlines import deadlines_follow
 from workflows.paqte.models import (
     Axis,
     CharterConvention,
@@ -27,7 +30,6 @@ from workflows.paqte.models import (
     KeyIndicator,
     Objective,
     PaqteConvention,
-    PaqteHistory,
     ReferentDesignation,
     SemesterReport,
     SemesterResult,
@@ -36,72 +38,36 @@ from workflows.paqte.models import (
 )
 from workflows.paqte.permissions import can_work
 from workflows.paqte.siret import siret_clean
-from workflows.paqte.workflow import workflow_on_transition, workflow_start
-from workflows.transitions import fsm_transition
-from workflows.transitions import transition_refusal as shared_transition_refusal
+from workflows.paqte.transitions import PaqteError
 
 C = TypeVar("C", bound=Model)
 
 
-class PaqteError(ValueError):
-    """A refused action, with the French sentence to show."""
+__all__ = ["PaqteError", "case_transition", "history_append", "transition_refusal"]
 
 
-# --- Transitions and history ------------------------------------------------------------------
+# --- Transitions and history: the case kernel ---------------------------------------------------
 
 
 def history_append(
     *, case: Model, actor: User | None, transition: str, source: str, target: str, comment: str = ""
 ) -> None:
-    PaqteHistory.objects.create(
-        content_type=ContentType.objects.get_for_model(case),
-        object_id=case.pk,
-        actor=actor,
-        transition=transition,
-        source=source,
-        target=target,
-        comment=comment,
+    """A row of the case's history that is not a transition (its creation, its import)."""
+    kind_of(case).history_append(
+        case=case, actor=actor, transition=transition, source=source, target=target, comment=comment
     )
-
-
-DENIED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
 
 
 def transition_refusal(case: Any, name: str, user: User) -> str | None:
     """Why ``user`` may not run transition ``name`` on ``case`` now (French), or None."""
-    return shared_transition_refusal(case, name, user, denied=DENIED)
+    reasons = refusals(case, name, user)
+    return " ".join(reasons) if reasons else None
 
 
-def case_transition(
-    *, case: C, user: User, name: str, comment: str = "", comment_required: bool = False, **kwargs: Any
-) -> C:
-    """Run transition ``name`` on a fresh, locked copy of ``case`` (``workflows.transitions``),
-    with its history row, its viewflow task and its deadlines; returns the saved copy."""
-
-    def record(locked: C, source: str) -> None:
-        history_append(
-            case=locked,
-            actor=user,
-            transition=name,
-            source=source,
-            target=getattr(locked, "state"),  # noqa: B009 (any case model)
-            comment=comment,
-        )
-        workflow_on_transition(case=locked, name=name, user=user)
-        deadlines_follow(case=locked, transition=name)
-
-    return fsm_transition(
-        case=case,
-        user=user,
-        name=name,
-        allowed=None,
-        record=record,
-        denied=DENIED,
-        error=PaqteError,
-        comment=comment,
-        comment_required=comment_required,
-        **kwargs,
-    )
+def case_transition(*, case: C, user: User | None, name: str, comment: str = "", **kwargs: Any) -> C:
+    """Run transition ``name`` on ``case`` through the case kernel (its table: the history row,
+    the viewflow task, the deadlines); returns the saved copy."""
+    return transition_run(case=case, name=name, user=user, comment=comment, **kwargs)
 
 
 def _require_work(user: User, department: Department) -> None:
@@ -264,9 +230,7 @@ def referent_save(
 
 
 def submission_return(*, user: User, submission: Submission, comment: str) -> Submission:
-    return case_transition(
-        case=submission, user=user, name="return_to_prefecture", comment=comment, comment_required=True, reason=comment
-    )
+    return case_transition(case=submission, user=user, name="return_to_prefecture", comment=comment)
 
 
 # --- Semestrial report ----------------------------------------------------------------------------
@@ -384,22 +348,19 @@ def charters_offer_near_end(*, user: User | None = None, today: datetime.date | 
     )
     offered = []
     for charter in due:
-        with transaction.atomic():
-            locked = CharterConvention.objects.select_for_update().get(pk=charter.pk)
-            if locked.state != CharterConvention.State.ACTIVE:
-                continue
-            locked.offer(today=today)
-            locked.save()
-            history_append(
-                case=locked,
-                actor=user,
-                transition="offer",
-                source="active",
-                target=locked.state,
-                comment="Proposition automatique : la convention arrive à échéance.",
+        try:
+            offered.append(
+                transition_run(
+                    case=charter,
+                    name="offer",
+                    user=user,
+                    seen_state=CharterConvention.State.ACTIVE,
+                    comment="Proposition automatique : la convention arrive à échéance.",
+                    today=today,
+                )
             )
-            workflow_on_transition(case=locked, name="offer", user=user)
-            offered.append(locked)
+        except (PaqteError, ConcurrentTransition):  # offered or settled meanwhile
+            continue
     return offered
 
 

@@ -22,6 +22,9 @@ from accounts.models import User
 from accounts.selectors import department_scope
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
+from workflows.cases.history import timeline
+from workflows.cases.registry import kind_of
+from workflows.cases.runner import available_transitions
 from workflows.paqte import calendar, exports, selectors, services
 from workflows.paqte.forms import (
     CommentForm,
@@ -38,65 +41,21 @@ from workflows.paqte.forms import (
 from workflows.paqte.models import Company, PaqteConvention, Submission
 from workflows.paqte.permissions import can_review, can_work
 from workflows.paqte.services import PaqteError
-
-CONVENTION_ACTIONS = {
-    "start_negotiation": "Ouvrir la négociation",
-    "sign": "Enregistrer la signature",
-    "activate": "Mettre en œuvre",
-    "expire": "Constater l'échéance",
-    "renew": "Renouveler la convention",
-    "terminate": "Résilier",
-}
-CHARTER_ACTIONS = {
-    "offer": "Proposer d'entrer dans le PAQTE",
-    "migrate": "Transformer en convention PAQTE",
-    "decline": "Enregistrer le refus de l'entreprise",
-    "expire": "Constater l'échéance",
-}
-SUBMISSION_ACTIONS = {
-    "send_to_validation": "Soumettre à la validation préfectorale",
-    "send_back": "Renvoyer en brouillon",
-    "validate": "Valider et transmettre au CGET",
-    "approve": "Approuver",
-    "return_to_prefecture": "Renvoyer à la préfecture",
-    "resubmit": "Transmettre à nouveau au CGET",
-}
-NEEDS_COMMENT = {"terminate", "return_to_prefecture"}
-SECONDARY = {"send_back", "return_to_prefecture", "terminate", "decline", "expire"}
-ACTION_LABELS = {"create": "Création", **CONVENTION_ACTIONS, **CHARTER_ACTIONS, **SUBMISSION_ACTIONS}
+from workflows.paqte.transitions import CHARTER, CONVENTION
 
 
-def available_actions(case: Any, user: Any, labels: dict[str, str], url_name: str, *args: Any) -> list[dict[str, Any]]:
-    """The transitions the user may attempt from the case's state (guards are checked on POST,
-    so that a refusal is explained)."""
-    actions = []
-    for name, label in labels.items():
-        step = getattr(case, name)._django_fsm.get_transition(case.state)
-        if step is not None and step.has_perm(case, user):
-            actions.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "needs_comment": name in NEEDS_COMMENT,
-                    "secondary": name in SECONDARY,
-                    "url": reverse(url_name, args=[*args, name]),
-                }
-            )
-    return actions
-
-
-def history_rows(case: Any) -> list[dict[str, Any]]:
-    labels = dict(case._meta.get_field("state").choices)
+def available_actions(case: Any, user: Any, url_name: str, *args: Any) -> list[dict[str, Any]]:
+    """The transitions the user may attempt from the case's state, read from its kind's table
+    (guards are checked on POST, so that a refusal is explained)."""
     return [
         {
-            "at": row.at,
-            "action": ACTION_LABELS.get(row.transition, row.transition),
-            "source": labels.get(row.source, "—"),
-            "target": labels.get(row.target, row.target),
-            "actor": row.actor or "Quartiers (automatique)",
-            "comment": row.comment,
+            "name": spec.name,
+            "label": spec.label,
+            "needs_comment": spec.comment_required,
+            "secondary": spec.secondary,
+            "url": reverse(url_name, args=[*args, spec.name]),
         }
-        for row in selectors.history_of(case)
+        for spec in available_transitions(case, user)
     ]
 
 
@@ -236,11 +195,9 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "department": department,
             "referent": referent,
             "referent_actions": (
-                available_actions(referent, user, SUBMISSION_ACTIONS, "paqte:referent_action", department.code)
-                if referent
-                else []
+                available_actions(referent, user, "paqte:referent_action", department.code) if referent else []
             ),
-            "referent_history": history_rows(referent) if referent else [],
+            "referent_history": timeline(referent) if referent else [],
             "referent_form": ReferentForm(instance=referent)
             if works and (referent is None or referent.is_editable)
             else None,
@@ -392,8 +349,8 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": str(convention),
             "convention": convention,
             "objectives": objectives,
-            "actions": available_actions(convention, request.user, CONVENTION_ACTIONS, "paqte:convention_action", pk),
-            "history": history_rows(convention),
+            "actions": available_actions(convention, request.user, "paqte:convention_action", pk),
+            "history": timeline(convention),
             "today": today,
             "objective_form": ObjectiveForm() if works and convention.is_editable else None,
             "result_form": (
@@ -414,10 +371,10 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     convention = selectors.convention_get(user=request.user, pk=pk)
-    if name not in CONVENTION_ACTIONS:
+    if name not in CONVENTION:
         raise PermissionDenied
     comment = request.POST.get("comment", "").strip()
-    label = CONVENTION_ACTIONS[name]
+    label = CONVENTION[name].label
     user = _user(request)
     if name == "sign":
         form = SignForm(request.POST)
@@ -443,14 +400,7 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     elif name == "terminate":
         _run(
             request,
-            lambda: services.case_transition(
-                case=convention,
-                user=user,
-                name="terminate",
-                comment=comment,
-                comment_required=True,
-                reason=comment,
-            ),
+            lambda: services.case_transition(case=convention, user=user, name="terminate", comment=comment),
             "La convention est résiliée.",
         )
     else:
@@ -535,8 +485,8 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": str(charter),
             "charter": charter,
-            "actions": available_actions(charter, request.user, CHARTER_ACTIONS, "paqte:charter_action", pk),
-            "history": history_rows(charter),
+            "actions": available_actions(charter, request.user, "paqte:charter_action", pk),
+            "history": timeline(charter),
         },
     )
 
@@ -545,7 +495,7 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     charter = selectors.charter_get(user=request.user, pk=pk)
-    if name not in CHARTER_ACTIONS:
+    if name not in CHARTER:
         raise PermissionDenied
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
@@ -565,7 +515,7 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         _run(
             request,
             lambda: services.case_transition(case=charter, user=user, name=name, comment=comment),
-            f"{CHARTER_ACTIONS[name]} : fait.",
+            f"{CHARTER[name].label} : fait.",
         )
     return redirect("paqte:charter_detail", pk=pk)
 
@@ -639,15 +589,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": exports.report_sections(data),
             "context_rows": exports.context_rows(data),
             "form": form,
-            "actions": available_actions(report, request.user, SUBMISSION_ACTIONS, "paqte:report_action", pk),
-            "history": history_rows(report),
+            "actions": available_actions(report, request.user, "paqte:report_action", pk),
+            "history": timeline(report),
             "comment_form": CommentForm(),
         },
     )
 
 
 def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> None:
-    if submission is None or name not in SUBMISSION_ACTIONS:
+    if submission is None or name not in kind_of(submission).table:
         raise PermissionDenied
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
@@ -661,7 +611,7 @@ def _submission_action(request: HttpRequest, submission: Submission | None, name
         _run(
             request,
             lambda: services.case_transition(case=submission, user=user, name=name, comment=comment),
-            f"{SUBMISSION_ACTIONS[name]} : fait.",
+            f"{kind_of(submission).table[name].label} : fait.",
         )
 
 

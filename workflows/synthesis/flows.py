@@ -71,13 +71,3 @@ class SynthesisFlow(QuartiersFlowMixin, flow.Flow):
 
     def is_approved(self, activation: Any) -> bool:
         return bool(activation.process.artifact.state == Synthesis.State.APPROVED)
-
-
-# Which transition completes which task.
-COMPLETED_BY: dict[str, str] = {
-    "send_to_validation": "prepare",
-    "send_back": "validate",
-    "submit": "validate",
-    "approve": "review",
-    "return_to_prefecture": "review",
-}

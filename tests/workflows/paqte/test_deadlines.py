@@ -149,7 +149,7 @@ def test_convention_end_is_met_when_renewed_or_expired(agent: User, nord: Depart
 def test_convention_end_is_dropped_when_terminated_early(agent: User, nord: Department, state: str) -> None:
     convention = convention_of(agent, nord, state=state)
     assert len(case_deadlines(convention, "paqte-convention-end")) == 1
-    services.case_transition(case=convention, user=agent, name="terminate", reason="Cessation d'activité")
+    services.case_transition(case=convention, user=agent, name="terminate", comment="Cessation d’activité")
     assert case_deadlines(convention, "paqte-convention-end") == []
 
 
@@ -278,7 +278,7 @@ def test_referent_contact_reminder_links_to_the_paqte_tasks(agent: User, nord: D
 def test_a_convention_reaches_the_reminder_only_through_its_state(agent: User, nord: Department) -> None:
     """Guard against stale rows: a terminated convention sends nothing at its former end."""
     convention = convention_of(agent, nord, state="active", signed_on=D(2023, 6, 12))
-    services.case_transition(case=convention, user=agent, name="terminate", reason="Rachat")
+    services.case_transition(case=convention, user=agent, name="terminate", comment="Rachat")
     reminders_sweep(today=D(2026, 6, 4), enqueue=None)
     assert not Reminder.objects.filter(deadline__definition__code="paqte-convention-end").exists()
     assert PaqteConvention.objects.get(pk=convention.pk).state == "terminated"

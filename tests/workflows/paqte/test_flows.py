@@ -17,9 +17,9 @@ from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_of
 from workflows import selectors as shared_selectors
+from workflows.cases.tasks import process_of
 from workflows.paqte import selectors, services
 from workflows.paqte.flows import PaqteConventionFlow, SemesterReportFlow
-from workflows.paqte.workflow import process_of
 
 pytestmark = pytest.mark.django_db
 

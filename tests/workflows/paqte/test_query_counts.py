@@ -147,7 +147,7 @@ def test_report_figures_with_200_conventions(agent_client: tuple[User, Client], 
 
 @pytest.mark.parametrize("role", [Role.AGENT, Role.CGET_REFERENT])
 def test_task_queue_queries_constant(make_user: MakeUser, nord: Department, role: Role) -> None:
-    from workflows.paqte.workflow import workflow_start
+    from workflows.cases.tasks import workflow_start
 
     client = Client()
     client.force_login(make_user(role, "59" if role == Role.AGENT else None))

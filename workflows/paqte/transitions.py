@@ -1,0 +1,262 @@
+"""The transitions of the PAQTE cases (circular of 22 January 2019, annex 2), one table each.
+
+Deadlines of the campaign they move (``notifications`` definitions):
+
+- ``referent-paqte-contact`` (15 February 2019, per département): met when the prefect validates
+  the référent's designation, which sends the contact to the CGET (or resubmits it after a
+  return); reopened when the CGET returns it.
+- ``paqte-semester-report`` (each semester, occurrence ``YYYY-S1``/``S2``): met when the report of
+  that semester is *submitted* to the CGET, not when it is approved: the review is the CGET's
+  work, and reminding the prefecture of it would be noise. A return reopens it.
+- ``paqte-convention-end`` (per convention): created at signature with the convention's own
+  ``ends_on`` (the day before the third anniversary); met when it is renewed or expires; dropped
+  when it is terminated early.
+- ``charter-convention-expiry`` (per charter convention): met once the charter's fate is settled
+  (migrated, declined, expired), which may also meet the département's January 2020 migration
+  deadline (``workflows.paqte.deadlines.charter_migration_follow``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflows.cases.registry import CaseKind, CaseRefused, register
+from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
+from workflows.paqte import calendar
+from workflows.paqte.flows import (
+    CharterConventionFlow,
+    PaqteConventionFlow,
+    ReferentDesignationFlow,
+    SemesterReportFlow,
+)
+from workflows.paqte.models import CharterConvention, PaqteConvention, PaqteHistory, ReferentDesignation, SemesterReport
+
+REFERENT_CONTACT = "referent-paqte-contact"
+SEMESTER_REPORT = "paqte-semester-report"
+CONVENTION_END = "paqte-convention-end"
+CHARTER_EXPIRY = "charter-convention-expiry"
+CHARTER_MIGRATION = "charter-migration"
+
+DENIED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
+
+
+class PaqteError(CaseRefused):
+    """A refused PAQTE action, with the French sentence to show."""
+
+
+# --- Convention --------------------------------------------------------------------------------
+
+CONVENTION = TransitionTable(
+    Transition(
+        "start_negotiation",
+        "Ouvrir la négociation",
+        done="Négociation ouverte",
+        completes="negotiate",
+        refusals={"has_objectives": "La convention doit comporter au moins un objectif."},
+    ),
+    Transition(
+        "sign",
+        "Enregistrer la signature",
+        done="Convention signée",
+        completes="sign",
+        refusals={"has_valid_commitments": lambda convention: " ".join(convention.commitment_problems())},
+        deadlines=(
+            DeadlineEffect(
+                "create",
+                CONVENTION_END,
+                base_date=lambda convention: convention.signed_on,
+                due_on=lambda convention: convention.ends_on,
+            ),
+        ),
+        event="signed",
+    ),
+    Transition("activate", "Mettre en œuvre", done="Convention mise en œuvre", completes="activate"),
+    Transition(
+        "expire",
+        "Constater l'échéance",
+        done="Échéance constatée",
+        completes="follow_up",
+        secondary=True,
+        refusals={"has_ended": "La convention n'est pas encore arrivée à son terme."},
+        deadlines=(DeadlineEffect("met", CONVENTION_END),),
+    ),
+    Transition(
+        "renew",
+        "Renouveler la convention",
+        done="Convention renouvelée",
+        completes="follow_up",
+        refusals={
+            "is_near_end": (
+                f"Le renouvellement se propose dans les {calendar.NEAR_END_DAYS} jours "
+                "qui précèdent la fin de la convention."
+            )
+        },
+        deadlines=(DeadlineEffect("met", CONVENTION_END),),
+    ),
+    Transition(
+        "terminate",
+        "Résilier",
+        done="Convention résiliée",
+        comment_required=True,
+        comment_argument="reason",
+        secondary=True,
+        deadlines=(DeadlineEffect("drop"),),
+        event="terminated",
+    ),
+)
+
+
+# --- Charter convention ("Charte entreprises et quartiers") ------------------------------------------
+
+
+def _charter_migration_follow(charter: Any, user: Any) -> None:
+    from reference.models import Department
+    from workflows.paqte.deadlines import charter_migration_follow
+
+    charter_migration_follow(departments=Department.objects.filter(pk=charter.department_id))
+
+
+_CHARTER_SETTLED = (DeadlineEffect("met", CHARTER_EXPIRY),)
+
+CHARTER = TransitionTable(
+    Transition("offer", "Proposer d'entrer dans le PAQTE", done="PAQTE proposé à l'entreprise", completes="offer"),
+    Transition(
+        "migrate",
+        "Transformer en convention PAQTE",
+        done="Transformée en convention PAQTE",
+        completes="conclude",
+        deadlines=_CHARTER_SETTLED,
+        then=_charter_migration_follow,
+    ),
+    Transition(
+        "decline",
+        "Enregistrer le refus de l'entreprise",
+        done="Refus de l'entreprise enregistré",
+        completes="conclude",
+        secondary=True,
+        deadlines=_CHARTER_SETTLED,
+        then=_charter_migration_follow,
+    ),
+    Transition(
+        "expire",
+        "Constater l'échéance",
+        done="Échéance constatée",
+        secondary=True,
+        refusals={"has_ended": "La convention de la charte n'est pas encore arrivée à son terme."},
+        deadlines=_CHARTER_SETTLED,
+        then=_charter_migration_follow,
+    ),
+    created="Importée",
+)
+
+
+# --- Submissions to the CGET: the référent's contact, the semestrial report --------------------------
+
+
+def submission_table(definition: str, occurrence: Any = None, **refusals: str) -> TransitionTable:
+    """The table of a submission (draft → prefect_validation → submitted → approved | returned)
+    whose sending to the CGET meets the département's deadline ``definition``."""
+    met = (DeadlineEffect("met", definition, per="department", occurrence=occurrence),)
+    reopen = (DeadlineEffect("reopen", definition, per="department", occurrence=occurrence),)
+    return TransitionTable(
+        Transition(
+            "send_to_validation",
+            "Soumettre à la validation préfectorale",
+            done="Soumis à la validation préfectorale",
+            completes="prepare",
+            refusals=refusals,
+        ),
+        Transition(
+            "send_back",
+            "Renvoyer en brouillon",
+            done="Renvoyé en brouillon par le valideur",
+            completes="validate",
+            secondary=True,
+        ),
+        Transition(
+            "validate",
+            "Valider et transmettre au CGET",
+            done="Validé par le préfet et transmis au CGET",
+            completes="validate",
+            deadlines=met,
+            event="submitted",
+        ),
+        Transition("approve", "Approuver", done="Approuvé par le CGET", completes="review", event="approved"),
+        Transition(
+            "return_to_prefecture",
+            "Renvoyer à la préfecture",
+            done="Renvoyé à la préfecture par le CGET",
+            completes="review",
+            comment_required=True,
+            comment_argument="reason",
+            secondary=True,
+            deadlines=reopen,
+            event="returned",
+        ),
+        Transition(
+            "resubmit",
+            "Transmettre à nouveau au CGET",
+            done="Transmis à nouveau au CGET",
+            completes="correct",
+            deadlines=met,
+            event="submitted",
+        ),
+    )
+
+
+REFERENT = submission_table(REFERENT_CONTACT)
+REPORT = submission_table(
+    SEMESTER_REPORT,
+    occurrence=lambda report: f"{report.year}-S{report.half}",
+    is_complete=(
+        "Le bilan est incomplet : renseignez l'organisation retenue, le nombre de PRU d'intérêt national "
+        "et le nombre de demandeurs d'emploi dans les QPV."
+    ),
+)
+
+_COMMON: dict[str, Any] = {"history": PaqteHistory, "history_link": None, "error": PaqteError, "denied": DENIED}
+
+CONVENTION_KIND = register(
+    CaseKind(
+        code="paqte-convention",
+        label="Convention PAQTE",
+        model=PaqteConvention,
+        table=CONVENTION,
+        flow=PaqteConventionFlow,
+        final_states=frozenset({"expired", "renewed", "terminated"}),
+        **_COMMON,
+    )
+)
+CHARTER_KIND = register(
+    CaseKind(
+        code="paqte-charter",
+        label="Convention « Entreprises et quartiers »",
+        model=CharterConvention,
+        table=CHARTER,
+        flow=CharterConventionFlow,
+        final_states=frozenset({"migrated", "declined", "expired"}),
+        **_COMMON,
+    )
+)
+REFERENT_KIND = register(
+    CaseKind(
+        code="paqte-referent",
+        label="Référent PAQTE",
+        model=ReferentDesignation,
+        table=REFERENT,
+        flow=ReferentDesignationFlow,
+        final_states=frozenset({"approved"}),
+        **_COMMON,
+    )
+)
+REPORT_KIND = register(
+    CaseKind(
+        code="paqte-report",
+        label="Bilan semestriel PAQTE",
+        model=SemesterReport,
+        table=REPORT,
+        flow=SemesterReportFlow,
+        final_states=frozenset({"approved"}),
+        **_COMMON,
+    )
+)
