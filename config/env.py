@@ -33,6 +33,23 @@ VARIABLES: dict[str, str] = {
     "STATIC_ROOT": "Dossier où collectstatic rassemble les fichiers statiques. Défaut : ./var/static.",
     "DJANGO_SECURE_SSL_REDIRECT": "Production : redirige HTTP vers HTTPS. Défaut : vrai.",
     "DJANGO_LOG_LEVEL": "Niveau des journaux (DEBUG, INFO, WARNING…). Défaut : INFO.",
+    # ProConnect login (OpenID Connect, accounts/oidc.py). Without a client id: no button, /oidc/ is 404.
+    "PROCONNECT_CLIENT_ID": "Identifiant du client ProConnect. Sans valeur : connexion ProConnect désactivée "
+    "(pas de bouton, adresses /oidc/ introuvables) ; la connexion par mot de passe reste.",
+    "PROCONNECT_CLIENT_SECRET": "Secret du client ProConnect. Obligatoire avec PROCONNECT_CLIENT_ID.",
+    "PROCONNECT_ISSUER": "Émetteur ProConnect, ex. https://auth.agentconnect.gouv.fr/api/v2 (comparé au « iss » "
+    "du jeton d'identité). Obligatoire avec PROCONNECT_CLIENT_ID. Les points d'accès laissés vides ci-dessous sont "
+    "lus dans <émetteur>/.well-known/openid-configuration au premier usage.",
+    "PROCONNECT_AUTHORIZATION_ENDPOINT": "Point d'accès d'autorisation ProConnect. Défaut : celui de la découverte.",
+    "PROCONNECT_TOKEN_ENDPOINT": "Point d'accès des jetons ProConnect. Défaut : celui de la découverte.",
+    "PROCONNECT_USERINFO_ENDPOINT": "Point d'accès userinfo ProConnect. Défaut : celui de la découverte.",
+    "PROCONNECT_JWKS_ENDPOINT": "Clés publiques (JWKS) de ProConnect, qui vérifient la signature RS256 du jeton "
+    "d'identité. Défaut : celles de la découverte.",
+    "PROCONNECT_END_SESSION_ENDPOINT": "Point d'accès de déconnexion ProConnect (end_session_endpoint). "
+    "Défaut : celui de la découverte.",
+    "PROCONNECT_NATIONAL_ACR_VALUES": "Niveaux d'authentification (acr) exigés des comptes nationaux (référent CGET, "
+    "administrateur national, superutilisateur), séparés par des espaces, ex. « eidas2 eidas3 ». "
+    "Sans valeur : aucun niveau exigé.",
     # Process settings of deploy/ (issue #7): gunicorn.conf.py reads the first two, the start
     # scripts of the worker and of beat the last two.
     "GUNICORN_BIND": "Adresse d'écoute de gunicorn (nginx devant). Défaut : 127.0.0.1:8000.",

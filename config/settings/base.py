@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
@@ -287,3 +289,45 @@ PERMISSIONS_POLICY = (
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
 )
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- ProConnect login (OpenID Connect, mozilla-django-oidc; accounts/oidc.py) ---
+# Off without a client id: no button, /oidc/ not routed (accounts/urls.py), password login only.
+OIDC_RP_CLIENT_ID = str(read("PROCONNECT_CLIENT_ID", default=""))
+OIDC_RP_CLIENT_SECRET = str(read("PROCONNECT_CLIENT_SECRET", default=""))
+PROCONNECT_ENABLED = bool(OIDC_RP_CLIENT_ID)
+PROCONNECT_ISSUER = str(read("PROCONNECT_ISSUER", default="")).rstrip("/")
+if PROCONNECT_ENABLED and not (OIDC_RP_CLIENT_SECRET and PROCONNECT_ISSUER):
+    raise ImproperlyConfigured(
+        "ProConnect : PROCONNECT_CLIENT_SECRET et PROCONNECT_ISSUER sont obligatoires avec PROCONNECT_CLIENT_ID."
+    )
+# Explicit endpoints; an empty one is read from the issuer's discovery document when first needed.
+OIDC_OP_AUTHORIZATION_ENDPOINT = str(read("PROCONNECT_AUTHORIZATION_ENDPOINT", default=""))
+OIDC_OP_TOKEN_ENDPOINT = str(read("PROCONNECT_TOKEN_ENDPOINT", default=""))
+OIDC_OP_USER_ENDPOINT = str(read("PROCONNECT_USERINFO_ENDPOINT", default=""))
+OIDC_OP_JWKS_ENDPOINT = str(read("PROCONNECT_JWKS_ENDPOINT", default=""))
+OIDC_OP_END_SESSION_ENDPOINT = str(read("PROCONNECT_END_SESSION_ENDPOINT", default=""))
+# acr values a national account (référent CGET, administrateur national, superuser) must arrive with.
+PROCONNECT_NATIONAL_ACR_VALUES: list[str] = str(read("PROCONNECT_NATIONAL_ACR_VALUES", default="")).split()
+OIDC_RP_SIGN_ALGO = "RS256"  # ID token signature checked with the provider's JWKS
+OIDC_RP_SCOPES = "openid email given_name usual_name"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # no self-registration: only accounts an administrator opened
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at the provider
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
+OIDC_TIMEOUT = 10  # seconds, each call to the provider
+# After ModelBackend, behind django-axes' backend, which needs the request (the callback passes it).
+AUTHENTICATION_BACKENDS.insert(
+    AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend") + 1,
+    "accounts.oidc.ProConnectBackend",
+)
+# The callback carries no password: django-axes neither counts nor locks it (accounts.oidc).
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_whitelisted"
+# The login button and the logout form lead (by redirect) to the provider: CSP form-action.
+cast("dict[str, list[str]]", CONTENT_SECURITY_POLICY["DIRECTIVES"])["form-action"] += sorted(
+    {
+        f"{url.scheme}://{url.netloc}"
+        for url in map(urlsplit, [PROCONNECT_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_END_SESSION_ENDPOINT])
+        if PROCONNECT_ENABLED and url.scheme and url.netloc
+    }
+)

@@ -1,5 +1,7 @@
 """Production: every secret comes from the environment, with no default (fails at start)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import read
 from config.settings.base import *  # noqa: F403
 
@@ -29,3 +31,15 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Behind nginx (one proxy, which sets X-Forwarded-For): django-axes counts failures per client IP.
 AXES_IPWARE_PROXY_COUNT = 1
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# ProConnect: the client secret, the codes and the tokens travel to the provider over HTTPS only.
+_proconnect_urls = [
+    PROCONNECT_ISSUER,  # noqa: F405
+    OIDC_OP_AUTHORIZATION_ENDPOINT,  # noqa: F405
+    OIDC_OP_TOKEN_ENDPOINT,  # noqa: F405
+    OIDC_OP_USER_ENDPOINT,  # noqa: F405
+    OIDC_OP_JWKS_ENDPOINT,  # noqa: F405
+    OIDC_OP_END_SESSION_ENDPOINT,  # noqa: F405
+]
+if PROCONNECT_ENABLED and any(url and not url.startswith("https://") for url in _proconnect_urls):  # noqa: F405
+    raise ImproperlyConfigured("ProConnect : les adresses PROCONNECT_* doivent commencer par https://.")
