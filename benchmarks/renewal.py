@@ -64,12 +64,12 @@ from accounts.services import organisations_ensure, user_create  # noqa: E402
 from reference.models import CityContract, Department  # noqa: E402
 from reference.services.importer import reference_import  # noqa: E402
 from tests.workflows.bench_flow import BareFlow  # noqa: E402
+from tests.workflows.renewal_helpers import PDF  # noqa: E402  (a real PDF: uploads must parse)
 from workflows import selectors  # noqa: E402
 from workflows.flows.renewal import RenewalFlow  # noqa: E402
 from workflows.models import Commitment, Renewal, RenewalDocument, RenewalTransition  # noqa: E402
 from workflows.services import renewal_document_add, renewal_launch_all, renewal_task_complete  # noqa: E402
 
-PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
 EVALUATION = {
     "evaluation_date": "2019-03-01",
     "evaluation_strengths": "x",

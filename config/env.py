@@ -30,6 +30,8 @@ VARIABLES: dict[str, str] = {
     "DEFAULT_FROM_EMAIL": "Expéditeur des courriels. Défaut : Quartiers <ne-pas-repondre@quartiers.local>.",
     "SITE_URL": "Adresse publique du site, pour les liens des courriels. Défaut : http://localhost:8000.",
     "PRIVATE_MEDIA_ROOT": "Dossier des pièces déposées, hors de la racine web. Défaut : ./var/media.",
+    "CLAMD_ADDRESS": "Antivirus clamd qui analyse chaque pièce déposée (INSTREAM), ex. 127.0.0.1:3310 ou "
+    "unix:///run/clamav/clamd.ctl. Sans valeur : pas d'analyse. Si clamd ne répond pas, le dépôt est refusé.",
     "STATIC_ROOT": "Dossier où collectstatic rassemble les fichiers statiques. Défaut : ./var/static.",
     "DJANGO_SECURE_SSL_REDIRECT": "Production : redirige HTTP vers HTTPS. Défaut : vrai.",
     "DJANGO_LOG_LEVEL": "Niveau des journaux (DEBUG, INFO, WARNING…). Défaut : INFO.",

@@ -130,11 +130,20 @@ def digest_email(user: User, reminders: list[Reminder], token: uuid.UUID) -> Ema
     )
 
 
+def subject_fold(subject: str) -> str:
+    """One line: runs of whitespace, line breaks included, become one space.
+
+    Every email of the product is built by ``_email`` below, so every subject passes here. A
+    title or a commitment text typed over several lines would otherwise reach the Subject
+    header, which Django refuses to send (``BadHeaderError``: header injection guard)."""
+    return " ".join(subject.split())
+
+
 def _email(
     *, subject: str, to: str, template: str, context: dict[str, object], message_id: str
 ) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=subject_fold(subject),
         body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-import filetype  # type: ignore[import-untyped]
 from django_fsm import ConcurrentTransition
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
@@ -28,6 +27,7 @@ from workflows.flows.renewal import RenewalFlow
 from workflows.followup.services import follow_ups_generate
 from workflows.models import Renewal, RenewalDocument, RenewalState, RenewalTransition
 from workflows.models.renewal import may_review, may_validate, may_work
+from workflows.uploads import upload_check
 
 # Which transition the completion of each human task calls (review: the référent's decision).
 TASK_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -264,22 +264,9 @@ def renewal_task_reassign(*, task_pk: int, user: User, to: User) -> None:
 
 def document_check(*, upload: UploadedFile, kind: str) -> str:
     """Refuse, in French, a file that is not a PDF or office document, or too large; returns its MIME type."""
-    if upload.size is None or upload.size > MAX_DOCUMENT_SIZE:
-        raise ValidationError(
-            "Le fichier dépasse la taille maximale de %(max)s Mo.", params={"max": MAX_DOCUMENT_SIZE // 1024 // 1024}
-        )
-    if upload.size == 0:
-        raise ValidationError("Le fichier est vide.")
-    extension = (upload.name or "").rsplit(".", 1)[-1].lower()
-    upload.seek(0)
-    guessed = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    expected = OFFICE_TYPES.get(extension)
-    # Magic numbers, not the name or the browser's content type, say what the file is.
-    if expected is None or guessed is None or guessed.mime != expected:
-        raise ValidationError(
-            "Seuls les fichiers PDF ou bureautiques (Word, Excel, PowerPoint, OpenDocument) sont acceptés."
-        )
+    # The one upload validator (workflows/uploads.py): magic numbers, markup a browser would
+    # sniff, PDF structure and scripts, zip-bomb limits of office files, clamd when configured.
+    expected = upload_check(upload=upload, types=OFFICE_TYPES, max_size=MAX_DOCUMENT_SIZE)
     if kind == RenewalDocument.Kind.SIGNED_PROTOCOL and expected != "application/pdf":
         raise ValidationError("Le protocole signé doit être un fichier PDF.")
     return expected

@@ -119,6 +119,8 @@ STORAGES = {
 # permission-checked view (no MEDIA_URL is published).
 PRIVATE_MEDIA_ROOT = str(read("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# Optional clamd antivirus scan of every upload (workflows/uploads.py, deploy/README.md); empty: off.
+CLAMD_ADDRESS = str(read("CLAMD_ADDRESS", default=""))
 
 # Email
 _email = environ.Env.email_url_config(str(read("EMAIL_URL")))

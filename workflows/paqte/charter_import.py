@@ -9,10 +9,12 @@ One CSV file, separator ``;``, UTF-8 (a BOM is tolerated), one line per charter 
 - dates as JJ/MM/AAAA; ``cible_*``: the target carried over to the PAQTE on migration, empty
   when the axis is not kept.
 
-Every bad line gets one French error naming its line and column; if there is any, nothing is
-written. Otherwise everything is written in one transaction. Re-importing is idempotent: a
-charter is keyed by (département, numéro); an existing one still active is updated, one already
-offered, migrated, declined or expired is left as it is; a company is keyed by its SIRET.
+The file's size and number of lines are checked before anything is parsed (``MAX_FILE_BYTES``,
+``MAX_ROWS``), then its encoding; every bad line gets one French error naming its line and
+column; if there is any, nothing is written. Otherwise everything is written in one
+transaction. Re-importing is idempotent: a charter is keyed by (département, numéro); an
+existing one still active is updated, one already offered, migrated, declined or expired is
+left as it is; a company is keyed by its SIRET.
 """
 
 from __future__ import annotations
@@ -20,17 +22,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reference.models import Department
+from reference.services.csv_reader import CsvReadError, csv_text_check, csv_text_read
+from workflows.cases.tasks import workflow_start
 from workflows.paqte.deadlines import charter_migration_follow, charters_deadlines_sync
 from workflows.paqte.models import Axis, CharterConvention, Company
 from workflows.paqte.siret import siret_clean
-from workflows.cases.tasks import workflow_start
 
 COLUMNS = [
     "departement",
@@ -63,13 +68,40 @@ SIZES = {
 }
 SIGNATURES = {"nationale": Company.SignatureLevel.NATIONAL, "locale": Company.SignatureLevel.LOCAL}
 
+# Limits checked before parsing, on the raw file (reference.services.csv_reader). The Charte
+# entreprises et quartiers had a few hundred conventions per département at most (the circular
+# of 22 January 2019 names the Nord, the Loire-Atlantique and the Territoire de Belfort as the
+# active ones), so even a national file of every département stays under 10,000 lines; a line
+# is about 170 bytes (workflows/paqte/data/chartes_exemple.csv), 500 with a long "engagements"
+# text, hence 5 MB. Beyond that the file is refused at once (a 200,000-line file used to be
+# parsed for minutes before anything was said): split it by département.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+_SPLIT = "découpez le fichier par département"
+
 
 class CharterImportError(Exception):
-    """The file has bad lines: nothing was written. ``errors`` lists one sentence per bad line."""
+    """The file has bad lines: nothing was written. ``errors`` lists one sentence per bad line.
 
-    def __init__(self, errors: list[str]) -> None:
+    ``whole_file``: the file itself was refused (size, length, encoding) before its lines were read."""
+
+    def __init__(self, errors: list[str], *, whole_file: bool = False) -> None:
         self.errors = errors
+        self.whole_file = whole_file
         super().__init__("\n".join(errors))
+
+
+def _refused(exc: CsvReadError) -> CharterImportError:
+    hint = f" : {_SPLIT}" if exc.line == 0 else ""
+    return CharterImportError([f"{exc}{hint}"], whole_file=True)
+
+
+def charters_file_read(path: Path) -> str:
+    """The file's text, or ``CharterImportError`` (French) if over the limits or not UTF-8."""
+    try:
+        return csv_text_read(path, max_bytes=MAX_FILE_BYTES, max_lines=MAX_ROWS + 1)
+    except CsvReadError as exc:
+        raise _refused(exc) from None
 
 
 @dataclass
@@ -146,6 +178,10 @@ def _parse(row: dict[str, str], departments: dict[str, Department]) -> dict[str,
 
 def charters_read(content: str) -> list[dict[str, Any]]:
     """Parse and check the whole file; raise ``CharterImportError`` listing every bad line."""
+    try:
+        csv_text_check(content, max_bytes=MAX_FILE_BYTES, max_lines=MAX_ROWS + 1)
+    except CsvReadError as exc:
+        raise _refused(exc) from None
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -175,9 +211,15 @@ def charters_read(content: str) -> list[dict[str, Any]]:
     return rows
 
 
-def charters_import(*, content: str) -> CharterImportReport:
+def charters_import(*, content: str, progress: Callable[[int], object] | None = None) -> CharterImportReport:
     """Check the whole file, then write it in one transaction (nothing if any line is bad)."""
-    rows = charters_read(content)
+    return charters_write(rows=charters_read(content), progress=progress)
+
+
+def charters_write(
+    *, rows: list[dict[str, Any]], progress: Callable[[int], object] | None = None
+) -> CharterImportReport:
+    """Write rows checked by ``charters_read`` in one transaction; ``progress(1)`` after each."""
     report = CharterImportReport(lines=len(rows))
     with transaction.atomic():
         for row in rows:
@@ -208,6 +250,8 @@ def charters_import(*, content: str) -> CharterImportReport:
                 charter.save()
                 report.updated += 1
             report.charters.append(charter)
+            if progress is not None:
+                progress(1)
         # Issue #4: each charter's expiry deadline, and the January 2020 migration deadline of
         # every département (one with no charter left to handle, or none at all, has met it).
         charters_deadlines_sync(charters=report.charters)
