@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dsfr.forms import DsfrBaseForm
 
+from accounts.models import email_normalise
+
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):
     username = forms.EmailField(
@@ -21,3 +23,7 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         "invalid_login": _("Adresse électronique ou mot de passe incorrect."),
         "inactive": _("Ce compte est désactivé."),
     }
+
+    def clean_username(self) -> str:
+        # The one spelling that is looked up and that django-axes counts (accounts.models.email_normalise).
+        return email_normalise(self.cleaned_data.get("username"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -58,13 +59,23 @@ class Organisation(models.Model):
         return self.name
 
 
+def email_normalise(value: str | None) -> str:
+    """The one spelling of a login address: NFKC, trimmed, lower-case.
+
+    Used where an address is stored (``User.save``), looked up (``get_by_natural_key``) and
+    counted by django-axes (``accounts.login.axes_username``): a lock-out then covers every
+    spelling that can log in, since the lookup is exact on this form (OWASP ASVS 5.0 6.3.1).
+    """
+    return unicodedata.normalize("NFKC", value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("L'adresse électronique est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email_normalise(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -75,7 +86,10 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=(username or "").strip())
+        # Exact match on the normalised form, not ``iexact``: PostgreSQL's UPPER() folds more
+        # characters than str.lower() (the dotless "ı" onto "I"), which let a spelling log in
+        # that django-axes counted apart.
+        return self.get(email=email_normalise(username))
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
@@ -115,7 +129,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # One address, one account: emails are stored lower-case whatever the entry path.
-        self.email = self.email.strip().lower()
+        self.email = email_normalise(self.email)
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:

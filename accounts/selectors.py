@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import User
+from accounts.models import Role, User
 from reference.models import Department
 
 M = TypeVar("M", bound=Model)
@@ -39,3 +39,43 @@ def scoped(queryset: QuerySet[M], user: User | AnonymousUser, *, department_fiel
     if sees_all_departments(user):
         return queryset
     return queryset.filter(**{f"{department_field}__in": department_scope(user).values("pk")})
+
+
+# --- Who may manage whom in the Django admin ---
+# Ranks of the roles: an account manages only accounts of a lower rank and assigns only roles
+# of a lower rank; superusers manage everything (OWASP ASVS 5.0 8.2.1 and 8.2.3).
+ROLE_RANKS: dict[str, int] = {
+    Role.AGENT: 1,
+    Role.PAQTE_REFERENT: 1,
+    Role.PREFECT_VALIDATOR: 1,
+    Role.CGET_REFERENT: 2,
+    Role.NATIONAL_ADMIN: 3,
+}
+SUPERUSER_RANK = 4
+
+# Fields that give rights beyond a role: a superuser's to change, nobody else's.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+def user_rank(user: User) -> int:
+    if user.is_superuser:
+        return SUPERUSER_RANK
+    return ROLE_RANKS.get(user.role, 0)
+
+
+def roles_assignable(*, actor: User) -> list[Role]:
+    """The roles ``actor`` may give: those below his own (all of them for a superuser)."""
+    rank = user_rank(actor)
+    return [role for role in Role if ROLE_RANKS[role] < rank]
+
+
+def user_is_manageable(*, actor: User, target: User) -> bool:
+    """Whether ``actor`` may change or delete ``target``: only an account below his own rank.
+
+    A national administrator therefore manages prefecture accounts and CGET référents, but not
+    another national administrator, a superuser, nor his own account (his password stays his
+    to change, through the admin's own "change password" page).
+    """
+    if actor.is_superuser:
+        return True
+    return user_rank(target) < user_rank(actor)

@@ -265,6 +265,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login forms (ours and the admin's) post the address as "username" (USERNAME_FIELD is "email").
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures are counted against the normalised address (trimmed, lower-case), the one spelling
+# accounts.models.UserManager looks up: "AGENT@…" or " agent@… " share the count of "agent@…".
+AXES_USERNAME_CALLABLE = "accounts.login.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
 
@@ -291,6 +294,41 @@ PERMISSIONS_POLICY = (
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
 )
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+# --- Audit of changes (django-auditlog): who changed which object, when, before and after ---
+# The models the administration edits. Secrets stay out of the log: the password hash and the
+# last login of users are never recorded (OWASP ASVS 5.0 16.2.5); API tokens are not audited.
+INSTALLED_APPS += ["auditlog"]
+# After the authentication middleware, which gives it the actor (django-auditlog docs, "Usage").
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "auditlog.middleware.AuditlogMiddleware",
+)
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.User",
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": ["groups", "user_permissions"],
+    },
+    "accounts.Organisation",
+    "accounts.DepartmentUserObjectPermission",
+    "accounts.DepartmentGroupObjectPermission",
+    "notifications.Campaign",
+    "notifications.DeadlineDefinition",
+    "notifications.ReminderRule",
+    "reference.Region",
+    "reference.Department",
+    "reference.Epci",
+    "reference.Qpv",
+    "reference.CityContract",
+    "reference.Measure",
+    "reference.MeasureIndicator",
+)
+# Raw saves are fixtures and the tests' serialized rollback, not changes made by someone: logging
+# them would also create content types in the middle of a restore (django-auditlog docs, settings).
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
 
 # --- ProConnect login (OpenID Connect, mozilla-django-oidc; accounts/oidc.py) ---
 # Off without a client id: no button, /oidc/ not routed (accounts/urls.py), password login only.
