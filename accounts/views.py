@@ -15,9 +15,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     role = getattr(user, "role", "")
     if role in PREFECTURE_ROLES:
-        return redirect("workflows:inbox")
+        return redirect("inbox:inbox")
     if role == Role.CGET_REFERENT:
-        return redirect("workflows:queue")
+        return redirect("inbox:queue")
     return redirect("reference:department_list")
 
 

@@ -65,7 +65,7 @@ from reference.models import CityContract, Department  # noqa: E402
 from reference.services.importer import reference_import  # noqa: E402
 from tests.workflows.bench_flow import BareFlow  # noqa: E402
 from tests.workflows.renewal_helpers import PDF  # noqa: E402  (a real PDF: uploads must parse)
-from workflows import selectors  # noqa: E402
+from workflows.inbox import selectors  # noqa: E402
 from workflows.flows.renewal import RenewalFlow  # noqa: E402
 from workflows.models import Commitment, Renewal, RenewalDocument, RenewalTransition  # noqa: E402
 from workflows.services import renewal_document_add, renewal_launch_all, renewal_task_complete  # noqa: E402
@@ -372,7 +372,7 @@ def measure_pages(people: dict[str, User], samples: int) -> dict[str, Any]:
     subjects = {
         "queue, agent du Nord": ("/taches/file/", bulk_agents),
         "queue, référent CGET": ("/taches/file/", [people["referent"]]),
-        "revue CGET (tous départements)": ("/renovations/revue-cget/", [people["referent"]]),
+        "revue CGET (tous départements)": ("/taches/revue-cget/", [people["referent"]]),
         "inbox, agent avec tâches": ("/taches/", assigned),
     }
     out: dict[str, Any] = {}
@@ -384,8 +384,8 @@ def measure_pages(people: dict[str, User], samples: int) -> dict[str, Any]:
             user = users[rng.randrange(len(users))]
             user = User.objects.get(pk=user.pk)  # fresh permission caches, as in a request
             fetch = selectors.task_queue if url == "/taches/file/" else selectors.task_inbox
-            if url == "/renovations/revue-cget/":
-                fetch = selectors.cget_review_queue  # type: ignore[assignment]
+            if url == "/taches/revue-cget/":
+                fetch = selectors.cget_review_queue
             t0 = time.perf_counter()
             queryset = fetch(user=user)
             total = queryset.count()

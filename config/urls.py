@@ -8,6 +8,7 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reference.urls")),
+    path("", include("workflows.inbox.urls")),
     path("", include("workflows.urls")),
     path("", include("workflows.followup.urls")),  # issue #6: follow-up of commitments
     path("paqte/", include("workflows.paqte.urls")),

@@ -37,14 +37,14 @@ _numbers = itertools.count(1)
 LISTS = [
     ("/departements/", "departments", True),
     ("/echeances/?passees=1", "deadlines", True),
-    ("/taches/file/", "tasks", False),
-    ("/taches/", "tasks", False),
+    ("/taches/file/", "rows", False),
+    ("/taches/", "rows", False),
     ("/paqte/conventions/", "conventions", True),
     ("/paqte/chartes/", "charters", True),
     ("/paqte/bilans/", "reports", True),
     ("/pilotage/", "meetings", True),
     ("/paqte/", "departments", True),
-    ("/paqte/taches/", "tasks", False),
+    ("/taches/revue-cget/", "rows", True),
     ("/pilotage/syntheses/", "rows", True),
 ]
 # Per-département lists: the other département is a 404 for prefecture roles.
@@ -184,13 +184,13 @@ def test_missing_colleges_export_is_national(
 
 
 @pytest.mark.parametrize("role", ROLES, ids=role_id)
-def test_paqte_review_queue_export_is_for_the_cget(
+def test_cget_review_queue_export_is_for_the_cget(
     seeded: None, client_as: Callable[[Role | None], Client], role: Role | None
 ) -> None:
-    response = client_as(role).get("/paqte/examen/?export=xlsx")
+    response = client_as(role).get("/taches/revue-cget/?export=xlsx")
     assert response.status_code == (302 if role is None else 200 if role == Role.CGET_REFERENT else 403)
     if response.status_code == 200:
-        assert text_of(response, "xlsx").startswith("Envoi;Département;Transmis le")
+        assert text_of(response, "xlsx").startswith("Tâche;Type de dossier;Dossier;Département")
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r is not None], ids=role_id)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 # ``transitions`` module: its model, flow, transition table and history.
 CASE_KINDS = (
     "workflows.paqte.transitions",
+    "workflows.renewal.transitions",
     "workflows.steering.transitions",
     "workflows.synthesis.transitions",
 )

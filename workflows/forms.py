@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm
 
 from reference.models import CityContract, MeasureIndicator
 from workflows.models import Commitment, Renewal, RenewalDocument
+from workflows.renewal.transitions import TRANSITIONS
 
 
 class EvaluationForm(DsfrBaseForm, forms.ModelForm[Renewal]):
@@ -64,32 +65,44 @@ class ProtocolForm(DsfrBaseForm, forms.ModelForm[Renewal]):
         merged.required = False
 
 
-class ValidationForm(DsfrBaseForm, forms.Form):
-    comment = forms.CharField(
-        label="Commentaire (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    uploads: dict[str, str] = {}
+class DecisionForm(DsfrBaseForm, forms.Form):
+    """A decision among the transitions that complete one task (the prefect's validation, the
+    CGET's review), with the comment their table requires (a return says what to take up)."""
 
-
-class ReviewForm(DsfrBaseForm, forms.Form):
-    decision = forms.ChoiceField(
-        label="Décision du CGET",
-        choices=[("approve", "Approuver le protocole"), ("return_to_prefecture", "Renvoyer à la préfecture")],
-        widget=forms.RadioSelect,
-    )
+    node = ""
+    legend = ""
+    decision = forms.ChoiceField(widget=forms.RadioSelect)
     comment = forms.CharField(
-        label="Commentaire pour l'agent",
+        label="Commentaire",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Obligatoire en cas de renvoi.",
     )
     uploads: dict[str, str] = {}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.label = self.legend
+        decision.choices = [(spec.name, spec.label) for spec in TRANSITIONS.completing(self.node)]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == "return_to_prefecture" and not (data.get("comment") or "").strip():
+        spec = TRANSITIONS.get(data.get("decision") or "")
+        if spec is not None and spec.comment_required and not (data.get("comment") or "").strip():
             self.add_error("comment", "Expliquez à l'agent ce qui doit être repris.")
         return data
+
+
+class ValidationForm(DecisionForm):
+    node = "validate"
+    legend = "Décision du préfet"
+
+
+class ReviewForm(DecisionForm):
+    node = "review"
+    legend = "Décision du CGET"
 
 
 class SignatureForm(DsfrBaseForm, forms.ModelForm[Renewal]):

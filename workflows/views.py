@@ -13,19 +13,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from accounts.selectors import department_scope
 from reference import selectors as reference_selectors
-from reference.exports import Column, ExportMixin, department_label, export_format, export_response
+from reference.exports import Column, department_label, export_format, export_response
 from workflows import selectors, services
+from workflows.cases.history import timeline
 from workflows.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
 from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalDocument, RenewalState
 from workflows.models.renewal import STEPS, may_work
@@ -34,86 +33,6 @@ CONCURRENT_MESSAGE = (
     "Le dossier a été modifié par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré, "
     "votre saisie est conservée ci-dessous."
 )
-
-
-def _filters(request: HttpRequest) -> dict[str, Any]:
-    late = request.GET.get("en_retard")
-    return {
-        "department": request.GET.get("departement") or None,
-        "step": request.GET.get("etape") or None,
-        "late": {"oui": True, "non": False}.get(late or ""),
-    }
-
-
-def _task_department(task: Task) -> str:
-    renewal = task.process.artifact
-    if renewal is None:
-        return ""
-    if renewal.department is not None:
-        return department_label(renewal.department)
-    return renewal.city_contract.department_code
-
-
-TASK_COLUMNS = (
-    Column("Tâche", lambda task: str(task.title)),
-    Column("Dossier", lambda task: str(task.process.artifact.city_contract if task.process.artifact else task.process)),
-    Column("Département", _task_department),
-    Column("Créée le", lambda task: timezone.localtime(task.created)),
-    Column("Attribuée à", lambda task: str(task.owner) if task.owner else "—"),
-    Column("État", lambda task: task.get_status_display()),
-)
-
-
-class _TaskListView(LoginRequiredMixin, ExportMixin, ListView[Task]):
-    template_name = "workflows/task_list.html"
-    context_object_name = "tasks"
-    paginate_by = 50
-    export_columns = TASK_COLUMNS
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            steps=selectors.STEP_CHOICES,
-            departments=department_scope(self.request.user).only("code", "name").order_by("code")
-            if self.request.user.is_authenticated
-            else [],
-            current=self.request.GET,
-            deadline=SIGNATURE_DEADLINE,
-            **kwargs,
-        )
-
-
-class InboxView(_TaskListView):
-    export_filename = "mes-taches"
-    extra_context = {"title": "Mes tâches", "empty": "Aucune tâche ne vous est attribuée."}
-
-    def get_queryset(self) -> Any:
-        return selectors.task_inbox(user=self.request.user, **_filters(self.request))
-
-
-class QueueView(_TaskListView):
-    export_filename = "file-d-attente"
-    extra_context = {"title": "File d'attente", "empty": "Aucune tâche en attente dans votre périmètre."}
-
-    def get_queryset(self) -> Any:
-        return selectors.task_queue(user=self.request.user, **_filters(self.request))
-
-
-class CgetReviewQueueView(LoginRequiredMixin, ExportMixin, ListView[Task]):
-    template_name = "workflows/task_list.html"
-    context_object_name = "tasks"
-    paginate_by = 50
-    export_filename = "revue-cget"
-    export_columns = TASK_COLUMNS
-    extra_context = {
-        "title": "Protocoles à relire par le CGET",
-        "empty": "Aucun protocole n'attend la revue du CGET.",
-        "deadline": SIGNATURE_DEADLINE,
-    }
-
-    def get_queryset(self) -> Any:
-        if not self.request.user.has_perm("workflows.review_renewal"):
-            raise PermissionDenied
-        return selectors.cget_review_queue(user=self.request.user)
 
 
 def _stepper(renewal: Renewal) -> dict[str, Any]:
@@ -138,7 +57,7 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
             renewal=renewal,
             title=f"Rénovation du contrat de ville {renewal.city_contract.code}",
             stepper=_stepper(renewal),
-            timeline=selectors.renewal_timeline(renewal=renewal),
+            timeline=timeline(renewal),
             documents=renewal.documents.select_related("uploaded_by"),
             commitments=renewal.commitments.select_related("measure_indicator"),
             tasks=[(task, services.task_allowed(user=user, task=task, renewal=renewal)) for task in tasks],  # type: ignore[arg-type]
@@ -225,7 +144,7 @@ class RenewalTaskView(LoginRequiredMixin, View):
                 uploads=uploads,
                 commitments=formset,
             )
-        except services.RenewalRefused as refused:
+        except services.RenewalRefused as refused:  # every refusal at once
             for reason in refused.reasons:
                 form.add_error(None, reason)
             return self._render(request, task, renewal, form, formset)

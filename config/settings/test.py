@@ -23,5 +23,5 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 
-# Test-only flows (tests/workflows/demo_flow.py) must belong to an installed app for viewflow.
+# Test-only flows (tests/workflows/bench_flow.py) must belong to an installed app for viewflow.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests"]  # noqa: F405

@@ -13,7 +13,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 
 import pytest
-from auditlog.models import LogEntry
+from auditlog.models import LogEntry  # type: ignore[import-untyped]
 
 from accounts.models import Organisation, Role, User
 from tests.conftest import MakeUser

@@ -132,7 +132,7 @@ def test_backup_then_restore_into_an_empty_database(
     assert table_fingerprints(target) == table_fingerprints(source)
     for table, columns in [
         ("workflows_renewal", "id, city_contract_id, state"),
-        ("workflows_renewaltransition", "id, renewal_id, name, source, target, at"),
+        ("workflows_renewaltransition", "id, renewal_id, transition, source, target, at"),
         ("workflows_renewaldocument", "id, renewal_id, file, size"),
         ("notifications_reminder", "id, deadline_id, recipient_id, status"),
         ("notifications_deadline", "id, key, due_on"),

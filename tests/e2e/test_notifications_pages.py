@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role
+from notifications.models import CalendarToken
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
@@ -38,7 +39,8 @@ def test_agent_sets_digest_and_calendar(live_server: LiveServer, page: Page, axe
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Vos préférences sont enregistrées.")).to_be_visible()
     page.get_by_role("button", name="Créer mon adresse de calendrier").click()
-    expect(page.get_by_label("Adresse de votre calendrier")).to_have_value(
-        f"{live_server.url}/calendrier/{agent.calendar_token.token}.ics"
-    )
+    address = page.get_by_label("Adresse de votre calendrier")
+    expect(address).to_be_visible()  # the token exists once the page answering the click is shown
+    token = CalendarToken.objects.get(user=agent).token
+    expect(address).to_have_value(f"{live_server.url}/calendrier/{token}.ics")
     assert_accessible(axe, page)

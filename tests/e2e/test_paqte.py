@@ -112,7 +112,7 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
 
     # The prefect's validator finds the task in the PAQTE queue.
     log_in(page, live_server, "valideur.paqte@nord.gouv.fr")
-    page.goto(f"{live_server.url}/paqte/taches/")
+    page.goto(f"{live_server.url}/taches/file/")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Valider au nom du préfet et transmettre au CGET").click()
     click(page, "Valider et transmettre au CGET")
@@ -121,9 +121,9 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
 
     # The CGET returns it once.
     log_in(page, live_server, "referent.paqte@cget.gouv.fr")
-    page.goto(f"{live_server.url}/paqte/examen/")
+    page.goto(f"{live_server.url}/taches/revue-cget/")
     assert_accessible(axe, page)
-    page.get_by_role("link", name="Bilan PAQTE").click()
+    page.get_by_role("link", name="Examiner l'envoi (CGET)").click()
     page.get_by_label("Commentaire pour « Renvoyer à la préfecture »").fill("Ajoutez des exemples d'actions.")
     click(page, "Renvoyer à la préfecture")
     expect(page.locator("#etat-bilan")).to_have_text("Renvoyé par le CGET")

@@ -70,7 +70,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     assert_accessible(axe, page)
     page.get_by_role("button", name=f"Lancer la rénovation de {contract.code}").click()
     expect(page.get_by_text("La rénovation est lancée")).to_be_visible()
-    expect(page.get_by_text("Étape 1 sur 5")).to_be_visible()
+    expect(page.get_by_text("Étape 1 sur 6")).to_be_visible()
     assert_accessible(axe, page)
 
     # Mid-term evaluation.
@@ -82,7 +82,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     page.get_by_label("Conseils citoyens consultés").fill("Lille-Sud, Moulins")
     page.get_by_label("Document d'évaluation").set_input_files(PDF_FILE)
     submit(page)
-    expect(page.get_by_text("Étape 2 sur 5")).to_be_visible()
+    expect(page.get_by_text("Étape 2 sur 6")).to_be_visible()
 
     # Protocol with one commitment.
     open_task_from_case(page, axe, "Construire le protocole d'engagements")
@@ -100,6 +100,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     # The valideur validates; the CGET returns it with a comment.
     log_in(page, live_server, "valideur@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Valider le protocole (préfet)")
+    page.locator("label[for=id_decision_0]").click()  # « Valider le protocole et le transmettre au CGET »
     submit(page)
     log_in(page, live_server, "cget@example.gouv.fr")
     page.goto(f"{live_server.url}/renovations/revue-cget/")
@@ -107,7 +108,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     page.get_by_role("link", name="Revue du CGET").click()
     assert_accessible(axe, page)
     page.locator("label[for=id_decision_1]").click()  # DSFR radios: the label covers the input
-    page.get_by_label("Commentaire pour l'agent").fill("Ajoutez un engagement sur la mobilité.")
+    page.get_by_label("Commentaire").fill("Ajoutez un engagement sur la mobilité.")
     submit(page)
 
     # The agent sees the comment, adds a commitment and resubmits.
@@ -125,6 +126,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
 
     log_in(page, live_server, "valideur@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Valider le protocole (préfet)")
+    page.locator("label[for=id_decision_0]").click()  # « Valider le protocole et le transmettre au CGET »
     submit(page)
     log_in(page, live_server, "cget@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Revue du CGET")
@@ -138,7 +140,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     page.get_by_label("Signataires ayant signé").fill("Préfet du Nord, président de la MEL")
     page.get_by_label("Protocole signé (PDF)").set_input_files(SIGNED_FILE)
     submit(page)
-    expect(page.get_by_text("Étape 5 sur 5")).to_be_visible()
+    expect(page.get_by_text("Étape 6 sur 6")).to_be_visible()
     expect(page.get_by_text("Signée dans les temps")).to_be_visible()
     expect(page.get_by_text("Desserte du quartier toutes les 10 minutes")).to_be_visible()
     assert_accessible(axe, page)

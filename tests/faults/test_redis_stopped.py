@@ -88,7 +88,7 @@ def test_redis_stopped_pages_work_and_reminders_catch_up(
         assert [(h.method, h.url, h.status) for h in person.hits if h.status not in (200, 302)] == []
         assert max(h.ended - h.started for h in person.hits) < 5, [(h.url, h.ended - h.started) for h in person.hits]
         assert person.completed_at, "the task completion did not go through"
-        assert renewal.transitions.filter(name="build_protocol", actor=agent).exists()
+        assert renewal.transitions.filter(transition="build_protocol", actor=agent).exists()
     finally:
         web.stop()
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt  # type: ignore[import-untyped]
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User

@@ -15,8 +15,8 @@ from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.synthesis.helpers import complete_parts
-from workflows import selectors
 from workflows.cases.tasks import process_of
+from workflows.inbox import selectors
 from workflows.synthesis.flows import SynthesisFlow
 from workflows.synthesis.models import Synthesis
 from workflows.synthesis.services import synthesis_save, synthesis_transition

@@ -82,7 +82,13 @@ def renewal_in(
 ) -> Renewal:
     """A Nord renovation brought to ``state`` by the full task path."""
     renewal, _ = renewal_launch(city_contract=nord_contract(contract_index), user=agent)
-    steps = [RenewalState.EVALUATION, RenewalState.NEGOTIATION, RenewalState.CGET_REVIEW, RenewalState.SIGNATURE]
+    steps = [
+        RenewalState.EVALUATION,
+        RenewalState.NEGOTIATION,
+        RenewalState.PREFECT_VALIDATION,
+        RenewalState.CGET_REVIEW,
+        RenewalState.SIGNATURE,
+    ]
     for step in steps:
         if fresh(renewal).state == state:
             return fresh(renewal)
@@ -92,8 +98,9 @@ def renewal_in(
         elif step == RenewalState.NEGOTIATION:
             add_commitment(renewal)
             renewal_task_complete(task_pk=open_task(renewal, "build_protocol").pk, user=agent, fields=PROTOCOL)
+        elif step == RenewalState.PREFECT_VALIDATION:
             assert validator is not None
-            renewal_task_complete(task_pk=open_task(renewal, "validate").pk, user=validator)
+            renewal_task_complete(task_pk=open_task(renewal, "validate").pk, user=validator, transition="validate")
         elif step == RenewalState.CGET_REVIEW:
             assert referent is not None
             renewal_task_complete(task_pk=open_task(renewal, "review").pk, user=referent, transition="approve")

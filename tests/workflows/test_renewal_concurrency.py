@@ -52,7 +52,7 @@ def test_two_agents_complete_the_same_task_at_once(make_user: MakeUser) -> None:
     loser, (_, body) = next((name, result) for name, result in results.items() if result[0] == 200)
     assert "déjà été traitée" in body or "en train de traiter ce dossier" in body
     assert f"Saisie de {loser}" in body  # nothing they typed is lost
-    assert RenewalTransition.objects.filter(renewal=renewal, name="record_evaluation").count() == 1
+    assert RenewalTransition.objects.filter(renewal=renewal, transition="record_evaluation").count() == 1
     winner = "A" if loser == "B" else "B"
     renewal.refresh_from_db()
     assert renewal.state == RenewalState.NEGOTIATION and renewal.evaluation_strengths == f"Saisie de {winner}"

@@ -23,10 +23,10 @@ from tests.workflows.renewal_helpers import (
     pdf,
     renewal_in,
 )
+from workflows.cases.runner import transition_run
 from workflows.models import Renewal, RenewalDocument, RenewalState
 from workflows.services import (
     RenewalRefused,
-    _transition,
     renewal_document_add,
     renewal_launch,
     renewal_task_complete,
@@ -53,7 +53,7 @@ def case(state: str, people: dict[str, User]) -> Renewal:
 
 
 def history(renewal: Renewal) -> list[tuple[str, str, str]]:
-    return [(t.name, t.source, t.target) for t in renewal.transitions.order_by("at", "pk")]
+    return [(t.transition, t.source, t.target) for t in renewal.transitions.order_by("at", "pk")]
 
 
 # launch: not_started → evaluation
@@ -107,14 +107,14 @@ def test_record_evaluation_refused_to_the_validator(people: dict[str, User]) -> 
     assert fresh(renewal).state == S.EVALUATION
 
 
-# build_protocol: negotiation → negotiation (handed to the valideur)
+# build_protocol: negotiation → prefect_validation (handed to the valideur)
 
 
 def test_build_protocol_allowed(people: dict[str, User]) -> None:
     renewal = case(S.NEGOTIATION, people)
     add_commitment(renewal)
     renewal_task_complete(task_pk=open_task(renewal, "build_protocol").pk, user=people["agent"], fields=PROTOCOL)
-    assert history(fresh(renewal))[-1] == ("build_protocol", S.NEGOTIATION, S.NEGOTIATION)
+    assert history(fresh(renewal))[-1] == ("build_protocol", S.NEGOTIATION, S.PREFECT_VALIDATION)
     assert open_task(renewal, "validate")
 
 
@@ -129,28 +129,52 @@ def test_build_protocol_refused_without_commitment_nor_childhood(people: dict[st
     ]
 
 
-# validate: negotiation → cget_review
+# validate: prefect_validation → cget_review
 
 
 def test_validate_allowed(people: dict[str, User]) -> None:
     renewal = case(S.CGET_REVIEW, people)
-    assert history(renewal)[-1] == ("validate", S.NEGOTIATION, S.CGET_REVIEW)
+    assert history(renewal)[-1] == ("validate", S.PREFECT_VALIDATION, S.CGET_REVIEW)
     assert open_task(renewal, "review")
 
 
 def test_validate_refused_to_the_agent(people: dict[str, User]) -> None:
-    renewal = case(S.NEGOTIATION, people)
-    add_commitment(renewal)
-    renewal_task_complete(task_pk=open_task(renewal, "build_protocol").pk, user=people["agent"], fields=PROTOCOL)
+    renewal = case(S.PREFECT_VALIDATION, people)
     with pytest.raises(Exception, match="ne relève pas"):
         renewal_task_complete(task_pk=open_task(renewal, "validate").pk, user=people["agent"])
-    assert fresh(renewal).state == S.NEGOTIATION
+    assert fresh(renewal).state == S.PREFECT_VALIDATION
 
 
 def test_validate_refused_in_the_wrong_state(people: dict[str, User]) -> None:
     renewal = case(S.EVALUATION, people)
-    with pytest.raises(RenewalRefused, match="pas possible à l'étape « Évaluation à mi-parcours »"):
-        _transition(renewal=renewal, user=people["validator"], name="validate")
+    with pytest.raises(RenewalRefused, match="pas possible dans l'état « Évaluation à mi-parcours »"):
+        transition_run(case=renewal, user=people["validator"], name="validate")
+
+
+# send_back: prefect_validation → negotiation (the prefect returns the protocol to the agents)
+
+
+def test_send_back_allowed_with_comment(people: dict[str, User]) -> None:
+    renewal = case(S.PREFECT_VALIDATION, people)
+    renewal_task_complete(
+        task_pk=open_task(renewal, "validate").pk,
+        user=people["validator"],
+        transition="send_back",
+        comment="Précisez les engagements de l'État.",
+    )
+    renewal = fresh(renewal)
+    assert renewal.state == S.NEGOTIATION and renewal.return_comment == "Précisez les engagements de l'État."
+    assert history(renewal)[-1] == ("send_back", S.PREFECT_VALIDATION, S.NEGOTIATION)
+    assert open_task(renewal, "build_protocol")  # the gateway read the case's state
+
+
+def test_send_back_refused_without_comment(people: dict[str, User]) -> None:
+    renewal = case(S.PREFECT_VALIDATION, people)
+    with pytest.raises(RenewalRefused, match="commentaire est obligatoire"):
+        renewal_task_complete(
+            task_pk=open_task(renewal, "validate").pk, user=people["validator"], transition="send_back"
+        )
+    assert fresh(renewal).state == S.PREFECT_VALIDATION
 
 
 # approve: cget_review → signature
@@ -165,7 +189,7 @@ def test_approve_allowed(people: dict[str, User]) -> None:
 def test_approve_refused_to_the_validator(people: dict[str, User]) -> None:
     renewal = case(S.CGET_REVIEW, people)
     with pytest.raises(Exception, match="pas le droit"):
-        _transition(renewal=renewal, user=people["validator"], name="approve")
+        transition_run(case=renewal, user=people["validator"], name="approve")
     assert fresh(renewal).state == S.CGET_REVIEW
 
 
@@ -189,7 +213,7 @@ def test_return_allowed_with_comment_shown_to_the_agent(people: dict[str, User])
 def test_return_refused_outside_review(people: dict[str, User]) -> None:
     renewal = case(S.SIGNATURE, people)
     with pytest.raises(RenewalRefused, match="pas possible"):
-        _transition(renewal=renewal, user=people["referent"], name="return_to_prefecture", arguments={"comment": "x"})
+        transition_run(case=renewal, user=people["referent"], name="return_to_prefecture", comment="x")
 
 
 # sign: signature → signed
@@ -221,9 +245,11 @@ def test_sign_refused_without_signed_protocol(people: dict[str, User]) -> None:
 def test_stale_case_raises_concurrent_transition(people: dict[str, User]) -> None:
     renewal = case(S.CGET_REVIEW, people)
     stale = Renewal.objects.get(pk=renewal.pk)
-    _transition(renewal=renewal, user=people["referent"], name="approve")
+    transition_run(case=renewal, user=people["referent"], name="approve")
     with pytest.raises(ConcurrentTransition):
-        _transition(renewal=stale, user=people["referent"], name="return_to_prefecture", arguments={"comment": "x"})
+        transition_run(
+            case=stale, user=people["referent"], name="return_to_prefecture", comment="x", seen_state=stale.state
+        )
 
 
 def test_days_left_or_late() -> None:

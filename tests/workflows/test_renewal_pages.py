@@ -93,9 +93,12 @@ def test_whole_renovation_with_one_return(people: dict[str, User]) -> None:
         agent, renewal, "build_protocol", {**protocol, **management("engagements", 1), **commitment("engagements-0")}
     )
     assert fresh(renewal).commitments.count() == 1
-    post_task(validator, renewal, "validate", {"comment": "Vu"})
+    assert fresh(renewal).state == RenewalState.PREFECT_VALIDATION
+    body = post_task(validator, renewal, "validate", {"decision": "send_back", "comment": ""})
+    assert "Expliquez à l&#x27;agent ce qui doit être repris." in body
+    post_task(validator, renewal, "validate", {"decision": "validate", "comment": "Vu"})
     assert fresh(renewal).state == RenewalState.CGET_REVIEW
-    assert "Protocoles à relire par le CGET (1)" in referent.get("/renovations/revue-cget/").content.decode()
+    assert "Envois à examiner par le CGET (1)" in referent.get("/taches/revue-cget/").content.decode()
 
     body = post_task(referent, renewal, "review", {"decision": "return_to_prefecture", "comment": ""})
     assert "Expliquez à l&#x27;agent ce qui doit être repris." in body
@@ -112,7 +115,7 @@ def test_whole_renovation_with_one_return(people: dict[str, User]) -> None:
         "engagements-1-domain": "mobility",
     }
     post_task(agent, renewal, "build_protocol", {**protocol, **resubmit})
-    post_task(validator, renewal, "validate", {})
+    post_task(validator, renewal, "validate", {"decision": "validate"})
     post_task(referent, renewal, "review", {"decision": "approve", "comment": "Parfait."})
     assert fresh(renewal).state == RenewalState.SIGNATURE
 
@@ -136,18 +139,19 @@ def test_whole_renovation_with_one_return(people: dict[str, User]) -> None:
     renewal = fresh(renewal)
     assert renewal.state == RenewalState.SIGNED and renewal.commitments.count() == 2
     page = agent.get(f"/renovations/{renewal.pk}/").content.decode()
-    assert "Signée dans les temps" in page and "Étape 5 sur 5" in page
+    assert "Signée dans les temps" in page and "Étape 6 sur 6" in page
     assert [t.target for t in renewal.transitions.all()] == [
         "evaluation",
         "negotiation",
-        "negotiation",
+        "prefect_validation",
         "cget_review",
         "negotiation",
-        "negotiation",
+        "prefect_validation",
         "cget_review",
         "signature",
         "signed",
     ]
+    assert "Protocole transmis au préfet" in page and "Protocole renvoyé à la préfecture par le CGET" in page
 
 
 def test_claim_release_and_hand_to_a_colleague(people: dict[str, User], make_user: MakeUser) -> None:
@@ -174,10 +178,10 @@ def test_claim_release_and_hand_to_a_colleague(people: dict[str, User], make_use
 def test_queue_filters(people: dict[str, User]) -> None:
     renewal_in(RenewalState.EVALUATION, agent=people["agent"])
     agent = logged(people["agent"])
-    assert "File d&#x27;attente (1)" in agent.get("/taches/file/?departement=59&etape=evaluate").content.decode()
-    assert "Aucune tâche en attente" in agent.get("/taches/file/?etape=sign").content.decode()
-    assert "File d&#x27;attente (1)" in agent.get("/taches/file/?en_retard=oui").content.decode()
-    assert "Aucune tâche en attente" in agent.get("/taches/file/?en_retard=non").content.decode()
+    assert "File d&#x27;attente (1)" in agent.get("/taches/file/?departement=59&dossier=renewal").content.decode()
+    assert "Aucune tâche en attente" in agent.get("/taches/file/?dossier=synthesis").content.decode()
+    assert "Aucune tâche en attente" in agent.get("/taches/file/?dossier=inconnu").content.decode()
+    assert "Aucune tâche en attente" in agent.get("/taches/file/?departement=62").content.decode()
     national = logged(people["referent"])
     assert "Aucune tâche en attente" in national.get("/taches/file/").content.decode()  # not a CGET task
 
@@ -224,7 +228,7 @@ def test_permission_matrix(people: dict[str, User], make_user: MakeUser, role: R
     code = status("get", f"/renovations/{negotiating.pk}/engagements/")
     if role is not None:
         assert code == (404 if hidden else 200 if role == Role.AGENT else 403)
-    code = status("get", "/renovations/revue-cget/")
+    code = status("get", "/taches/revue-cget/")
     if role is not None:
         assert code == (200 if role == Role.CGET_REFERENT else 403)
     if role is not None and not hidden:
@@ -321,6 +325,6 @@ def test_case_and_list_pages_have_constant_queries(people: dict[str, User], make
 
 def test_cget_queue_spans_departements(people: dict[str, User], make_user: MakeUser) -> None:
     renewal_in(RenewalState.CGET_REVIEW, agent=people["agent"], validator=people["validator"])
-    body = logged(people["referent"]).get("/renovations/revue-cget/").content.decode()
+    body = logged(people["referent"]).get("/taches/revue-cget/").content.decode()
     assert "Revue du CGET" in body and "59 – Nord" in body
     assert "Revue du CGET" in logged(people["referent"]).get("/taches/file/").content.decode()

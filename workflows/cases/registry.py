@@ -59,6 +59,10 @@ class CaseKind:
     url: Callable[[Any], str] = _url
     # The département column every list of this kind is scoped on (``accounts.selectors.scoped``).
     department_field: str = "department"
+    # What a list of tasks reads of each case (``select_related``), in one query per kind.
+    list_related: tuple[str, ...] = ("department",)
+    # The page where a task is done: the case's page unless the kind has task pages.
+    task_url: Callable[[Any, Any], str] = lambda task, case: ""
 
     def history_of(self, case: Model) -> QuerySet[Any]:
         manager = self.history._default_manager

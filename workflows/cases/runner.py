@@ -158,6 +158,8 @@ def transition_run(
         locked = model._default_manager.select_for_update(of=("self",)).get(pk=case.pk)
         if seen_state is not None and getattr(locked, "state") != seen_state:  # noqa: B009
             raise ConcurrentTransition("Le dossier a changé d'étape depuis son ouverture.")
+        if task_pk is not None:  # taken or completed by someone else since the page was opened
+            tasks.task_check_open(task_pk=task_pk, user=user)
         if prepare is not None:
             prepare(locked)
         reasons = refusals(locked, name, user, comment=comment, kind=kind)

@@ -108,6 +108,11 @@ def _open_task_check(task: Task, user: Any) -> None:
         )
 
 
+def task_check_open(*, task_pk: int, user: Any) -> None:
+    """The task a user is completing is still open and not someone else's (French otherwise)."""
+    _open_task_check(Task.objects.select_related("owner").get(pk=task_pk), user)
+
+
 def _lock_failed() -> TaskUnavailable:
     return TaskUnavailable("Un autre agent est en train de traiter ce dossier : réessayez dans un instant.")
 
@@ -172,7 +177,7 @@ def tasks_follow(*, case: Model, transition: Transition, user: Any, task_pk: int
 
 def _locked_task(kind: CaseKind, task_pk: int, user: Any) -> tuple[Task, Model]:
     task, case = task_get(kind, task_pk)
-    task = Task.objects.select_for_update().select_related("process", "owner").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("process", "owner").get(pk=task.pk)
     _open_task_check(task, user)
     return task, case
 

@@ -1,1 +1,1 @@
-"""Flows of the cases. Each flow class is listed in ``workflows.registry.FLOW_CLASSES``."""
+"""Flows of the cases. Each flow is registered with its case kind (``workflows.cases.registry``)."""

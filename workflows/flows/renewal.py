@@ -1,7 +1,7 @@
-"""Renovation of a contrat de ville (issue #3): the process only.
+"""Renovation of a contrat de ville: the process only.
 
-Each human task's completion calls exactly one transition of the ``Renewal`` case
-(``workflows.services.TASK_TRANSITIONS``); the gateway reads the case's state, so the step
+Each human task's completion calls exactly one transition of the ``Renewal`` case (the table of
+``workflows.renewal.transitions`` says which); the gateways read the case's state, so the step
 is never stored twice.
 """
 
@@ -44,7 +44,16 @@ class RenewalFlow(QuartiersFlowMixin, flow.Flow):
         .Next(this.validate)
     )
     validate = (
-        flow.View(task_view).Permission(VALIDATE).Annotation(title="Valider le protocole (préfet)").Next(this.review)
+        flow.View(task_view)
+        .Permission(VALIDATE)
+        .Annotation(title="Valider le protocole (préfet)")
+        .Next(this.after_validation)
+    )
+    after_validation = (
+        flow.If(this.is_validated)
+        .Annotation(title="Protocole validé par le préfet ?")
+        .Then(this.review)
+        .Else(this.build_protocol)
     )
     review = flow.View(task_view).Permission(REVIEW).Annotation(title="Revue du CGET").Next(this.after_review)
     after_review = (
@@ -56,10 +65,13 @@ class RenewalFlow(QuartiersFlowMixin, flow.Flow):
     sign = flow.View(task_view).Permission(WORK).Annotation(title="Enregistrer la signature").Next(this.end)
     end = flow.End().Annotation(title="Rénovation signée")
 
-    def start_renewal(self, activation: Any, *, renewal: Renewal, bulk: bool = False) -> RenewalProcess:
-        activation.process.artifact = renewal
+    def start_renewal(self, activation: Any, *, case: Renewal, bulk: bool = False) -> RenewalProcess:
+        activation.process.artifact = case
         activation.process.launched_in_bulk = bulk
         return activation.process
+
+    def is_validated(self, activation: Any) -> bool:
+        return bool(activation.process.artifact.state == RenewalState.CGET_REVIEW)
 
     def is_approved(self, activation: Any) -> bool:
         return bool(activation.process.artifact.state == RenewalState.SIGNATURE)

@@ -1,8 +1,8 @@
 """The renovation of one contrat de ville (issue #3): the case and its state machine.
 
-Transitions only change the object in memory; ``workflows.services`` saves them inside
-``transaction.atomic`` with a history row. Guards only answer a question; the French
-reason of a refusal is in ``GUARD_REFUSALS`` (shown by ``Renewal.refusals``).
+Transitions only change the object in memory; the case kernel's runner saves them inside
+``transaction.atomic`` with a history row. Guards only answer a question; the French reason of
+a refusal is in the transition table (``workflows.renewal.transitions``).
 """
 
 from __future__ import annotations
@@ -24,15 +24,17 @@ class RenewalState(models.TextChoices):
     NOT_STARTED = "not_started", _("Non commencée")
     EVALUATION = "evaluation", _("Évaluation à mi-parcours")
     NEGOTIATION = "negotiation", _("Protocole d'engagements")
+    PREFECT_VALIDATION = "prefect_validation", _("Validation préfectorale")
     CGET_REVIEW = "cget_review", _("Revue du CGET")
     SIGNATURE = "signature", _("Signature")
     SIGNED = "signed", _("Signée")
 
 
-# The five steps of the stepper (not_started is "before step 1").
+# The six steps of the stepper (not_started is "before step 1").
 STEPS = [
     RenewalState.EVALUATION,
     RenewalState.NEGOTIATION,
+    RenewalState.PREFECT_VALIDATION,
     RenewalState.CGET_REVIEW,
     RenewalState.SIGNATURE,
     RenewalState.SIGNED,
@@ -121,7 +123,7 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("contrats communaux fusionnés dans ce contrat d'agglomération"),
     )
     protocol_signatories = models.TextField(_("signataires du protocole"), blank=True)
-    return_comment = models.TextField(_("dernier commentaire de retour du CGET"), blank=True)
+    return_comment = models.TextField(_("dernier motif de renvoi (préfet ou CGET)"), blank=True)
 
     # Signature
     signed_on = models.DateField(_("date de signature"), null=True, blank=True)
@@ -185,22 +187,29 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=RenewalState.NEGOTIATION,
-        target=RenewalState.NEGOTIATION,
+        target=RenewalState.PREFECT_VALIDATION,
         conditions=[has_commitment, has_childhood_parenting, has_signatories],  # type: ignore[list-item]
         permission=may_work,
     )
     def build_protocol(self) -> None:
-        """The agent hands the protocol to the valideur (a self-transition, kept in the history)."""
+        """The agent hands the protocol to the prefect's valideur."""
 
     @transition(
         field=state,
-        source=RenewalState.NEGOTIATION,
+        source=RenewalState.PREFECT_VALIDATION,
         target=RenewalState.CGET_REVIEW,
         conditions=[has_commitment, has_childhood_parenting, has_signatories],  # type: ignore[list-item]
         permission=may_validate,
     )
     def validate(self) -> None:
-        pass
+        self.return_comment = ""
+
+    @transition(
+        field=state, source=RenewalState.PREFECT_VALIDATION, target=RenewalState.NEGOTIATION, permission=may_validate
+    )
+    def send_back(self, *, comment: str) -> None:
+        """The prefect returns the protocol to the agents, saying what to take up again."""
+        self.return_comment = comment
 
     @transition(field=state, source=RenewalState.CGET_REVIEW, target=RenewalState.SIGNATURE, permission=may_review)
     def approve(self) -> None:
@@ -221,15 +230,6 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         pass
 
     # Reading helpers for pages.
-    def refusals(self, transition_name: str) -> list[str]:
-        """Why ``transition_name`` is refused now, in French (empty list: it is allowed)."""
-        method = getattr(self, transition_name)
-        meta = method._django_fsm
-        found = meta.get_transition(self.state)
-        if found is None:
-            return [f"Cette action n'est pas possible à l'étape « {self.get_state_display()} »."]
-        return [GUARD_REFUSALS[condition.__name__] for condition in found.conditions if not condition(self)]
-
     def days_to_deadline(self, today: datetime.date) -> int:
         """Positive: days left before the deadline; negative: days late. Signed cases count at signature."""
         reference = self.signed_on if self.state == RenewalState.SIGNED and self.signed_on else today
@@ -237,15 +237,3 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
 
     def step_number(self) -> int:
         return STEPS.index(RenewalState(self.state)) + 1 if self.state in STEPS else 0
-
-
-GUARD_REFUSALS = {
-    "has_evaluation_summary": "Renseignez la date de l'évaluation, ce qui fonctionne et ce qui doit être amélioré.",
-    "has_consulted_councils": "Les conseils citoyens n'ont pas été consultés : indiquez la date et les conseils.",
-    "has_evaluation_document": "Aucun document d'évaluation n'a été déposé.",
-    "has_commitment": "Le protocole ne contient aucun engagement.",
-    "has_childhood_parenting": "Le volet enfance et soutien à la parentalité est obligatoire.",
-    "has_signatories": "Indiquez les signataires du protocole.",
-    "has_signature": "Renseignez la date de signature et les signataires ayant signé.",
-    "has_signed_protocol": "Le protocole signé (PDF) n'a pas été déposé.",
-}

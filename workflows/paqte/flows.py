@@ -1,13 +1,12 @@
 """The PAQTE work in viewflow: which human task comes next for each case. The flows only
 describe the process; the case's FSM is the one source of the state.
 
-Each human task is completed by exactly one kind of case transition, done on the case's page
-(``services.case_transition`` calls ``workflow_on_transition``); gateways read the case state.
+Each human task is completed by the case transitions its table declares
+(``workflows.paqte.transitions``), done on the case's page; gateways read the case state.
 
-Task permissions: prefecture tasks carry ``reference.work_in_department`` on the case's
-département (viewflow's generic queue cannot see guardian's direct-FK grants, so these tasks
-are listed by ``selectors.paqte_task_queue``, scoped by département and role); CGET review
-tasks carry the global ``workflows.review_paqte`` and show in the national queue.
+Task permissions: each task carries the role permission of the work (``work_paqte`` for the
+prefecture's agents, ``validate_paqte`` for the valideur, ``review_paqte`` for the CGET); the
+inbox (``workflows.inbox``) scopes them by the case's département like every other case kind.
 """
 
 from __future__ import annotations
@@ -30,19 +29,14 @@ def case_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return redirect("paqte:home")
 
 
-def department_of(process: PaqteProcess) -> Any:
-    from reference.models import Department
-
-    return Department.objects.get(pk=process.department_id)
-
-
-WORK = "reference.work_in_department"
+WORK = "workflows.work_paqte"
+VALIDATE = "workflows.validate_paqte"
 REVIEW = "workflows.review_paqte"
 
 
-def prefecture_step(title: Any) -> Any:
-    """A task of the département's PAQTE work: the case page, for agents of that département."""
-    return flow.View(case_page).Annotation(title=title).Permission(WORK, obj=department_of)
+def prefecture_step(title: Any, permission: str = WORK) -> Any:
+    """A task of the département's PAQTE work: the case page, for that role of the département."""
+    return flow.View(case_page).Annotation(title=title).Permission(permission)
 
 
 class PaqteFlowMixin(QuartiersFlowMixin):
@@ -51,8 +45,6 @@ class PaqteFlowMixin(QuartiersFlowMixin):
     def start_case(self, activation: Any, case: Any) -> Any:
         process = activation.process
         process.artifact = case
-        process.department_id = case.department_id
-        process.department_code = case.department.code
         return process
 
 
@@ -90,7 +82,9 @@ def submission_nodes(prepare_title: Any) -> dict[str, Any]:
     return {
         "start": flow.StartHandle(this.start_case).Next(this.prepare),
         "prepare": prefecture_step(prepare_title).Next(this.validate),
-        "validate": prefecture_step(_("Valider au nom du préfet et transmettre au CGET")).Next(this.check_validated),
+        "validate": prefecture_step(_("Valider au nom du préfet et transmettre au CGET"), VALIDATE).Next(
+            this.check_validated
+        ),
         "check_validated": flow.If(this.is_submitted).Then(this.review).Else(this.prepare),
         "review": (
             flow.View(case_page)
@@ -115,7 +109,3 @@ class SemesterReportFlow(SubmissionFlowMixin, flow.Flow):
 
 
 PAQTE_FLOWS: list[type[Any]] = [PaqteConventionFlow, CharterConventionFlow, ReferentDesignationFlow, SemesterReportFlow]
-
-# The role permission a prefecture task needs on top of the département grant.
-ROLE_OF_TASK: dict[str, str] = {"validate": "workflows.validate_paqte", "review": REVIEW}
-DEFAULT_TASK_ROLE = "workflows.work_paqte"

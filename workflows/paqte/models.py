@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
 from workflows.cases.history import AppendOnlyHistory
@@ -639,11 +638,7 @@ class SemesterReport(Submission):
 
 
 class PaqteProcess(Process):
-    """A PAQTE case's process; the case is the artifact. The département is kept here so that
-    task queues are scoped without joining each case table."""
-
-    department_id = jsonstore.IntegerField(null=True)
-    department_code = jsonstore.CharField(max_length=3, blank=True)
+    """A PAQTE case's process; the case is the artifact (its ``department`` scopes the inbox)."""
 
     class Meta:
         proxy = True
@@ -651,4 +646,5 @@ class PaqteProcess(Process):
         verbose_name_plural = _("processus PAQTE")
 
     def __str__(self) -> str:
-        return f"{self.flow_class.process_title if self.flow_class else 'PAQTE'} – {self.department_code}"
+        title = self.flow_class.process_title if self.flow_class else "PAQTE"
+        return f"{title} – {self.artifact}" if self.artifact_object_id else str(title)

@@ -11,18 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-
-from viewflow.workflow import flow
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from accounts.selectors import department_scope, scoped, sees_all_departments
+from accounts.selectors import department_scope, scoped
 from reference import selectors as reference_selectors
 from reference.models import CityContract, Department, Qpv
 from workflows.paqte import calendar
-from workflows.paqte.flows import DEFAULT_TASK_ROLE, PAQTE_FLOWS, ROLE_OF_TASK
 from workflows.paqte.models import (
     Axis,
     CharterConvention,
@@ -35,7 +29,6 @@ from workflows.paqte.models import (
     SemesterReport,
     SemesterResult,
     SteeringCommittee,
-    Submission,
 )
 from workflows.paqte.permissions import can_view
 
@@ -202,15 +195,6 @@ def report_get(*, user: AnyUser, pk: int) -> SemesterReport:
     return get_object_or_404(scoped(SemesterReport.objects.select_related("department"), user), pk=pk)
 
 
-def review_queue(*, user: AnyUser) -> list[Submission]:
-    """What waits for the CGET: submitted référent designations and reports, oldest first."""
-    if not can_view(user):
-        return []
-    referents = list(referent_list(user=user).filter(state=Submission.State.SUBMITTED))
-    reports = list(report_list(user=user).filter(state=Submission.State.SUBMITTED))
-    return sorted([*referents, *reports], key=lambda s: (s.submitted_at is None, s.submitted_at))
-
-
 @dataclass
 class IndicatorLine:
     indicator: KeyIndicator
@@ -314,49 +298,3 @@ def report_data(*, report: SemesterReport) -> ReportData:
         qpv_population=population or 0,
         committee=committee_of(department=department),
     )
-
-
-# --- Tasks ----------------------------------------------------------------------------------------
-
-
-def paqte_task_queue(*, user: AnyUser) -> QuerySet[Task]:
-    """Open PAQTE tasks the user may do: of his départements (through the process's
-    ``department_id``, since viewflow's queue cannot read guardian's direct-FK grants) and of
-    his role (validation for the valideur, review for the CGET, the rest for agents)."""
-    if not can_view(user) or isinstance(user, AnonymousUser):
-        return Task.objects.none()
-    allowed = [
-        node
-        for flow_class in PAQTE_FLOWS
-        for node in flow_class.instance.nodes()
-        if isinstance(node, flow.View) and user.has_perm(ROLE_OF_TASK.get(node.name, DEFAULT_TASK_ROLE))
-    ]
-    if not allowed:
-        return Task.objects.none()
-    queryset = Task.objects.filter(
-        process__flow_class__in=PAQTE_FLOWS,
-        flow_task__in=allowed,
-        flow_task_type="HUMAN",
-        status__in=[STATUS.NEW, STATUS.ASSIGNED],
-    )
-    if not sees_all_departments(user):
-        queryset = queryset.filter(
-            process__data__department_id__in=list(department_scope(user).values_list("pk", flat=True))
-        )
-    return queryset.select_related("process", "owner").order_by("created", "pk")
-
-
-CASE_PAGES = {
-    "PaqteConventionFlow": "paqte:convention_detail",
-    "CharterConventionFlow": "paqte:charter_detail",
-    "SemesterReportFlow": "paqte:report_detail",
-}
-
-
-def task_case_url(task: Task) -> str:
-    """The case page of a task, from the process alone (no query per task)."""
-    process = task.process
-    page = CASE_PAGES.get(process.flow_class.__name__)
-    if page is None:  # the référent designation lives on the département page
-        return reverse("paqte:department_detail", args=[process.data.get("department_code", "")])
-    return reverse(page, args=[process.artifact_object_id])

@@ -223,6 +223,7 @@ CONVENTION_KIND = register(
         model=PaqteConvention,
         table=CONVENTION,
         flow=PaqteConventionFlow,
+        list_related=("company", "department"),
         final_states=frozenset({"expired", "renewed", "terminated"}),
         **_COMMON,
     )
@@ -234,6 +235,7 @@ CHARTER_KIND = register(
         model=CharterConvention,
         table=CHARTER,
         flow=CharterConventionFlow,
+        list_related=("company", "department"),
         final_states=frozenset({"migrated", "declined", "expired"}),
         **_COMMON,
     )

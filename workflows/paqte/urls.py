@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from workflows.paqte import views
 
@@ -25,6 +27,7 @@ urlpatterns = [
     path("bilans/<int:pk>/actions/<str:name>/", views.report_action, name="report_action"),
     path("bilans/<int:pk>/bilan.pdf", views.report_download, {"fmt": "pdf"}, name="report_pdf"),
     path("bilans/<int:pk>/bilan.xlsx", views.report_download, {"fmt": "xlsx"}, name="report_xlsx"),
-    path("examen/", views.review_queue, name="review_queue"),
-    path("taches/", views.task_queue, name="task_queue"),
+    # The PAQTE tasks and the CGET's review of PAQTE submissions are in the one inbox.
+    path("examen/", login_required(RedirectView.as_view(pattern_name="inbox:cget_review_queue")), name="review_queue"),
+    path("taches/", login_required(RedirectView.as_view(pattern_name="inbox:queue")), name="task_queue"),
 ]

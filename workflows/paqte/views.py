@@ -128,20 +128,6 @@ PAQTE_DEPARTMENT_COLUMNS = (
     Column("Chartes transformées en PAQTE", lambda d: d.migrated_count),
     Column("Chartes", lambda d: d.charter_count),
 )
-PAQTE_TASK_COLUMNS = (
-    Column("Tâche", lambda item: str(item["task"].title)),
-    Column("Dossier", lambda item: str(item["task"].process.flow_class.process_title)),
-    Column("Département", lambda item: item["task"].process.data.get("department_code", "")),
-    Column("Créée le", lambda item: timezone.localtime(item["task"].created)),
-)
-SUBMISSION_COLUMNS = (
-    Column("Envoi", lambda item: str(item["submission"])),
-    Column("Département", lambda item: department_label(item["submission"].department)),
-    Column(
-        "Transmis le",
-        lambda item: timezone.localtime(item["submission"].submitted_at) if item["submission"].submitted_at else None,
-    ),
-)
 REPORT_COLUMNS = (
     Column("Semestre", lambda r: r.semester_label),
     Column("Département", lambda r: department_label(r.department)),
@@ -237,7 +223,7 @@ def referent_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
         return redirect("paqte:department_detail", code=code)
     _submission_action(request, referent, name)
     if can_review(request.user):
-        return redirect("paqte:review_queue")
+        return redirect("inbox:cget_review_queue")
     return redirect("paqte:department_detail", code=code)
 
 
@@ -638,33 +624,3 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
     return response
-
-
-@login_required
-def review_queue(request: HttpRequest) -> HttpResponseBase:
-    if not can_review(request.user):
-        raise PermissionDenied
-    items = []
-    for submission in selectors.review_queue(user=request.user):
-        if hasattr(submission, "year"):
-            url = reverse("paqte:report_detail", args=[submission.pk])
-        else:
-            url = reverse("paqte:department_detail", args=[submission.department.code])
-        items.append({"submission": submission, "url": url})
-    fmt = export_format(request)
-    if fmt:
-        return export_response(fmt=fmt, filename="envois-paqte", columns=SUBMISSION_COLUMNS, rows=items)
-    return render(request, "workflows/paqte/review_queue.html", {"title": "Envois PAQTE à examiner", "items": items})
-
-
-@login_required
-def task_queue(request: HttpRequest) -> HttpResponseBase:
-    if not selectors.can_view(request.user):
-        raise PermissionDenied
-    tasks = [
-        {"task": task, "url": selectors.task_case_url(task)} for task in selectors.paqte_task_queue(user=request.user)
-    ]
-    fmt = export_format(request)
-    if fmt:
-        return export_response(fmt=fmt, filename="taches-paqte", columns=PAQTE_TASK_COLUMNS, rows=tasks)
-    return render(request, "workflows/paqte/task_queue.html", {"title": "Tâches PAQTE", "tasks": tasks})

@@ -250,7 +250,7 @@ class SynthesisHistory(AppendOnlyHistory):
 
 class SynthesisProcess(Process):
     """The viewflow process of a synthesis; the synthesis is the artifact (its ``department``
-    scopes the inbox and queue, ``workflows.registry.CASE_MODELS``)."""
+    scopes the inbox and queue, ``workflows.cases.registry``)."""
 
     class Meta:
         proxy = True

@@ -16,10 +16,10 @@ from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_of
-from workflows import selectors as shared_selectors
 from workflows.cases.tasks import process_of
-from workflows.paqte import selectors, services
-from workflows.paqte.flows import PaqteConventionFlow, SemesterReportFlow
+from workflows.inbox import selectors as inbox
+from workflows.paqte import services
+from workflows.paqte.flows import PAQTE_FLOWS, PaqteConventionFlow, SemesterReportFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,9 @@ def open_tasks(case: Any) -> list[str]:
 
 
 def queue_names(user: User) -> list[str]:
-    return [t.flow_task.name for t in selectors.paqte_task_queue(user=user)]
+    """The PAQTE tasks the user may take or has taken, in the one inbox."""
+    tasks = [*inbox.task_queue(user=user), *inbox.task_inbox(user=user)]
+    return [t.flow_task.name for t in tasks if t.process.flow_class in PAQTE_FLOWS]
 
 
 def test_convention_tasks_follow_the_case(agent: User, nord: Department, make_user: MakeUser) -> None:
@@ -81,8 +83,9 @@ def test_report_flow_with_one_return(
     services.case_transition(case=report, user=agent, name="send_to_validation")
     services.case_transition(case=report, user=validator, name="validate")
     assert open_tasks(report) == ["review"] and queue_names(cget) == ["review"]
-    # The CGET review lands in the national queue (viewflow's own, shared page).
-    assert [t.flow_task.name for t in shared_selectors.task_queue(user=cget)] == ["review"]
+    # The CGET review lands in the national queue and the CGET's review queue.
+    assert [t.flow_task.name for t in inbox.task_queue(user=cget)] == ["review"]
+    assert [t.flow_task.name for t in inbox.cget_review_queue(user=cget)] == ["review"]
     services.submission_return(user=cget, submission=report, comment="Ajoutez des exemples.")
     assert open_tasks(report) == ["correct"] and queue_names(agent) == ["correct"]
     services.case_transition(case=report, user=agent, name="resubmit")
@@ -99,8 +102,8 @@ def test_other_departments_tasks_stay_out_of_the_shared_pages(
     services.convention_create(user=agent, company=company_of(), department=nord)
     for role in (Role.AGENT, Role.PREFECT_VALIDATOR, Role.PAQTE_REFERENT):
         stranger = make_user(role, "62")
-        assert shared_selectors.task_queue(user=stranger).count() == 0
-        assert selectors.paqte_task_queue(user=stranger).count() == 0
+        assert inbox.task_queue(user=stranger).count() == 0
+        assert inbox.task_inbox(user=stranger).count() == 0
 
 
 def test_charter_offer_and_migration_complete_the_charter_tasks(agent: User) -> None:
@@ -130,6 +133,6 @@ def test_task_page_lists_the_queue_with_links(agent: User, nord: Department) -> 
     convention = convention_of(agent, nord, state="draft")
     client = Client()
     client.force_login(agent)
-    body = client.get("/paqte/taches/").content.decode()
-    assert "Tâches PAQTE à traiter (1)" in body
+    body = client.get("/taches/file/").content.decode()
+    assert "File d&#x27;attente (1)" in body
     assert f'href="/paqte/conventions/{convention.pk}/"' in body and "ouvrir la négociation" in body

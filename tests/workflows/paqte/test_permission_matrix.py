@@ -128,7 +128,7 @@ def test_case_pages_and_downloads(
         assert response["Location"].startswith("/connexion/?next=")
 
 
-COMMON = ["/paqte/", "/paqte/conventions/", "/paqte/chartes/", "/paqte/bilans/", "/paqte/taches/"]
+COMMON = ["/paqte/", "/paqte/conventions/", "/paqte/chartes/", "/paqte/bilans/"]
 
 
 @pytest.mark.parametrize("role", ROLES, ids=role_id)
@@ -140,7 +140,7 @@ def test_common_pages(client_as: Callable[[Role | None], Client], role: Role | N
 @pytest.mark.parametrize("role", ROLES, ids=role_id)
 @pytest.mark.parametrize(
     ("url", "allowed"),
-    [("/paqte/examen/", {Role.CGET_REFERENT}), ("/paqte/conventions/nouvelle/", WORKERS)],
+    [("/taches/revue-cget/", {Role.CGET_REFERENT}), ("/paqte/conventions/nouvelle/", WORKERS)],
     ids=["review-queue", "new-convention"],
 )
 def test_role_pages(
