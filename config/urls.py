@@ -18,3 +18,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A 400 (e.g. a NUL byte, config.middleware.RejectNulMiddleware): the API's {code, detail} under
+# /api/, the French page (templates/400.html) elsewhere.
+handler400 = "config.middleware.bad_request"

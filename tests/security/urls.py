@@ -207,6 +207,7 @@ class Url:
     route: str  # the pattern, as written
     path: str  # a URL built with sample arguments
     kwargs: tuple[str, ...]
+    values: tuple[tuple[str, str], ...] = ()  # the sample arguments, as (name, value)
 
     @property
     def is_admin(self) -> bool:
@@ -223,6 +224,10 @@ class Url:
 
     def __str__(self) -> str:
         return f"{self.name} ({self.path})"
+
+    def with_argument(self, kwarg: str, value: str) -> str:
+        """The path with one argument replaced (``value`` as it goes in a URL, e.g. ``"%00"``)."""
+        return "/" + _fill(self.route, {**dict(self.values), kwarg: value})
 
 
 # Route pieces: Django's <converter:name>, and regex named groups (DRF format suffixes, admin).
@@ -265,7 +270,9 @@ def url_patterns(seed: Seed) -> list[Url]:
         if len(values) < len(kwargs):
             continue
         path = "/" + _fill(route, values)
-        urls.setdefault(path, Url(name=name, route=route, path=path, kwargs=tuple(kwargs)))
+        urls.setdefault(
+            path, Url(name=name, route=route, path=path, kwargs=tuple(kwargs), values=tuple(values.items()))
+        )
     assert not unknown, (
         "Des URL prennent des arguments que tests/security/urls.py ne sait pas remplir "
         "(ajoutez-les à SAMPLES / PK_OF / ACTION_OF) :\n" + "\n".join(unknown)
