@@ -1,4 +1,4 @@
-"""Benchmark of the national dashboard (issue #6): the full request of ``/pilotage/tableau-de-bord/``
+"""Benchmark of the national dashboard: the full request of ``/pilotage/tableau-de-bord/``
 through the Django test client (middleware, session, template) as the référent CGET, with
 434 contracts (every one with a renovation case), 10,000 PAQTE conventions and 100,000 deadlines.
 Target: ≤ 300 ms.
@@ -137,7 +137,7 @@ def fill() -> dict[str, int]:
     )
     semesters = [(y, h) for y in range(2019, 2023) for h in (1, 2)]
     SemesterReport.objects.bulk_create(
-        SemesterReport(department=d, year=y, half=h, state=rng.choice(list(SubmissionState)))
+        SemesterReport(department=d, year=y, semester=h, state=rng.choice(list(SubmissionState)))
         for d in departments
         for y, h in semesters
         if rng.random() < 0.7

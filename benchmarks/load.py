@@ -1,9 +1,9 @@
-"""Load test of issue #7: locust agents against gunicorn, 1,000,000 tasks in PostgreSQL.
+"""Load test: locust agents against gunicorn, 1,000,000 tasks in PostgreSQL.
 
     .venv/bin/python benchmarks/load.py fill                  # once: ~2-3 min on 2 cores
     .venv/bin/python benchmarks/load.py run --users 20 100    # gunicorn + locust per stage
 
-``fill`` reuses the filler of issue #3 (``benchmarks/renewal.py``: reference data, one agent
+``fill`` reuses the filler (``benchmarks/renewal.py``: reference data, one agent
 and one valideur per département, the 434 contracts launched and their mid-term evaluation
 done, then 100,000 processes / ~1,000,000 tasks and 100,000 guardian grants by SQL) on its own
 database ``quartiers_bench_load``, then gives every ``@bench.local`` account one password
@@ -48,7 +48,7 @@ def fill(tasks: int) -> None:
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.db import connection
 
-    import renewal  # the issue #3 filler: creates the database, django.setup()
+    import renewal  # the renovation filler: creates the database, django.setup()
 
     from accounts.models import User
     from workflows.flows.renewal import RenewalFlow

@@ -1,4 +1,4 @@
-"""Profile of full-path completions (issue #3): where the time goes, and the queries of one
+"""Profile of full-path completions: where the time goes, and the queries of one
 completion. Run after benchmarks/renewal.py (same database):
 
     .venv/bin/python benchmarks/profile_completion.py

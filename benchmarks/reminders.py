@@ -1,4 +1,4 @@
-"""Benchmark of issue #4: the sweep over 1,000,000 deadlines (100,000 due) in PostgreSQL, and
+"""Benchmark: the sweep over 1,000,000 deadlines (100,000 due) in PostgreSQL, and
 the sending of the due reminders by two Celery worker processes into a local SMTP sink.
 
     .venv/bin/python benchmarks/reminders.py setup            # dedicated database, 1M deadlines

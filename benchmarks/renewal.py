@@ -1,4 +1,4 @@
-"""Benchmark of the renovation flow (issue #3), on a dedicated PostgreSQL database.
+"""Benchmark of the renovation flow, on a dedicated PostgreSQL database.
 
 1. Task completions per second through the full path (lock, FSM transition, history row,
    next task: ``workflows.services.renewal_task_complete``) against a bare viewflow ``Handle``
@@ -65,8 +65,8 @@ from reference.models import CityContract, Department  # noqa: E402
 from reference.services.importer import reference_import  # noqa: E402
 from tests.workflows.bench_flow import BareFlow  # noqa: E402
 from tests.workflows.renewal_helpers import PDF  # noqa: E402  (a real PDF: uploads must parse)
-from workflows.inbox import selectors  # noqa: E402
 from workflows.flows.renewal import RenewalFlow  # noqa: E402
+from workflows.inbox import selectors  # noqa: E402
 from workflows.models import Commitment, Renewal, RenewalDocument, RenewalTransition  # noqa: E402
 from workflows.services import renewal_document_add, renewal_launch_all, renewal_task_complete  # noqa: E402
 

@@ -21,10 +21,20 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
 
 def csp_nonce(request: HttpRequest) -> dict[str, Any]:
-    """Draw the request's CSP nonce before the page renders (issue #7).
+    """Draw the request's CSP nonce before the page renders.
 
     django-csp's ``request.csp_nonce`` is lazy and reads as false until drawn, so django-dsfr's
     ``{% dsfr_js nonce=request.csp_nonce %}`` (``{% if self.nonce %}``) would leave its scripts
     without a nonce. Drawing it here also puts it in the header of every rendered page."""
     nonce = getattr(request, "csp_nonce", None)
     return {"csp_nonce": str(nonce) if nonce is not None else ""}
+
+
+def campaign(request: HttpRequest) -> dict[str, Any]:
+    """The active campaign's calendar (``notifications.campaign``), read only by the pages that
+    print one of its dates: templates say ``{{ campaign.renewal_signature|date }}``, never a date."""
+    from django.utils.functional import SimpleLazyObject
+
+    from notifications.campaign import campaign_calendar
+
+    return {"campaign": SimpleLazyObject(campaign_calendar)}

@@ -52,7 +52,7 @@ VARIABLES: dict[str, str] = {
     "PROCONNECT_NATIONAL_ACR_VALUES": "Niveaux d'authentification (acr) exigés des comptes nationaux (référent CGET, "
     "administrateur national, superutilisateur), séparés par des espaces, ex. « eidas2 eidas3 ». "
     "Sans valeur : aucun niveau exigé.",
-    # Process settings of deploy/ (issue #7): gunicorn.conf.py reads the first two, the start
+    # Process settings of deploy/: gunicorn.conf.py reads the first two, the start
     # scripts of the worker and of beat the last two.
     "GUNICORN_BIND": "Adresse d'écoute de gunicorn (nginx devant). Défaut : 127.0.0.1:8000.",
     "GUNICORN_WORKERS": "Nombre de processus gunicorn. Défaut : 2 × nombre de cœurs + 1.",

@@ -1,5 +1,5 @@
 """Static files storage of production: whitenoise's compressed manifest storage, tolerant of the
-font files that a third-party stylesheet names but does not ship (issue #7).
+font files that a third-party stylesheet names but does not ship.
 
 viewflow 2.4 ships ``viewflow/fonts/roboto/.../roboto-fontface.css``, which refers to
 ``Roboto-Thin.woff2`` and other weights it does not include. The strict storage then makes

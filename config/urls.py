@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("reference.urls")),
     path("", include("workflows.inbox.urls")),
     path("", include("workflows.urls")),
-    path("", include("workflows.followup.urls")),  # issue #6: follow-up of commitments
+    path("", include("workflows.followup.urls")),  # follow-up of commitments
     path("paqte/", include("workflows.paqte.urls")),
     path("pilotage/syntheses/", include("workflows.synthesis.urls")),
     path("pilotage/", include("workflows.steering.urls")),

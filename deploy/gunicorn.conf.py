@@ -1,4 +1,4 @@
-"""Gunicorn settings of the web process (issue #7): ``gunicorn -c deploy/gunicorn.conf.py``.
+"""Gunicorn settings of the web process: ``gunicorn -c deploy/gunicorn.conf.py``.
 
 Used by ``deploy/start-web.sh``, hence by the systemd unit, the compose file and the smoke test
 (``tests/deploy/test_smoke.py``). The bind address and the number of workers come from the

@@ -32,7 +32,7 @@ class DeadlineDefinitionAdmin(admin.ModelAdmin[DeadlineDefinition]):
 
     def save_model(self, request: HttpRequest, obj: DeadlineDefinition, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        # A moved date (e.g. the January 2020 day) reaches every département at once.
+        # A moved date (e.g. the charter migration day) reaches every département at once.
         deadlines_generate(campaign=obj.campaign)
 
 

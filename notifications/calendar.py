@@ -4,7 +4,7 @@ A reminder before a deadline that falls on a weekend or a public holiday (``holi
 metropolitan list) goes out the working day *before*. An escalation after a deadline goes out
 the working day *after* instead: shifting it backwards could make it leave before the missed
 date itself (the day after a Friday deadline is a Saturday), which would escalate a deadline
-that may still be met. That asymmetry is deliberate (issue #4, point 2).
+that may still be met. That asymmetry is deliberate.
 
 The sweep never computes dates in SQL: ``rule_window`` turns "send date <= today" into a
 range of due dates, computed here in Python once per rule, and the SQL only compares dates.

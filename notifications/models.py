@@ -1,9 +1,9 @@
-"""Deadlines and reminders (issue #4): the campaign calendar as data, and the reminder outbox.
+"""Deadlines and reminders: the campaign calendar as data, and the reminder outbox.
 
 - ``Campaign`` holds ``DeadlineDefinition`` rows (fixed date, every semester, or relative to a
   case) and the ``ReminderRule`` rows the administrateur national edits in the Django admin.
 - ``Deadline`` is one concrete date for one département, optionally for one case (generic link:
-  the case models of issues #3 and #5 attach themselves through ``notifications.services``).
+  the case models attach themselves through ``notifications.services``).
 - ``Reminder`` is the outbox: one row per (deadline, rule, recipient) under a unique constraint.
   Its status is the truth about what was sent; Celery messages only carry ids.
 """

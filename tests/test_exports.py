@@ -1,4 +1,4 @@
-"""Exports of every list (issue #6, point 6): each export × the permission matrix (roles × own /
+"""Exports of every list: each export × the permission matrix (roles × own /
 other département), its rows equal to the page's, constant queries, and the file format (CSV for
 French Excel, XLSX, formula injection)."""
 
@@ -44,7 +44,6 @@ LISTS = [
     ("/paqte/bilans/", "reports", True),
     ("/pilotage/", "meetings", True),
     ("/paqte/", "departments", True),
-    ("/taches/revue-cget/", "rows", True),
     ("/pilotage/syntheses/", "rows", True),
 ]
 # Per-département lists: the other département is a 404 for prefecture roles.
@@ -88,7 +87,7 @@ def add_cases(department: Department, agent: User, *, contracts: int = 1) -> Non
             ends_on=datetime.date(2020, 1, 1),
         )
         year = 2019 + SemesterReport.objects.filter(department=department).count()
-        SemesterReport.objects.create(department=department, year=year, half=1)
+        SemesterReport.objects.create(department=department, year=year, semester=1)
         held_service_heads(department, year, 1)
 
 

@@ -1,4 +1,4 @@
-"""Every page × every role × own / other département (issue #2: the DSFR shell).
+"""Every page × every role × own / other département.
 
 Prefecture roles belong to the Nord (59); "other" is the Pas-de-Calais (62). An agent gets a
 404 on another département's pages (its existence is not disclosed); national roles see all.

@@ -21,12 +21,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
+from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
 from workflows import selectors, services
 from workflows.cases.history import timeline
 from workflows.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
-from workflows.models import SIGNATURE_DEADLINE, Renewal, RenewalDocument, RenewalState
+from workflows.models import Renewal, RenewalDocument, RenewalState
 from workflows.models.renewal import STEPS, may_work
 
 CONCURRENT_MESSAGE = (
@@ -62,7 +63,7 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
             commitments=renewal.commitments.select_related("measure_indicator"),
             tasks=[(task, services.task_allowed(user=user, task=task, renewal=renewal)) for task in tasks],  # type: ignore[arg-type]
             days=renewal.days_to_deadline(selectors.today()),
-            deadline=SIGNATURE_DEADLINE,
+            deadline=campaign_calendar().renewal_signature,
             can_work=may_work(renewal, user),
             document_form=DocumentForm(),
             **kwargs,
@@ -322,11 +323,12 @@ class DepartmentRenewalsView(LoginRequiredMixin, TemplateView):
 
     def _rows(self, department: Any) -> list[tuple[Any, Renewal | None, int]]:
         today = selectors.today()
+        deadline = campaign_calendar().renewal_signature
         rows = []
         for contract in selectors.department_renewals(user=self.request.user, department=department):
             renewal = getattr(contract, "renewal", None)
             rows.append(
-                (contract, renewal, renewal.days_to_deadline(today) if renewal else (SIGNATURE_DEADLINE - today).days)
+                (contract, renewal, renewal.days_to_deadline(today, deadline) if renewal else (deadline - today).days)
             )
         return rows
 
@@ -350,7 +352,7 @@ class DepartmentRenewalsView(LoginRequiredMixin, TemplateView):
             department=department,
             rows=rows,
             title=f"Rénovation des contrats de ville – {department.name}",
-            deadline=SIGNATURE_DEADLINE,
+            deadline=campaign_calendar().renewal_signature,
             can_launch=user.has_perm("workflows.work_renewal") or user.has_perm("workflows.launch_all_renewals"),
             **kwargs,
         )

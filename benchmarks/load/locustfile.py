@@ -1,4 +1,4 @@
-"""Agents of many départements working with Quartiers (issue #7, load test).
+"""Agents of many départements working with Quartiers.
 
 Run by ``benchmarks/load.py run`` (which writes the plan and reads the raw records); by hand:
 
@@ -95,7 +95,7 @@ class _Agent(HttpUser):
                 OUTCOMES[f"{name}: done"] += 1
             elif response.status_code == 200 and any(m in response.text for m in RACE_MESSAGES):
                 # Someone else took or finished it first: the form comes back with a French
-                # message and the user's input (issue #3), not an error of the application.
+                # message and the user's input, not an error of the application.
                 OUTCOMES[f"{name}: refused with a message (someone was faster)"] += 1
                 response.success()
             elif response.status_code == 200:

@@ -32,14 +32,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
-    "widget_tweaks",  # django-dsfr's radio and checkbox snippets load it (issue #3 forms)
+    "widget_tweaks",  # django-dsfr's radio and checkbox snippets load it
     "guardian",
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and Redoc served locally, no CDN (issue #6)
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served locally, no CDN
     "accounts",
     "reference",
     "workflows",
@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.campaign",
             ],
         },
     }
@@ -169,7 +170,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# The one static schedule (issue #4). Each entry says in words when it runs.
+# The one static schedule. Each entry says in words when it runs.
 CELERY_BEAT_SCHEDULE = {
     # Every ten minutes, from 06:00 to 21:50 Paris time: write the due reminders to the outbox
     # and (re)queue what is still pending. The first run of the day catches up on the night;
@@ -178,9 +179,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.reminders_sweep",
         "schedule": crontab(minute="*/10", hour="6-21"),
     },
+    # Every day at 05:30, before the first sweep: offer the PAQTE to the charter conventions
+    # nearing their end and the renewal to the PAQTE conventions nearing theirs, then meet the
+    # charter migration deadline of each département that has nothing left to migrate.
+    "paqte-offer": {"task": "paqte.offer", "schedule": crontab(minute=30, hour=5)},
+    # Every night at 04:45: the follow-ups of the signed protocols a change of the campaign
+    # (its end moved in the admin) calls for; idempotent.
+    "commitment-follow-ups": {"task": "followup.generate_all", "schedule": crontab(minute=45, hour=4)},
 }
 
-# Reminders (issue #4): protocol constants, not operator settings.
+# Reminders: protocol constants, not operator settings.
 NOTIFICATIONS_SENDING_LEASE = 5 * 60  # seconds a worker may hold a row in "sending"
 NOTIFICATIONS_REQUEUE_AFTER = 15 * 60  # a queued row still "ready" after this is queued again
 NOTIFICATIONS_MAX_ATTEMPTS = 5  # then "failed" (visible in the admin)
@@ -213,7 +221,7 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 DSFR_CONTENT_IS_SAFE = False
 
 
-# --- REST API (issue #6): token authentication, French errors with a stable code, OpenAPI 3 ---
+# --- REST API: token authentication, French errors with a stable code, OpenAPI 3 ---
 # Token first, so that a request without credentials gets 401 with "WWW-Authenticate: Token".
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -237,14 +245,14 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Issue #6: the documentation assets come from drf-spectacular-sidecar (static files), not a CDN.
+    # the documentation assets come from drf-spectacular-sidecar (static files), not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
 
 
-# --- Security hardening (issue #7, point 4); see SECURITY.md for the tests that show each rule ---
+# --- Security hardening; see SECURITY.md for the tests that show each rule ---
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,

@@ -21,7 +21,7 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
-# Sessions and cookies (issue #7, tested in tests/security/test_hardening.py): HTTPS only, out
+# Sessions and cookies: HTTPS only, out
 # of JavaScript's reach, not sent on cross-site sub-requests, gone when the browser closes and
 # at most 8 hours old (SESSION_COOKIE_AGE in base.py).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,4 @@
-"""One renovation deadline, not two (issue #4).
+"""One renovation deadline, not two.
 
 Migration 0002 shipped two definitions for 31 July 2019: ``renewal-signed`` (one deadline per
 département) and ``city-contract-renewal`` (one per renovation case, created at launch by

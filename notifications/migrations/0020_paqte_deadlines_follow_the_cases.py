@@ -1,4 +1,4 @@
-"""PAQTE deadlines wired to their cases (issue #4 × #5).
+"""PAQTE deadlines wired to their cases.
 
 - ``paqte-convention-end``: a PAQTE convention ends the day *before* the third anniversary of
   its signature (``workflows.paqte.calendar.convention_end``, the date shown to users), while

@@ -1,4 +1,4 @@
-"""The deadline definition of the commitment follow-ups (issue #6): one deadline per follow-up,
+"""The deadline definition of the commitment follow-ups: one deadline per follow-up,
 its date given by the follow-up itself (``deadline_sync_for_case(..., due_on=...)``), so that a
 late follow-up reminds through the campaign's rules like any other deadline."""
 

@@ -1,4 +1,4 @@
-"""The accessibility statement (issue #7, point 5): public, with its RGAA 4.1 status."""
+"""The accessibility statement: public, with its RGAA 4.1 status."""
 
 from __future__ import annotations
 

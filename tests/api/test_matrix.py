@@ -1,4 +1,4 @@
-"""Every API endpoint against the permission matrix (issue #6): the five roles × own / other
+"""Every API endpoint against the permission matrix: the five roles × own / other
 département, anonymous and a bad token; French errors with a stable code for each refusal."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The OpenAPI schema is valid and schemathesis (v4) exercises every operation of it against
-the WSGI application with a valid token, on seeded data, with no server error (issue #6)."""
+the WSGI application with a valid token, on seeded data, with no server error."""
 
 from __future__ import annotations
 

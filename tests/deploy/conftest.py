@@ -1,4 +1,4 @@
-"""Fixtures of the deploy/ tests (issue #7): scratch PostgreSQL databases on the machine's
+"""Fixtures of the deploy/ tests: scratch PostgreSQL databases on the machine's
 server, dropped afterwards even when the test fails."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Backup and restore (issue #7 point 6): deploy/backup.sh then deploy/restore.sh, the scripts an
+"""Backup and restore: deploy/backup.sh then deploy/restore.sh, the scripts an
 operator runs, on a database holding every kind of row; the restored copy, in an empty
 database and a fresh media directory, must hold every case, history row, document (same
 bytes) and outbox row, and in fact every row of every table."""

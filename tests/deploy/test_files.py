@@ -1,4 +1,4 @@
-"""The deploy files say what deploy/README.md says (issue #7 point 1): checked as text, since the
+"""The deploy files say what deploy/README.md says: checked as text, since the
 test machine runs neither systemd services nor nginx nor docker compose (the smoke test runs the
 start scripts and gunicorn.conf.py for real)."""
 

@@ -1,4 +1,4 @@
-"""Smoke test of deploy/ (issue #7 point 1): the real processes, started FROM the deploy files,
+"""Smoke test of deploy/: the real processes, started FROM the deploy files,
 on loopback, as an operator runs them.
 
 - a fresh PostgreSQL database on the machine's server, Redis database 8, an SMTP sink

@@ -1,4 +1,4 @@
-"""Issue #6 dashboard in a real browser: the national dashboard (charts and table) passes
+"""dashboard in a real browser: the national dashboard (charts and table) passes
 axe-core, its région filter works and its export link keeps the filter."""
 
 from __future__ import annotations

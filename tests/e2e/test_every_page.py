@@ -1,6 +1,6 @@
 """Every GET page of the project, found by the security suite's URL walk, opened in headless
 Chromium as a role that may see it: axe-core finds no violation and the browser reports no
-Content Security Policy violation (issue #7, point 5).
+Content Security Policy violation.
 
 Pages added later are covered as soon as their arguments are registered in
 ``tests/security/urls.py`` (the walk fails otherwise)."""

@@ -1,4 +1,4 @@
-"""Issue #6, follow-up of commitments in a real browser: the case's follow-up list and the
+"""follow-up of commitments in a real browser: the case's follow-up list and the
 recording form (with a French error, then success) pass axe-core."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Keyboard only (issue #7, point 5; RGAA 4.1 criteria 10.7 and 12.8): Tab reaches every control
+"""Keyboard only: Tab reaches every control
 of the inbox and of a task form in order, each focused control shows its focus, and the CGET's
 review form is filled and submitted without the mouse."""
 

@@ -1,4 +1,4 @@
-"""Issue #4 pages in a real browser: préférences de notification and échéances pass axe-core."""
+"""pages in a real browser: préférences de notification and échéances pass axe-core."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
         user.set_password(PASSWORD)
         user.save()
     today = datetime.date.today()
-    half = 1 if today.month <= 6 else 2
+    semester = 1 if today.month <= 6 else 2
 
     # The agent creates the convention of a PME.
     log_in(page, live_server, "agent.paqte@nord.gouv.fr")
@@ -91,7 +91,7 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
     # The report of the semester.
     page.get_by_role("link", name="Bilans semestriels").first.click()
     page.locator("#id_year").fill(str(today.year))
-    page.locator("#id_half").select_option(value=str(half))
+    page.locator("#id_semester").select_option(value=str(semester))
     click(page, "Créer le bilan")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bilan semestriel PAQTE – Nord (59)")
     expect(

@@ -1,4 +1,4 @@
-"""A whole renovation in a real headless Chromium against the running app (issue #3): an agent
+"""A whole renovation in a real headless Chromium against the running app: an agent
 launches and works the case, the valideur validates, a référent CGET returns it once with a
 comment, the agent resubmits, the CGET approves, the agent records the signature. Every page
 visited passes axe-core."""

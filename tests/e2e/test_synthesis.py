@@ -1,7 +1,7 @@
 """In a real headless Chromium: the agent of the Nord writes the 15 March synthesis (live
 character count), the valideur préfectoral submits it, the CGET returns it with a comment, the
 agent corrects it, the valideur submits it again and the CGET approves it. Every page visited
-passes axe-core (issue #6)."""
+passes axe-core."""
 
 from __future__ import annotations
 

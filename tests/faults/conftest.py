@@ -1,3 +1,3 @@
-"""The SMTP sink and the Celery worker/beat fixtures of issue #4's fault tests, shared here."""
+"""The SMTP sink and the Celery worker/beat fixtures's fault tests, shared here."""
 
 from tests.notifications.test_faults import cluster, sink  # noqa: F401

@@ -1,4 +1,4 @@
-"""Private service instances for the fault tests of issue #7: a PostgreSQL cluster and a Redis
+"""Private service instances for the fault tests: a PostgreSQL cluster and a Redis
 server of their own (on free loopback ports, in temporary directories), and gunicorn on them.
 The machine's shared PostgreSQL and Redis are never stopped: other test runs use them.
 

@@ -1,4 +1,4 @@
-"""PostgreSQL crashes and restarts under load (issue #7, point 3).
+"""PostgreSQL crashes and restarts under load.
 
 A private PostgreSQL cluster (``initdb`` in a temporary directory, its own port) receives a
 copy of the test database with a few renovation cases; gunicorn serves it with DEBUG off.
@@ -9,7 +9,7 @@ Agents, valideurs and a référent CGET work through HTTP in threads while Postg
   worker lost;
 - once PostgreSQL is back, every request succeeds again with no restart of the app
   (``CONN_MAX_AGE`` keeps connections, ``CONN_HEALTH_CHECKS`` drops the dead ones);
-- no case is half-written: each case's state is the target of its last history row, the history
+- no case is semester-written: each case's state is the target of its last history row, the history
   is a chain, each completed task has its next task, each task completion has its history row.
 """
 

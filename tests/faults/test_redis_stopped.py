@@ -1,4 +1,4 @@
-"""Redis stopped (issue #7, point 3), on a private ``redis-server`` (its own port and directory):
+"""Redis stopped, on a private ``redis-server`` (its own port and directory):
 the machine's Redis, which other test runs use, is never touched.
 
 - Pages keep working: gunicorn (DEBUG off) whose cache and Celery broker point at the stopped
@@ -6,7 +6,7 @@ the machine's Redis, which other test runs use, is never touched.
   request path talks to Redis: sessions are in PostgreSQL, no task is queued by a page).
 - Reminders catch up: the sweep writes the outbox while Redis is down (publishing fails, the
   rows stay "ready" in PostgreSQL); once Redis is back, beat sweeps again and the worker sends
-  exactly one email per reminder to the SMTP sink (reusing the fault-test helpers of issue #4).
+  exactly one email per reminder to the SMTP sink (reusing the fault-test helpers).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Follow-ups generated at the right dates for each frequency, idempotently, each one a
-deadline of the reminders engine (issue #6, point 3)."""
+deadline of the reminders engine."""
 
 from __future__ import annotations
 

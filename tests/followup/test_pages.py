@@ -1,5 +1,5 @@
 """The follow-up pages: recording by the agent of the département (French errors, unit
-checks), the deadline met, the permission matrix and constant queries (issue #6)."""
+checks), the deadline met, the permission matrix and constant queries."""
 
 from __future__ import annotations
 

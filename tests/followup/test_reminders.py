@@ -1,4 +1,4 @@
-"""A late follow-up reminds like any deadline, and recording it stops its reminders (issue #6)."""
+"""A late follow-up reminds like any deadline, and recording it stops its reminders."""
 
 from __future__ import annotations
 

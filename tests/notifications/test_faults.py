@@ -1,5 +1,5 @@
 """Integration: a real Celery worker (and beat) on the real Redis, a real SMTP server on
-loopback (aiosmtpd), the real test database. Each fault of issue #4 point 3 must end with
+loopback (aiosmtpd), the real test database. Each fault must end with
 exactly one delivered email per due reminder: the sink counts real deliveries and
 de-duplicates nothing.
 

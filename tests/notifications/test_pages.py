@@ -1,4 +1,4 @@
-"""Pages of issue #4: préférences, échéances, iCalendar feed. Every role × own / other
+"""Pages: préférences, échéances, iCalendar feed. Every role × own / other
 département, anonymous redirected to the login page; constant query counts."""
 
 from __future__ import annotations

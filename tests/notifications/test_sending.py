@@ -1,4 +1,4 @@
-"""The chunked send path (issue #4, throughput): one claim per chunk, rows already taken or
+"""The chunked send path: one claim per chunk, rows already taken or
 met skipped or cancelled, and a chunk whose SMTP server cannot be reached goes back to
 ``ready`` at once. The real worker, Redis and SMTP server are in test_faults.py."""
 

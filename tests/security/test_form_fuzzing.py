@@ -1,4 +1,4 @@
-"""Every form the app shows to its users, fed adversarial text by hypothesis (issue #7, point 4).
+"""Every form the app shows to its users, fed adversarial text by hypothesis.
 
 The forms are found, not listed: each HTML page of the URL walk (``tests/security/urls.py``) is
 opened as the first role that gets it, and each ``<form method="post">`` in it is posted back

@@ -1,5 +1,5 @@
 """Login rate limiting, security headers, password rules, production cookies and sessions,
-check --deploy, uploaded files (issue #7, point 4)."""
+check --deploy, uploaded files."""
 
 from __future__ import annotations
 

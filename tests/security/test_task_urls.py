@@ -85,7 +85,7 @@ def flows_of(department: Department, agent: User, validator: User) -> dict[str, 
     add_all_axes(agent, convention)
     # The convention's ``sign`` task: the node name the renovation's last task shares.
     convention = paqte.case_transition(case=convention, user=agent, name="start_negotiation")
-    report = paqte.report_create(user=agent, department=department, year=2019, half=1)
+    report = paqte.report_create(user=agent, department=department, year=2019, semester=1)
     designation = paqte.referent_save(
         user=agent,
         department=department,

@@ -1,4 +1,4 @@
-"""Every URL of the project × seven points of view (issue #7, point 4).
+"""Every URL of the project × seven points of view.
 
 The URLs come from the resolver (``tests/security/urls.py``), with arguments pointing at objects
 of the Nord (59), so pages added later are covered without touching this file. For each URL and

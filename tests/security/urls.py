@@ -1,5 +1,5 @@
 """Every URL of the project, built from the resolver, with sample arguments from seeded data of
-the Nord (59) (issue #7, point 4).
+the Nord (59).
 
 Whoever adds a URL whose pattern takes an argument must say here how to get a value for it:
 ``url_patterns()`` fails, naming the pattern, when it meets an argument it does not know. The
@@ -55,7 +55,7 @@ def seed_nord(*, agent: User, validator: User, referent: User) -> Seed:
     task = open_task(renewal, "evaluate")
     convention = paqte.convention_create(user=agent, company=company_of(name=f"Entreprise {MARKER}"), department=nord)
     add_all_axes(agent, convention)
-    report = paqte.report_create(user=agent, department=nord, year=2019, half=1)
+    report = paqte.report_create(user=agent, department=nord, year=2019, semester=1)
     report = paqte.report_update(user=agent, report=report, organisation=MARKER, pru_count=1, job_seekers_qpv=2)
     meeting = Meeting.objects.create(
         kind=Meeting.Kind.SERVICE_HEADS,
@@ -65,7 +65,7 @@ def seed_nord(*, agent: User, validator: User, referent: User) -> Seed:
         date=datetime.date(2019, 3, 15),
         minutes=f"Compte rendu {MARKER}",
     )
-    # Issue 6: a signed renovation with its follow-ups, the prefect's synthesis, a deadline.
+    # a signed renovation with its follow-ups, the prefect's synthesis, a deadline.
     from tests.followup.helpers import commitment, signed_renewal
     from tests.synthesis.helpers import synthesis_in
     from workflows.followup.models import CommitmentFollowUp

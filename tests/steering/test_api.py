@@ -1,5 +1,5 @@
 """The REST API: token of each role × own / other département, French errors with a stable code,
-constant queries on list endpoints and a valid OpenAPI 3 schema (issue #6)."""
+constant queries on list endpoints and a valid OpenAPI 3 schema."""
 
 from __future__ import annotations
 

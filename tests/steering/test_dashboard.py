@@ -1,4 +1,4 @@
-"""National dashboard (issue #6, point 5): figures equal to counts from the database, scope per
+"""National dashboard: figures equal to counts from the database, scope per
 role × own / other département, constant queries, and its CSV / XLSX export."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from notifications.campaign import ended_semesters
 from reference.models import CityContract, Department, Region
 from tests.conftest import MakeUser
 from tests.steering.factories import held_service_heads
 from workflows.models.renewal import Renewal, RenewalState
 from workflows.paqte.models import Company, PaqteConvention, ReferentDesignation, SemesterReport, SubmissionState
-from workflows.steering.calendar import ended_semesters
 from workflows.steering.dashboard import dashboard_get
 from workflows.steering.models import Meeting
 
@@ -74,8 +74,8 @@ def seed(department: Department, *, variant: int) -> None:
             state=SubmissionState.SUBMITTED,
         )
     report_states = [SubmissionState.APPROVED, SubmissionState.SUBMITTED, SubmissionState.DRAFT]
-    for index, (year, half) in enumerate([(2019, 1), (2019, 2), (2020, 1)][: 1 + variant % 3]):
-        SemesterReport.objects.create(department=department, year=year, half=half, state=report_states[index])
+    for index, (year, semester) in enumerate([(2019, 1), (2019, 2), (2020, 1)][: 1 + variant % 3]):
+        SemesterReport.objects.create(department=department, year=year, semester=semester, state=report_states[index])
     held_service_heads(department, 2019, 1)
     if variant % 2:
         held_service_heads(department, 2019, 2)
@@ -112,7 +112,9 @@ def test_figures_equal_the_counts_from_the_database(seeded: None, make_user: Mak
         reports = SemesterReport.objects.filter(department=department)
         assert figures.reports_submitted == reports.filter(state="submitted").count()
         assert figures.reports_approved == reports.filter(state="approved").count()
-        sent = sum(1 for r in reports.filter(state__in=["submitted", "approved"]) if (r.year, r.half) in set(semesters))
+        sent = sum(
+            1 for r in reports.filter(state__in=["submitted", "approved"]) if (r.year, r.semester) in set(semesters)
+        )
         assert figures.reports_late == len(semesters) - sent
         held = Meeting.objects.filter(kind="service_heads", state="held", department=department)
         assert figures.colleges_held == held.count()

@@ -1,5 +1,4 @@
-"""The 40 measures: annex 3's summary computed from the data, level updates with a dated history
-(issue #6)."""
+"""The 40 measures: annex 3's summary computed from the data, level updates with a dated history."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Steering meetings: scope by kind, the to_schedule → convened → held machine with its history,
-and the départements flagged for a semester without a held collège (issue #6)."""
+and the départements flagged for a semester without a held collège."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 import pytest
 
 from accounts.models import Role
+from notifications.campaign import ended_semesters
 from reference.models import CityContract, Department
 from tests.conftest import MakeUser
 from tests.steering.factories import held_service_heads
-from workflows.steering.calendar import ended_semesters
 from workflows.steering.models import Meeting, MeetingHistory
 from workflows.steering.selectors import departments_missing_service_heads, meeting_list
 from workflows.steering.services import (

@@ -1,4 +1,4 @@
-"""Issue #6: a semester that ends without a held collège is emailed to the référents CGET,
+"""a semester that ends without a held collège is emailed to the référents CGET,
 once per département and semester, through the reminders engine (no second sending system)."""
 
 from __future__ import annotations

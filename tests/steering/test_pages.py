@@ -1,4 +1,4 @@
-"""Steering pages: every role × own / other département, and constant queries (issue #6).
+"""Steering pages: every role × own / other département, and constant queries.
 
 Prefecture roles belong to the Nord (59); "other" is the Pas-de-Calais (62)."""
 

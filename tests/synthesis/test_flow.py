@@ -1,5 +1,5 @@
 """The synthesis's viewflow tasks follow its transitions and show in the shared queue of the
-right role and département (issue #6)."""
+right role and département."""
 
 from __future__ import annotations
 

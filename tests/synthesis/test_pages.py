@@ -1,5 +1,5 @@
 """Synthesis pages and actions: every role × own / other département (the permission matrix),
-and a constant number of queries whatever the number of contracts (issue #6).
+and a constant number of queries whatever the number of contracts.
 
 Prefecture roles belong to the Nord (59); "other" is the Pas-de-Calais (62)."""
 

@@ -1,5 +1,5 @@
-"""The synthesis PDF: A4, at most five pages at the maximum lengths, whatever the characters
-(issue #6: « PDF download laid out on at most five A4 pages »). Pages are counted in the file."""
+"""The synthesis PDF: A4, at most five pages at the maximum lengths, whatever the characters.
+Pages are counted in the file."""
 
 from __future__ import annotations
 

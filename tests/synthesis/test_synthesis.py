@@ -1,4 +1,4 @@
-"""The prefect's synthesis (issue #6, point 1): length limit, four required parts, every
+"""The prefect's synthesis: length limit, four required parts, every
 transition allowed / refused per role, history, the renovation table from the data and frozen
 at submission, and the 15 March deadline met / reopened."""
 
@@ -80,7 +80,7 @@ def test_a_refusal_names_the_missing_parts(make_user: MakeUser, nord: Department
     with pytest.raises(SynthesisError) as refused:
         synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
     assert str(refused.value) == (
-        "La synthèse est incomplète, renseignez : L'échéance de rénovation des contrats de ville (31 juillet 2019) ; "
+        "La synthèse est incomplète, renseignez : L'échéance de rénovation des contrats de ville ; "
         "Les difficultés rencontrées."
     )
 

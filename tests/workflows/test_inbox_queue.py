@@ -43,7 +43,7 @@ def waiting_for_the_valideur(department: Department, agent: User, validator: Use
     renewal_in(
         "prefect_validation", agent=agent, validator=validator, contract_index=1 if department.code == "59" else 0
     )
-    report = paqte.report_create(user=agent, department=department, year=2019, half=1)
+    report = paqte.report_create(user=agent, department=department, year=2019, semester=1)
     report = paqte.report_update(user=agent, report=report, organisation="x", pru_count=1, job_seekers_qpv=1)
     paqte.case_transition(case=report, user=agent, name="send_to_validation")
     synthesis = synthesis_save(user=agent, department=department, year=2019, **TEXT)
@@ -83,7 +83,7 @@ def test_the_cget_review_queue_holds_every_submission(make_user: MakeUser) -> No
         make_user(Role.CGET_REFERENT),
     )
     renewal_in("cget_review", agent=agent, validator=validator)
-    report = paqte.report_create(user=agent, department=nord, year=2019, half=1)
+    report = paqte.report_create(user=agent, department=nord, year=2019, semester=1)
     report = paqte.report_update(user=agent, report=report, organisation="x", pru_count=1, job_seekers_qpv=1)
     report = paqte.case_transition(case=report, user=agent, name="send_to_validation")
     paqte.case_transition(case=report, user=validator, name="validate")
@@ -149,9 +149,9 @@ def test_task_pages_queries_do_not_grow_with_rows(make_user: MakeUser, url: str)
                 )
 
     launch(contracts[:1])
-    paqte.report_create(user=agent, department=Department.objects.get(code="59"), year=2019, half=1)
+    paqte.report_create(user=agent, department=Department.objects.get(code="59"), year=2019, semester=1)
     with_one = count_queries(client, url)
     launch(contracts[1:])
-    paqte.report_create(user=agent, department=Department.objects.get(code="59"), year=2019, half=2)
+    paqte.report_create(user=agent, department=Department.objects.get(code="59"), year=2019, semester=2)
     with_many = count_queries(client, url)
     assert with_one == with_many

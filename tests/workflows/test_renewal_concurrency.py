@@ -1,4 +1,4 @@
-"""Two agents submit the same task at the same moment, on the real PostgreSQL (issue #3):
+"""Two agents submit the same task at the same moment, on the real PostgreSQL:
 one succeeds, the other gets a French message with the form re-displayed as typed."""
 
 from __future__ import annotations

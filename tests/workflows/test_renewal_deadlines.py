@@ -1,4 +1,4 @@
-"""The renovation keeps its campaign deadline in step (issues #3 and #4): created at launch,
+"""The renovation keeps its campaign deadline in step: created at launch,
 due 31 July 2019, met at signature so that its reminders stop."""
 
 from __future__ import annotations

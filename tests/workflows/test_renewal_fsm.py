@@ -1,4 +1,4 @@
-"""Every edge of the renovation state machine, allowed and refused (issue #3).
+"""Every edge of the renovation state machine, allowed and refused.
 
 Edges run through the services (transition + history in one transaction); refusals say why
 in French. Prefecture users belong to the Nord (59); "other" is the Pas-de-Calais (62).

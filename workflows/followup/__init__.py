@@ -1,1 +1,1 @@
-"""Follow-up of the commitments of a signed renovation protocol (issue #6, point 3)."""
+"""Follow-up of the commitments of a signed renovation protocol."""

@@ -1,9 +1,9 @@
-"""Writes on the commitment follow-ups (issue #6, point 3).
+"""Writes on the commitment follow-ups.
 
 - ``follow_ups_generate(renewal=...)`` is called in the signature's transaction: each
   commitment gets one follow-up per period of its frequency (6, 12 or 36 months) after the
   signature date, up to the end of the contrats de ville (the ``ends_on`` of the campaign that
-  holds the ``commitment-follow-up`` deadline definition: 31 December 2022). Idempotent: a
+  holds the ``commitment-follow-up`` deadline definition: the end of the contrats de ville). Idempotent: a
   rerun creates nothing new, a changed frequency or signature date drops the follow-ups not
   recorded yet that no longer fall on a due date. Each follow-up is synced as a per-case
   deadline, so the reminders engine reminds the département while it is late.

@@ -1,5 +1,4 @@
-"""Indexes for the inbox, the queues and the task history at a million tasks (issue #3;
-planned in workflows/selectors.py, measured in benchmarks/RESULTS.md).
+"""Indexes for the inbox, the queues and the task history at a million tasks.
 
 viewflow's Task table belongs to viewflow, so the indexes are plain SQL here, reversible.
 """

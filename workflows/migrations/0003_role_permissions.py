@@ -1,4 +1,4 @@
-"""Renovation permissions of the role groups, as data (issue #3). ``view_renewalprocess`` lets
+"""Renovation permissions of the role groups, as data. ``view_renewalprocess`` lets
 viewflow show the flow in inboxes and queues (its ``has_view_permission`` on the proxy). Scope by département stays
 with the guardian grants; these only say what each role does."""
 

@@ -1,4 +1,4 @@
-"""The steering permissions of the role groups, as data (never assigned in code) – issue #6.
+"""The steering permissions of the role groups, as data (never assigned in code).
 
 Prefecture roles organise the meetings of the départements guardian grants them
 (``reference.work_in_department``); national roles read everything.

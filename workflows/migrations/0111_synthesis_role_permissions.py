@@ -1,4 +1,4 @@
-"""The synthesis permissions of the role groups, as data (never assigned in code) – issue #6.
+"""The synthesis permissions of the role groups, as data (never assigned in code).
 
 The agent writes the prefect's synthesis, the valideur préfectoral validates and submits it,
 the référent CGET reviews it. Reading goes with ``view_steering`` (migration 0101). Every role reads the synthesis processes

@@ -1,4 +1,4 @@
-"""Index viewflow's process table on ``flow_class`` (issue #7, load test).
+"""Index viewflow's process table on ``flow_class``.
 
 Since the PAQTE flows joined the shared task lists (``workflows.registry``), every inbox and
 queue page runs viewflow's own ``queue()``/``inbox()`` for each of them, which filters

@@ -5,7 +5,7 @@ from workflows.models.documents import RenewalDocument
 from workflows.models.history import RenewalTransition
 from workflows.models.process import RenewalProcess
 from workflows.models.protocol import DIJON_DOMAINS, Commitment
-from workflows.models.renewal import SIGNATURE_DEADLINE, Renewal, RenewalState
+from workflows.models.renewal import Renewal, RenewalState
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
 from workflows.steering.models import Meeting, MeetingHistory
@@ -13,7 +13,6 @@ from workflows.synthesis.models import Synthesis, SynthesisHistory, SynthesisPro
 
 __all__ = [
     "DIJON_DOMAINS",
-    "SIGNATURE_DEADLINE",
     "Commitment",
     "Renewal",
     "RenewalDocument",

@@ -60,7 +60,7 @@ class Commitment(models.Model):
         _("année cible"), validators=[MinValueValidator(2019), MaxValueValidator(2030)]
     )
     frequency = models.CharField(_("fréquence de suivi"), max_length=10, choices=Frequency.choices)
-    # Issue #6: the value recorded at each follow-up is checked against this unit (free text if none).
+    # the value recorded at each follow-up is checked against this unit (free text if none).
     unit = models.CharField(_("unité de l'indicateur"), max_length=10, choices=Unit.choices, blank=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""The renovation of one contrat de ville (issue #3): the case and its state machine.
+"""The renovation of one contrat de ville: the case and its state machine.
 
 Transitions only change the object in memory; the case kernel's runner saves them inside
 ``transaction.atomic`` with a history row. Guards only answer a question; the French reason of
@@ -15,9 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-# Issue #3: "the protocol must be signed before the end of July 2019". The one place this date
-# lives until the reminders engine (issue #4) makes it campaign data.
-SIGNATURE_DEADLINE = datetime.date(2019, 7, 31)
+from notifications.campaign import campaign_calendar
 
 
 class RenewalState(models.TextChoices):
@@ -230,10 +228,12 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         pass
 
     # Reading helpers for pages.
-    def days_to_deadline(self, today: datetime.date) -> int:
-        """Positive: days left before the deadline; negative: days late. Signed cases count at signature."""
+    def days_to_deadline(self, today: datetime.date, deadline: datetime.date | None = None) -> int:
+        """Positive: days left before the campaign's signature date; negative: days late. Signed
+        cases count at signature."""
+        deadline = deadline or campaign_calendar().renewal_signature
         reference = self.signed_on if self.state == RenewalState.SIGNED and self.signed_on else today
-        return (SIGNATURE_DEADLINE - reference).days
+        return (deadline - reference).days
 
     def step_number(self) -> int:
         return STEPS.index(RenewalState(self.state)) + 1 if self.state in STEPS else 0

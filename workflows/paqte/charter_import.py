@@ -252,7 +252,7 @@ def charters_write(
             report.charters.append(charter)
             if progress is not None:
                 progress(1)
-        # Issue #4: each charter's expiry deadline, and the January 2020 migration deadline of
+        # each charter's expiry deadline, and the « charter-migration » deadline of
         # every département (one with no charter left to handle, or none at all, has met it).
         charters_deadlines_sync(charters=report.charters)
         charter_migration_follow()

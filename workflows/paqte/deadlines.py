@@ -3,7 +3,7 @@ own deadline effects are in ``workflows.paqte.transitions``).
 
 - ``charter-convention-expiry`` (per charter convention): created or updated by the import with
   the charter's ``ends_on``;
-- ``charter-migration`` (January 2020, per département): met when no charter convention of the
+- ``charter-migration`` (the campaign's migration date, per département): met when no charter convention of the
   département is still to be handled (active or offered), which includes having none; reopened
   if an import brings a new one. A declined or expired charter counts as handled: the
   prefecture can do nothing more for it, and reminding (then escalating to the CGET) a
@@ -56,7 +56,7 @@ def charters_deadlines_sync(*, charters: Iterable[CharterConvention]) -> None:
 
 
 def charter_migration_follow(*, departments: QuerySet[Department] | None = None) -> tuple[int, int]:
-    """Meet the January 2020 migration deadline of every département (default: all) that has no
+    """Meet the « charter-migration » deadline of every département (default: all) that has no
     charter convention left to handle, reopen it for the others; set-based. Returns (met, reopened)."""
     unsettled = CharterConvention.objects.filter(department=OuterRef("pk"), state__in=CHARTER_UNSETTLED)
     return department_deadlines_follow(

@@ -141,7 +141,7 @@ def report_pdf(data: ReportData) -> bytes:
         rightMargin=2 * cm,
         topMargin=2 * cm,
         bottomMargin=2 * cm,
-        title=f"Bilan semestriel PAQTE {report.department.code} {report.year}-S{report.half}",
+        title=f"Bilan semestriel PAQTE {report.department.code} {report.year}-S{report.semester}",
         author="Quartiers",
         lang="fr",
     )

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from dsfr.forms import DsfrBaseForm
 
+from notifications.campaign import SEMESTER_FORM_CHOICES
 from reference.models import Department
 from workflows.paqte.models import (
     Axis,
@@ -24,7 +25,6 @@ from workflows.paqte.models import (
 from workflows.paqte.siret import siret_clean
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-HALVES = [(1, "1er semestre (janvier – juin)"), (2, "2d semestre (juillet – décembre)")]
 
 
 class ConventionCreateForm(DsfrBaseForm):
@@ -72,7 +72,7 @@ class ObjectiveForm(DsfrBaseForm):
 class ResultForm(DsfrBaseForm):
     objective = forms.ModelChoiceField(queryset=Objective.objects.none(), label="Objectif")
     year = forms.IntegerField(label="Année", min_value=2018, max_value=2100)
-    half = forms.TypedChoiceField(label="Semestre", choices=HALVES, coerce=int)
+    semester = forms.TypedChoiceField(label="Semestre", choices=SEMESTER_FORM_CHOICES, coerce=int)
     value = forms.IntegerField(label="Réalisé", min_value=0)
 
     def __init__(self, *args: Any, objectives: QuerySet[Objective], **kwargs: Any) -> None:
@@ -107,7 +107,7 @@ class ReportForm(DsfrBaseForm, forms.ModelForm):
 class ReportCreateForm(DsfrBaseForm):
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label="Département")
     year = forms.IntegerField(label="Année", min_value=2019, max_value=2100)
-    half = forms.TypedChoiceField(label="Semestre", choices=HALVES, coerce=int)
+    semester = forms.TypedChoiceField(label="Semestre", choices=SEMESTER_FORM_CHOICES, coerce=int)
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""PAQTE cases (issue #5): référent designation, steering committee, companies, conventions with
+"""PAQTE cases: référent designation, steering committee, companies, conventions with
 objectives and semester results, charter conventions, and the semestrial report to the CGET.
 
 States are protected FSM fields; a transition only changes the object in memory, the services
@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
+from notifications.campaign import SEMESTER_CHOICES, convention_end, semester_label
 from workflows.cases.history import AppendOnlyHistory
-from workflows.paqte import calendar
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
 
@@ -43,6 +43,11 @@ __all__ = [
     "SemesterResult",
     "SteeringCommittee",
 ]
+
+
+# A convention or a charter convention "nears its end" this many days before it: its renewal
+# (or the PAQTE, for a charter) is proposed from then on.
+NEAR_END_DAYS = 180
 
 
 class Axis(models.TextChoices):
@@ -200,7 +205,7 @@ class Submission(ConcurrentTransitionMixin, models.Model):
 
 
 class ReferentDesignation(Submission):
-    """The PAQTE référent of a département, due to the CGET by 15 February 2019."""
+    """The PAQTE référent of a département, due to the CGET by the campaign's « referent-paqte-contact » date."""
 
     department = models.OneToOneField(
         "reference.Department",
@@ -358,7 +363,7 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
         return self.ends_on is not None and timezone.localdate() > self.ends_on
 
     def is_near_end(self: Any) -> bool:
-        return self.ends_on is not None and (self.ends_on - timezone.localdate()).days <= calendar.NEAR_END_DAYS
+        return self.ends_on is not None and (self.ends_on - timezone.localdate()).days <= NEAR_END_DAYS
 
     def commitment_problems(self) -> list[str]:
         """The axis rules by company size (annex 2, § 2 and § 3), in French."""
@@ -388,8 +393,7 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
             "has_objectives": "La convention doit comporter au moins un objectif.",
             "has_ended": "La convention n'est pas encore arrivée à son terme.",
             "is_near_end": (
-                f"Le renouvellement se propose dans les {calendar.NEAR_END_DAYS} jours "
-                "qui précèdent la fin de la convention."
+                f"Le renouvellement se propose dans les {NEAR_END_DAYS} jours qui précèdent la fin de la convention."
             ),
         }.get(guard, "Cette action n'est pas possible.")
 
@@ -402,7 +406,7 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
     )
     def sign(self, *, signed_on: datetime.date) -> None:
         self.signed_on = signed_on
-        self.ends_on = calendar.convention_end(signed_on)
+        self.ends_on = convention_end(signed_on)
 
     @transition(state, source=State.SIGNED, target=State.ACTIVE, permission=_can_work)
     def activate(self) -> None:
@@ -467,11 +471,11 @@ class Objective(models.Model):
 
 
 class SemesterResult(models.Model):
-    """The result of one objective over one semester (half 1 = January–June)."""
+    """The result of one objective over one semester (semester 1 = January–June)."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="results")
     year = models.PositiveSmallIntegerField(_("année"))
-    half = models.PositiveSmallIntegerField(_("semestre"), choices=[(1, _("1er semestre")), (2, _("2d semestre"))])
+    semester = models.PositiveSmallIntegerField(_("semestre"), choices=SEMESTER_CHOICES)
     value = models.PositiveIntegerField(_("réalisé"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     recorded_at = models.DateTimeField(_("saisi le"), auto_now=True)
@@ -479,13 +483,13 @@ class SemesterResult(models.Model):
     class Meta:
         verbose_name = _("résultat semestriel")
         verbose_name_plural = _("résultats semestriels")
-        ordering = ["year", "half"]
+        ordering = ["year", "semester"]
         constraints = [
-            models.UniqueConstraint(fields=["objective", "year", "half"], name="paqte_one_result_per_semester"),
+            models.UniqueConstraint(fields=["objective", "year", "semester"], name="paqte_one_result_per_semester"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}-S{self.half}: {self.value}"
+        return f"{self.year}-S{self.semester}: {self.value}"
 
 
 # --- Charte entreprises et quartiers ------------------------------------------------------------
@@ -577,7 +581,7 @@ class SemesterReport(Submission):
         "reference.Department", on_delete=models.PROTECT, related_name="paqte_reports", verbose_name=_("département")
     )
     year = models.PositiveSmallIntegerField(_("année"))
-    half = models.PositiveSmallIntegerField(_("semestre"), choices=[(1, _("1er semestre")), (2, _("2d semestre"))])
+    semester = models.PositiveSmallIntegerField(_("semestre"), choices=SEMESTER_CHOICES)
     organisation = models.TextField(
         _("organisation retenue de suivi et d'animation du PAQTE"),
         blank=True,
@@ -597,13 +601,13 @@ class SemesterReport(Submission):
     class Meta:
         verbose_name = _("bilan semestriel PAQTE")
         verbose_name_plural = _("bilans semestriels PAQTE")
-        ordering = ["-year", "-half", "department__code"]
+        ordering = ["-year", "-semester", "department__code"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "year", "half"], name="paqte_one_report_per_semester"),
+            models.UniqueConstraint(fields=["department", "year", "semester"], name="paqte_one_report_per_semester"),
         ]
 
     def __str__(self) -> str:
-        return f"Bilan PAQTE {self.year}-S{self.half} – {self.department}"
+        return f"Bilan PAQTE {self.year}-S{self.semester} – {self.department}"
 
     def get_absolute_url(self) -> str:
         return reverse("paqte:report_detail", args=[self.pk])
@@ -631,7 +635,7 @@ class SemesterReport(Submission):
 
     @property
     def semester_label(self) -> str:
-        return f"{'1er' if self.half == 1 else '2d'} semestre {self.year}"
+        return semester_label(self.year, self.semester)
 
 
 # --- viewflow ---------------------------------------------------------------------------------

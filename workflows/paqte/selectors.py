@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import department_scope, scoped
+from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
 from reference.models import CityContract, Department, Qpv
-from workflows.paqte import calendar
 from workflows.paqte.models import (
     Axis,
     CharterConvention,
@@ -125,7 +125,7 @@ class MigrationProgress:
     total: int
     migrated: int
     offered: int
-    deadline: Any = calendar.CHARTER_MIGRATION_DEADLINE
+    deadline: Any = field(default_factory=lambda: campaign_calendar().charter_migration)
 
     @property
     def percent(self) -> int:
@@ -187,7 +187,7 @@ def report_list(*, user: AnyUser, department: Department | None = None) -> Query
     queryset = scoped(SemesterReport.objects.select_related("department"), user)
     if department is not None:
         queryset = queryset.filter(department=department)
-    return queryset.order_by("-year", "-half", "department__code")
+    return queryset.order_by("-year", "-semester", "department__code")
 
 
 def report_get(*, user: AnyUser, pk: int) -> SemesterReport:
@@ -256,7 +256,7 @@ def report_data(*, report: SemesterReport) -> ReportData:
             objective__convention__department=department,
             objective__indicator__isnull=False,
             year=report.year,
-            half=report.half,
+            semester=report.semester,
         )
         .values("objective__indicator_id")
         .annotate(total=Sum("value"), conventions=Count("objective__convention", distinct=True))
@@ -275,7 +275,7 @@ def report_data(*, report: SemesterReport) -> ReportData:
     specific = (
         Objective.objects.filter(convention__in=signatory, indicator__isnull=True)
         .select_related("convention__company")
-        .annotate(result=Sum("results__value", filter=Q(results__year=report.year, results__half=report.half)))
+        .annotate(result=Sum("results__value", filter=Q(results__year=report.year, results__semester=report.semester)))
         .order_by("axis", "convention__company__name", "pk")
     )
     for objective in specific:

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from accounts.models import User
+from notifications.campaign import semester_bounds
 from reference.models import Department
 from workflows.cases.registry import kind_of
 from workflows.cases.runner import refusals, transition_run
 from workflows.cases.tasks import workflow_start
-from workflows.paqte import calendar
 from workflows.paqte.models import (
+    NEAR_END_DAYS,
     Axis,
     CharterConvention,
     CommitteeMeeting,
@@ -179,28 +180,28 @@ def conventions_offer_renewal(*, today: datetime.date | None = None) -> list[Paq
         PaqteConvention.objects.filter(
             state=PaqteConvention.State.ACTIVE,
             renewal_offered_on__isnull=True,
-            ends_on__lte=today + datetime.timedelta(days=calendar.NEAR_END_DAYS),
+            ends_on__lte=today + datetime.timedelta(days=NEAR_END_DAYS),
         ).select_related("company", "department")
     )
     PaqteConvention.objects.filter(pk__in=[c.pk for c in due]).update(renewal_offered_on=today)
     return due
 
 
-def result_record(*, user: User, objective: Objective, year: int, half: int, value: int) -> SemesterResult:
+def result_record(*, user: User, objective: Objective, year: int, semester: int, value: int) -> SemesterResult:
     """The result of an objective over a semester (re-recording replaces the figure)."""
     convention = objective.convention
     _require_work(user, convention.department)
     if convention.state != PaqteConvention.State.ACTIVE:
         raise PaqteError("Les résultats se saisissent pour une convention en cours.")
-    if half not in (1, 2):
+    if semester not in (1, 2):
         raise PaqteError("Le semestre est 1 ou 2.")
     if value < 0:
         raise PaqteError("Le réalisé doit être un nombre positif.")
-    start, end = calendar.semester_bounds(year, half)
+    start, end = semester_bounds(year, semester)
     if convention.signed_on and convention.ends_on and (end < convention.signed_on or start > convention.ends_on):
         raise PaqteError("Ce semestre est hors de la durée de la convention.")
     result, _ = SemesterResult.objects.update_or_create(
-        objective=objective, year=year, half=half, defaults={"value": value, "recorded_by": user}
+        objective=objective, year=year, semester=semester, defaults={"value": value, "recorded_by": user}
     )
     return result
 
@@ -238,14 +239,14 @@ def submission_return(*, user: User, submission: Submission, comment: str) -> Su
 REPORT_TEXT_FIELDS = ("organisation", "partners", "examples", "strategy", "pru_count", "job_seekers_qpv")
 
 
-def report_create(*, user: User, department: Department, year: int, half: int) -> SemesterReport:
+def report_create(*, user: User, department: Department, year: int, semester: int) -> SemesterReport:
     _require_work(user, department)
-    if half not in (1, 2):
+    if semester not in (1, 2):
         raise PaqteError("Le semestre est 1 ou 2.")
-    if SemesterReport.objects.filter(department=department, year=year, half=half).exists():
+    if SemesterReport.objects.filter(department=department, year=year, semester=semester).exists():
         raise PaqteError("Le bilan de ce semestre existe déjà pour ce département.")
     with transaction.atomic():
-        report = SemesterReport.objects.create(department=department, year=year, half=half)
+        report = SemesterReport.objects.create(department=department, year=year, semester=semester)
         history_append(case=report, actor=user, transition="create", source="", target=report.state)
         workflow_start(case=report)
     return report
@@ -342,7 +343,7 @@ def charters_offer_near_end(*, user: User | None = None, today: datetime.date | 
     due = list(
         CharterConvention.objects.filter(
             state=CharterConvention.State.ACTIVE,
-            ends_on__lte=today + datetime.timedelta(days=calendar.NEAR_END_DAYS),
+            ends_on__lte=today + datetime.timedelta(days=NEAR_END_DAYS),
             ends_on__gte=today,
         )
     )

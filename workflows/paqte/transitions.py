@@ -2,7 +2,7 @@
 
 Deadlines of the campaign they move (``notifications`` definitions):
 
-- ``referent-paqte-contact`` (15 February 2019, per département): met when the prefect validates
+- ``referent-paqte-contact`` (per département): met when the prefect validates
   the référent's designation, which sends the contact to the CGET (or resubmits it after a
   return); reopened when the CGET returns it.
 - ``paqte-semester-report`` (each semester, occurrence ``YYYY-S1``/``S2``): met when the report of
@@ -12,7 +12,7 @@ Deadlines of the campaign they move (``notifications`` definitions):
   ``ends_on`` (the day before the third anniversary); met when it is renewed or expires; dropped
   when it is terminated early.
 - ``charter-convention-expiry`` (per charter convention): met once the charter's fate is settled
-  (migrated, declined, expired), which may also meet the département's January 2020 migration
+  (migrated, declined, expired), which may also meet the département's « charter-migration »
   deadline (``workflows.paqte.deadlines.charter_migration_follow``).
 """
 
@@ -22,14 +22,20 @@ from typing import Any
 
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
-from workflows.paqte import calendar
 from workflows.paqte.flows import (
     CharterConventionFlow,
     PaqteConventionFlow,
     ReferentDesignationFlow,
     SemesterReportFlow,
 )
-from workflows.paqte.models import CharterConvention, PaqteConvention, PaqteHistory, ReferentDesignation, SemesterReport
+from workflows.paqte.models import (
+    NEAR_END_DAYS,
+    CharterConvention,
+    PaqteConvention,
+    PaqteHistory,
+    ReferentDesignation,
+    SemesterReport,
+)
 
 REFERENT_CONTACT = "referent-paqte-contact"
 SEMESTER_REPORT = "paqte-semester-report"
@@ -87,8 +93,7 @@ CONVENTION = TransitionTable(
         completes="follow_up",
         refusals={
             "is_near_end": (
-                f"Le renouvellement se propose dans les {calendar.NEAR_END_DAYS} jours "
-                "qui précèdent la fin de la convention."
+                f"Le renouvellement se propose dans les {NEAR_END_DAYS} jours qui précèdent la fin de la convention."
             )
         },
         deadlines=(DeadlineEffect("met", CONVENTION_END),),
@@ -207,7 +212,7 @@ def submission_table(definition: str, occurrence: Any = None, **refusals: str) -
 REFERENT = submission_table(REFERENT_CONTACT)
 REPORT = submission_table(
     SEMESTER_REPORT,
-    occurrence=lambda report: f"{report.year}-S{report.half}",
+    occurrence=lambda report: f"{report.year}-S{report.semester}",
     is_complete=(
         "Le bilan est incomplet : renseignez l'organisation retenue, le nombre de PRU d'intérêt national "
         "et le nombre de demandeurs d'emploi dans les QPV."

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import department_scope
+from notifications.campaign import campaign_calendar
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
 from workflows.cases.history import timeline
 from workflows.cases.registry import kind_of
 from workflows.cases.runner import available_transitions
-from workflows.paqte import calendar, exports, selectors, services
+from workflows.paqte import exports, selectors, services
 from workflows.paqte.forms import (
     CommentForm,
     ConventionCreateForm,
@@ -97,7 +98,7 @@ def _errors(form: Any) -> str:
 # --- Home and département page -------------------------------------------------------------------
 
 
-# Issue #6, exports of every list (reference.exports): the columns of the PAQTE lists.
+# exports of every list (reference.exports): the columns of the PAQTE lists.
 CONVENTION_COLUMNS = (
     Column("Entreprise", lambda c: c.company.name),
     Column("SIRET", lambda c: c.company.siret),
@@ -161,7 +162,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "workflows/paqte/home.html",
-        {"title": "PAQTE", "departments": departments, "deadline": calendar.REFERENT_DUE_ON},
+        {"title": "PAQTE", "departments": departments, "deadline": campaign_calendar().referent_contact},
     )
 
 
@@ -187,7 +188,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "referent_form": ReferentForm(instance=referent)
             if works and (referent is None or referent.is_editable)
             else None,
-            "referent_due_on": calendar.REFERENT_DUE_ON,
+            "referent_due_on": campaign_calendar().referent_contact,
             "committee": committee,
             "member_form": MemberForm() if works else None,
             "meeting_form": MeetingForm(companies=companies) if works else None,
@@ -342,7 +343,7 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result_form": (
                 ResultForm(
                     objectives=convention.objectives.select_related("indicator"),
-                    initial={"year": today.year, "half": 1 if today.month <= 6 else 2},
+                    initial={"year": today.year, "semester": 1 if today.month <= 6 else 2},
                 )
                 if works and convention.state == PaqteConvention.State.ACTIVE
                 else None
@@ -430,7 +431,7 @@ def result_record(request: HttpRequest, pk: int) -> HttpResponse:
             user=_user(request),
             objective=data["objective"],
             year=data["year"],
-            half=data["half"],
+            semester=data["semester"],
             value=data["value"],
         ),
         success="Le résultat du semestre est enregistré.",
@@ -457,7 +458,7 @@ def charter_list(request: HttpRequest) -> HttpResponseBase:
             "title": "Charte entreprises et quartiers",
             "progress": selectors.charter_migration_progress(user=request.user),
             "charters": charters,
-            "deadline": calendar.CHARTER_MIGRATION_DEADLINE,
+            "deadline": campaign_calendar().charter_migration,
         },
     )
 
@@ -613,7 +614,7 @@ def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, pk=pk)
     data = selectors.report_data(report=report)
-    stem = f"bilan-paqte-{report.department.code}-{report.year}-S{report.half}"
+    stem = f"bilan-paqte-{report.department.code}-{report.year}-S{report.semester}"
     if fmt == "pdf":
         response = HttpResponse(exports.report_pdf(data), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'

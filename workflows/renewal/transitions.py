@@ -2,7 +2,7 @@
 
 not_started → evaluation → negotiation → prefect_validation → cget_review → signature → signed;
 the prefect or the CGET may return the protocol to negotiation, saying why. The signature must
-be effective before the end of July 2019: the per-contract deadline « city-contract-renewal » of
+be effective by the campaign's signature date: the per-contract deadline « city-contract-renewal » of
 the campaign is created at launch and met at signature, when each commitment of the signed
 protocol gets its follow-ups.
 """

@@ -1,4 +1,4 @@
-"""Reads of the national dashboard (issue #6, point 5): per département, then région subtotals
+"""Reads of the national dashboard: per département, then région subtotals
 and the total of what the user may see.
 
 Every figure comes from one grouped query per source table (contracts, PAQTE référents,
@@ -18,10 +18,10 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import department_scope
+from notifications.campaign import Semester, campaign_calendar, ended_semesters, semester_label
 from reference.models import CityContract, Department, Region
-from workflows.models.renewal import SIGNATURE_DEADLINE, RenewalState
+from workflows.models.renewal import RenewalState
 from workflows.paqte.models import PaqteConvention, ReferentDesignation, SemesterReport, SubmissionState
-from workflows.steering.calendar import Semester, ended_semesters, semester_label
 from workflows.steering.models import Meeting
 
 # The renovation steps in the order of the stepper; a contract without a case is "not started".
@@ -108,7 +108,7 @@ def dashboard_get(
     departments = list(dashboard_departments(user=user, region=region, department=department))
     ids = [d.pk for d in departments]
     semesters = ended_semesters(today=today)
-    past_deadline = today > SIGNATURE_DEADLINE
+    past_deadline = today > campaign_calendar().renewal_signature
 
     step_counts = {
         state: Count("pk", filter=Q(renewal__state=state))
@@ -128,8 +128,8 @@ def dashboard_get(
         active=Count("pk", filter=Q(state=PaqteConvention.State.ACTIVE)),
     )
     ended = Q(pk__in=[])
-    for year, half in semesters:
-        ended |= Q(year=year, half=half)
+    for year, semester in semesters:
+        ended |= Q(year=year, semester=semester)
     reports = _by_department(
         SemesterReport.objects.filter(department_id__in=ids),
         submitted=Count("pk", filter=Q(state=SubmissionState.SUBMITTED)),
@@ -178,7 +178,7 @@ def dashboard_get(
         total.add(figures)
     by_semester = [
         (
-            semester_label(semester),
+            semester_label(*semester),
             sum(1 for block in blocks.values() for row in block.rows if row.colleges[semester]),
             len(departments),
         )

@@ -9,15 +9,12 @@ from django.db.models import QuerySet
 
 from dsfr.forms import DsfrBaseForm
 
+from notifications.campaign import SEMESTER_FORM_CHOICES
 from reference.models import CityContract
 from workflows.steering.models import Meeting
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SEMESTERS = [
-    ("", "— (réunion annuelle ou ponctuelle)"),
-    (1, "1er semestre (janvier – juin)"),
-    (2, "2d semestre (juillet – décembre)"),
-]
+SEMESTERS = [("", "— (réunion annuelle ou ponctuelle)"), *SEMESTER_FORM_CHOICES]
 
 
 class InviteesField(forms.CharField):

@@ -1,4 +1,4 @@
-"""Steering meetings (issue #6): one model for every recurring meeting the circular of
+"""Steering meetings: one model for every recurring meeting the circular of
 22 January 2019 and its annexes ask for.
 
 - collège des chefs de service: each département, each semester, convened by the prefect,
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from notifications.campaign import SEMESTER_CHOICES, semester_label
 from workflows.cases.history import AppendOnlyHistory
 from workflows.steering.permissions import can_work, can_work_in_region
 
@@ -75,9 +76,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("contrat de ville"),
     )
     year = models.PositiveSmallIntegerField(_("année"))
-    semester = models.PositiveSmallIntegerField(
-        _("semestre"), null=True, blank=True, choices=[(1, _("1er semestre")), (2, _("2d semestre"))]
-    )
+    semester = models.PositiveSmallIntegerField(_("semestre"), null=True, blank=True, choices=SEMESTER_CHOICES)
     state = FSMField(_("état"), max_length=12, choices=State.choices, default=State.TO_SCHEDULE, protected=True)
     date = models.DateField(_("date"), null=True, blank=True)
     invitees = models.JSONField(_("invités"), default=list, blank=True)
@@ -160,7 +159,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     @property
     def period_label(self) -> str:
         if self.semester:
-            return f"{'1er' if self.semester == 1 else '2d'} semestre {self.year}"
+            return semester_label(self.year, self.semester)
         return str(self.year)
 
     # Guards: they only answer.

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import department_scope, sees_all_departments
+from notifications.campaign import Semester, campaign_calendar, ended_semesters
 from reference.models import Department, Region
-from workflows.steering.calendar import FIRST_YEAR, Semester, ended_semesters
 from workflows.steering.models import Meeting
 
 
@@ -53,7 +53,7 @@ class MissingServiceHeads:
 def _held_in_period(semesters: list[Semester], prefix: str = "") -> Q:
     last_year, last_semester = semesters[-1]
     return Q(**{f"{prefix}kind": Meeting.Kind.SERVICE_HEADS, f"{prefix}state": Meeting.State.HELD}) & (
-        Q(**{f"{prefix}year__gte": FIRST_YEAR, f"{prefix}year__lt": last_year})
+        Q(**{f"{prefix}year__gte": campaign_calendar().first_year, f"{prefix}year__lt": last_year})
         | Q(**{f"{prefix}year": last_year, f"{prefix}semester__lte": last_semester})
     )
 

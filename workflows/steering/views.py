@@ -1,4 +1,4 @@
-"""Steering pages (issue #6): thin views over the selectors and services."""
+"""Steering pages: thin views over the selectors and services."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import sees_all_departments
+from notifications.campaign import campaign_calendar, semester_label
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
 from workflows.cases.history import timeline
 from workflows.cases.runner import available_transitions
 from workflows.steering import dashboard, selectors, services
-from workflows.steering.calendar import semester_label
 from workflows.steering.dashboard import RENEWAL_STEPS
 from workflows.steering.forms import MeetingCreateForm, MeetingUpdateForm
 from workflows.steering.models import Meeting
@@ -64,7 +64,7 @@ MISSING_COLUMNS = (
 
 
 def _missing_rows(missing: list[selectors.MissingServiceHeads]) -> list[dict[str, Any]]:
-    return [{"department": row.department, "semesters": [semester_label(s) for s in row.semesters]} for row in missing]
+    return [{"department": row.department, "semesters": [semester_label(*s) for s in row.semesters]} for row in missing]
 
 
 @login_required
@@ -225,7 +225,7 @@ def meeting_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect("steering:meeting_detail", pk=pk)
 
 
-# --- National dashboard (issue #6, point 5) ---------------------------------------------------
+# --- National dashboard ---------------------------------------------------
 
 CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_WIDTH = 22, 8, 230, 640
 
@@ -261,7 +261,7 @@ def _chart(title: str, bars: list[tuple[str, int]], *, unit: str) -> dict[str, A
 
 def _dashboard_columns(semesters: list[Any]) -> list[Column]:
     def figure(name: str) -> Column:
-        return Column(DASHBOARD_HEADERS[name], lambda line: getattr(line["figures"], name))
+        return Column(dashboard_headers()[name], lambda line: getattr(line["figures"], name))
 
     def step(state: str, label: str) -> Column:
         return Column(f"Contrats – {label}", lambda line: line["figures"].steps[state])
@@ -285,9 +285,17 @@ def _dashboard_columns(semesters: list[Any]) -> list[Column]:
     ]
 
 
+def dashboard_headers() -> dict[str, str]:
+    """The columns of the national dashboard; the lateness one names the campaign's date."""
+    return {
+        **DASHBOARD_HEADERS,
+        "late": f"Contrats en retard (non signés au {campaign_calendar().renewal_signature:%d/%m/%Y})",
+    }
+
+
 DASHBOARD_HEADERS = {
     "contracts": "Contrats de ville",
-    "late": "Contrats en retard (non signés au 31/07/2019)",
+    "late": "Contrats en retard",
     "conventions_signed": "Conventions PAQTE signées",
     "conventions_active": "Conventions PAQTE en cours",
     "reports_submitted": "Bilans transmis (en revue)",
@@ -393,6 +401,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
             "regions": dashboard.dashboard_regions(user=user) if sees_all_departments(user) else [],
             "region": region or "",
             "department": department or "",
-            "headers": DASHBOARD_HEADERS,
+            "headers": dashboard_headers(),
         },
     )

@@ -14,8 +14,8 @@ PART_HELP = {
     "steps_taken": "Mobilisation des services de l'État, des collectivités et des partenaires depuis la circulaire.",
     "measures": "Les mesures de la feuille de route (40 mesures) et du pacte de Dijon déclinées dans les contrats.",
     "renovation_deadline": (
-        "Où en est la rénovation des contrats au regard du 31 juillet 2019 (le tableau de l'état de la rénovation "
-        "est inséré automatiquement, ne le recopiez pas)."
+        "Où en est la rénovation des contrats au regard de l'échéance de signature (le tableau de l'état de la "
+        "rénovation est inséré automatiquement, ne le recopiez pas)."
     ),
     "difficulties": "Les difficultés rencontrées et les appuis attendus.",
 }

@@ -1,4 +1,4 @@
-"""The prefect's synthesis to the ministers, due 15 March 2019 (issue #6, point 1).
+"""The prefect's synthesis to the ministers, due on the campaign's « synthesis » date.
 
 Circular of 22 January 2019: « Vous transmettrez d'ici au 15 mars […] une synthèse de cinq pages
 sur les démarches engagées, les mesures de la feuille de route gouvernementale et du pacte de
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
+from notifications.campaign import campaign_calendar
 from workflows.cases.history import AppendOnlyHistory
 from workflows.synthesis.permissions import can_review, can_validate, can_work
 
@@ -41,7 +42,6 @@ __all__ = ["Synthesis", "SynthesisHistory", "SynthesisProcess"]
 
 TOTAL_MAX_CHARS = 9000
 PARAGRAPHS_MAX = 10
-FIRST_YEAR = 2019
 # The four parts the circular names, in its order: (field, title).
 PARTS: list[tuple[str, str]] = [
     ("steps_taken", "Les démarches engagées"),
@@ -49,7 +49,7 @@ PARTS: list[tuple[str, str]] = [
         "measures",
         "Les mesures de la feuille de route gouvernementale et du pacte de Dijon déclinées dans les contrats de ville",
     ),
-    ("renovation_deadline", "L'échéance de rénovation des contrats de ville (31 juillet 2019)"),
+    ("renovation_deadline", "L'échéance de rénovation des contrats de ville"),
     ("difficulties", "Les difficultés rencontrées"),
 ]
 TOTAL_MAX_LABEL = f"{TOTAL_MAX_CHARS:,}".replace(",", "\u202f")  # 9 000
@@ -62,8 +62,13 @@ LIMIT_HELP = (
 
 
 def due_on(year: int) -> datetime.date:
-    """The synthesis is due on 15 March of the campaign year."""
-    return datetime.date(year, 3, 15)
+    """The synthesis of ``year`` is due on the campaign's synthesis date (that year)."""
+    return campaign_calendar().synthesis_due(year)
+
+
+def campaign_year() -> int:
+    """The year of the active campaign: the default year of a new synthesis."""
+    return campaign_calendar().first_year
 
 
 def normalize(text: str) -> str:
@@ -116,7 +121,7 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
     department = models.ForeignKey(
         "reference.Department", on_delete=models.PROTECT, related_name="syntheses", verbose_name=_("département")
     )
-    year = models.PositiveSmallIntegerField(_("année de la campagne"), default=FIRST_YEAR)
+    year = models.PositiveSmallIntegerField(_("année de la campagne"), default=campaign_year)
     state = FSMField(_("état"), max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
     steps_taken = models.TextField(_("les démarches engagées"), blank=True)
     measures = models.TextField(

@@ -13,10 +13,11 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import department_scope
+from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
 from reference.models import CityContract, Department
-from workflows.models.renewal import SIGNATURE_DEADLINE, RenewalState
-from workflows.synthesis.models import FIRST_YEAR, Synthesis, due_on
+from workflows.models.renewal import RenewalState
+from workflows.synthesis.models import Synthesis, due_on
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class RenovationRow:
 @dataclass(frozen=True)
 class RenovationState:
     """The renovation of the département's contrats de ville, by step, and the late ones
-    against the 31 July 2019 deadline. ``frozen``: the copy transmitted with the synthesis."""
+    against the campaign's signature date. ``frozen``: the copy transmitted with the synthesis."""
 
     rows: list[RenovationRow]
     total: int
@@ -62,9 +63,10 @@ class RenovationState:
 
 def renovation_state(*, department: Department, today: datetime.date) -> RenovationState:
     """Counted from the data in one query whatever the number of contracts. A contract without
-    a renovation case is « non commencée ». Late: not signed once 31 July 2019 has passed, or
+    a renovation case is « non commencée ». Late: not signed once the campaign's signature date has passed, or
     signed after it."""
-    past_deadline = today > SIGNATURE_DEADLINE
+    deadline = campaign_calendar().renewal_signature
+    past_deadline = today > deadline
     aggregates: dict[str, Any] = {}
     for state in RenewalState:
         match = Q(renewal__state=state)
@@ -72,7 +74,7 @@ def renovation_state(*, department: Department, today: datetime.date) -> Renovat
             match |= Q(renewal__isnull=True)
         aggregates[state.value] = Count("pk", filter=match)
     aggregates["signed_late"] = Count(
-        "pk", filter=Q(renewal__state=RenewalState.SIGNED, renewal__signed_on__gt=SIGNATURE_DEADLINE)
+        "pk", filter=Q(renewal__state=RenewalState.SIGNED, renewal__signed_on__gt=deadline)
     )
     counts = CityContract.objects.filter(department=department).aggregate(**aggregates)
     rows = []
@@ -86,7 +88,7 @@ def renovation_state(*, department: Department, today: datetime.date) -> Renovat
         total=sum(r.count for r in rows),
         late=sum(r.late for r in rows),
         computed_on=today,
-        deadline=SIGNATURE_DEADLINE,
+        deadline=deadline,
     )
 
 
@@ -100,7 +102,7 @@ def synthesis_renovation(
 
 
 def year_check(year: int, today: datetime.date) -> None:
-    if not FIRST_YEAR <= year <= today.year + 1:
+    if not campaign_calendar().first_year <= year <= today.year + 1:
         raise Http404
 
 

@@ -1,4 +1,4 @@
-"""Writes on the prefect's synthesis (circular of 22 January 2019: due 15 March 2019).
+"""Writes on the prefect's synthesis (circular of 22 January 2019: due on the campaign's « synthesis » date).
 
 Every transition runs through the case kernel (``workflows.cases.runner.transition_run``) with
 the table of ``workflows.synthesis.transitions``: its deadline effects, its task, its events."""

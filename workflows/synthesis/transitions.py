@@ -1,4 +1,4 @@
-"""The transitions of the prefect's synthesis (circular of 22 January 2019: due 15 March 2019).
+"""The transitions of the prefect's synthesis (circular of 22 January 2019: due on the campaign's « synthesis » date).
 
 draft → prefect_validation → submitted → approved; the valideur may send the draft back, the
 CGET may return the submission with a comment. Sending it to the CGET meets the département's

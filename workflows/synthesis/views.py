@@ -1,4 +1,4 @@
-"""Synthesis pages (issue #6, point 1): thin views over the selectors and services. A
+"""Synthesis pages: thin views over the selectors and services. A
 département outside the user's scope is a 404 (``reference.selectors.department_get``)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from workflows.cases.history import timeline
 from workflows.cases.runner import available_transitions
 from workflows.synthesis import selectors, services
 from workflows.synthesis.forms import SynthesisForm
-from workflows.synthesis.models import FIRST_YEAR, LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, due_on, normalize
+from workflows.synthesis.models import LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, campaign_year, due_on, normalize
 from workflows.synthesis.pdf import synthesis_pdf
 from workflows.synthesis.permissions import can_view, can_work
 from workflows.synthesis.transitions import TRANSITIONS
@@ -67,7 +67,7 @@ def synthesis_list(request: HttpRequest) -> HttpResponseBase:
     _require_view(request)
     user = _user(request)
     today = timezone.localdate()
-    year = FIRST_YEAR
+    year = campaign_year()
     rows = selectors.synthesis_rows(user=user, year=year, today=today)
     fmt = export_format(request)
     if fmt:
@@ -79,7 +79,7 @@ def synthesis_list(request: HttpRequest) -> HttpResponseBase:
             "title": f"Synthèses des préfets {year}",
             "rows": rows,
             "year": year,
-            "due_on": f"15/03/{year}",
+            "due_on": f"{due_on(year):%d/%m/%Y}",
             "late_count": sum(1 for row in rows if row.is_late),
             "is_national": sees_all_departments(user),
         },
@@ -114,6 +114,7 @@ def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
             "actions": _actions(user, synthesis),
             "history": timeline(synthesis) if synthesis else [],
             "is_late": synthesis.is_late(today) if synthesis else today > due_on(year),
+            "due_on": due_on(year),
         },
     )
 

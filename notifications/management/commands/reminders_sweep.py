@@ -1,7 +1,7 @@
 """The campaign clock: run the reminder sweep as of a given date (demonstration, training).
 
 ``python manage.py reminders_sweep`` runs one sweep on the real clock (what beat does).
-``--as-of 2019-07-25`` replays the 2019 campaign as if that day had come; ``--dry-run``
+``--as-of <day>`` replays the campaign as if that day had come; ``--dry-run``
 lists what would be sent and changes nothing. Production always uses the real clock: the
 beat task takes no date, and ``--as-of`` is refused outside debug mode unless ``--force``
 (a training copy of production).

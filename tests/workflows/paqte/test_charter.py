@@ -16,9 +16,9 @@ from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import make_siret
-from workflows.paqte import calendar, selectors, services
+from workflows.paqte import selectors, services
 from workflows.paqte.charter_import import COLUMNS, CharterImportError, charters_import
-from workflows.paqte.models import CharterConvention, Company, PaqteConvention, PaqteHistory
+from workflows.paqte.models import NEAR_END_DAYS, CharterConvention, Company, PaqteConvention, PaqteHistory
 from workflows.paqte.services import PaqteError
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +212,7 @@ def test_migration_refused_when_an_open_convention_exists(agent: User, nord: Dep
 
 def test_offer_near_the_end_is_automatic_and_once() -> None:
     near = charter(ends_on=TODAY + datetime.timedelta(days=30))
-    far = charter(ends_on=TODAY + datetime.timedelta(days=calendar.NEAR_END_DAYS + 30))
+    far = charter(ends_on=TODAY + datetime.timedelta(days=NEAR_END_DAYS + 30))
     call_command("paqte_offer")
     assert CharterConvention.objects.get(pk=near.pk).state == "offered"
     assert CharterConvention.objects.get(pk=far.pk).state == "active"

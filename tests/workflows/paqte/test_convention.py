@@ -12,10 +12,11 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import Role, User
+from notifications import campaign as calendar
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_of
-from workflows.paqte import calendar, services
+from workflows.paqte import services
 from workflows.paqte.models import Axis, Company, KeyIndicator, PaqteConvention, PaqteHistory
 from workflows.paqte.services import PaqteError
 
@@ -251,18 +252,18 @@ def test_results_recorded_each_semester_on_active_conventions(agent: User, nord:
     convention = convention_of(agent, nord, state="active", signed_on=datetime.date(2019, 3, 1))
     objective = convention.objectives.first()
     assert objective is not None
-    services.result_record(user=agent, objective=objective, year=2019, half=1, value=4)
-    services.result_record(user=agent, objective=objective, year=2019, half=1, value=6)  # correction
-    services.result_record(user=agent, objective=objective, year=2019, half=2, value=3)
-    assert sorted(objective.results.values_list("half", "value")) == [(1, 6), (2, 3)]
+    services.result_record(user=agent, objective=objective, year=2019, semester=1, value=4)
+    services.result_record(user=agent, objective=objective, year=2019, semester=1, value=6)  # correction
+    services.result_record(user=agent, objective=objective, year=2019, semester=2, value=3)
+    assert sorted(objective.results.values_list("semester", "value")) == [(1, 6), (2, 3)]
     with pytest.raises(PaqteError, match="hors de la durée"):
-        services.result_record(user=agent, objective=objective, year=2023, half=1, value=1)
+        services.result_record(user=agent, objective=objective, year=2023, semester=1, value=1)
 
 
 def test_results_refused_before_activation(agent: User, nord: Department) -> None:
     convention = convention_of(agent, nord, state="signed")
     with pytest.raises(PaqteError, match="convention en cours"):
-        services.result_record(user=agent, objective=convention.objectives.first(), year=2019, half=1, value=1)  # type: ignore[arg-type]
+        services.result_record(user=agent, objective=convention.objectives.first(), year=2019, semester=1, value=1)  # type: ignore[arg-type]
 
 
 def test_history_is_append_only(agent: User, nord: Department) -> None:

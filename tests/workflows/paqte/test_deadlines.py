@@ -1,4 +1,4 @@
-"""The PAQTE cases keep their campaign deadlines in step (issues #4 and #5): the référent's
+"""The PAQTE cases keep their campaign deadlines in step: the référent's
 contact (15 February 2019), the semestrial report, the three-year end of a convention, the
 charter conventions' expiries and the January 2020 migration, and the reminder emails' links."""
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import User
+from notifications import campaign as calendar
 from notifications.models import Campaign, Deadline, DeadlineDefinition, Reminder
 from notifications.reminders import reminders_sweep
 from notifications.sending import reminder_email
@@ -19,7 +20,7 @@ from reference.models import Department
 from tests.workflows.paqte.helpers import convention_of, make_siret
 from tests.workflows.paqte.test_charter import csv_of, line
 from tests.workflows.paqte.test_submissions import new_case, run
-from workflows.paqte import calendar, services
+from workflows.paqte import services
 from workflows.paqte.charter_import import charters_import
 from workflows.paqte.models import CharterConvention, PaqteConvention, Submission
 

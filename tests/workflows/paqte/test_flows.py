@@ -71,7 +71,7 @@ def test_convention_tasks_follow_the_case(agent: User, nord: Department, make_us
 def test_report_flow_with_one_return(
     agent: User, validator: User, cget: User, nord: Department, make_user: MakeUser
 ) -> None:
-    report = services.report_create(user=agent, department=nord, year=2019, half=1)
+    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
     report = services.report_update(user=agent, report=report, organisation="x", pru_count=1, job_seekers_qpv=1)
     assert open_tasks(report) == ["prepare"]
     services.case_transition(case=report, user=agent, name="send_to_validation")

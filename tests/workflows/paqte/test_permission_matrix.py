@@ -59,7 +59,7 @@ def make_convention(worker: User, code: str) -> PaqteConvention:
 
 
 def make_report(worker: User, code: str, *, state: str = "draft", cget: User | None = None) -> SemesterReport:
-    report = services.report_create(user=worker, department=department(code), year=2019, half=1)
+    report = services.report_create(user=worker, department=department(code), year=2019, semester=1)
     report = services.report_update(user=worker, report=report, organisation="x", pru_count=1, job_seekers_qpv=2)
     if state in ("prefect_validation", "submitted"):
         report = services.case_transition(case=report, user=worker, name="send_to_validation")
@@ -199,7 +199,12 @@ def setup_action(action: str, code: str, worker: User) -> tuple[str, dict[str, A
         year = convention.signed_on.year
         return (
             f"/paqte/conventions/{convention.pk}/resultats/",
-            {"objective": objective.pk, "year": year, "half": 1 if convention.signed_on.month <= 6 else 2, "value": 7},
+            {
+                "objective": objective.pk,
+                "year": year,
+                "semester": 1 if convention.signed_on.month <= 6 else 2,
+                "value": 7,
+            },
             lambda: objective.results.filter(value=7).exists(),
         )
     if action == "charter_offer":

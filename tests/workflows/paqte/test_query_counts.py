@@ -65,7 +65,7 @@ def add_cases(department: Department, start: int, how_many: int) -> None:
         [Objective(convention=c, axis=i.axis, indicator=i, target=10) for c in conventions for i in indicators]
         + [Objective(convention=c, axis="hiring", label="Job dating", target=2) for c in conventions]
     )
-    SemesterResult.objects.bulk_create(SemesterResult(objective=o, year=2019, half=1, value=3) for o in objectives)
+    SemesterResult.objects.bulk_create(SemesterResult(objective=o, year=2019, semester=1, value=3) for o in objectives)
     CharterConvention.objects.bulk_create(
         CharterConvention(
             department=department,
@@ -78,7 +78,7 @@ def add_cases(department: Department, start: int, how_many: int) -> None:
         for n, c in enumerate(companies, start=start)
     )
     SemesterReport.objects.bulk_create(
-        SemesterReport(department=department, year=2100 + n, half=1, state="submitted", organisation="x")
+        SemesterReport(department=department, year=2100 + n, semester=1, state="submitted", organisation="x")
         for n in range(start, start + how_many)
     )
 
@@ -92,7 +92,7 @@ def agent_client(make_user: MakeUser) -> tuple[User, Client]:
 
 
 def report_url(agent: User, nord: Department, suffix: str = "") -> str:
-    report = services.report_create(user=agent, department=nord, year=2019, half=1)
+    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
     return f"/paqte/bilans/{report.pk}/{suffix}"
 
 

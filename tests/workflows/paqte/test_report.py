@@ -38,14 +38,16 @@ def filled_report(agent: User, nord: Department, pas_de_calais: Department, make
     conventions.append(specific_pme)
     for convention in conventions:
         for objective in convention.objectives.all():
-            for year, half in ((2019, 1), (2019, 2)):
-                services.result_record(user=agent, objective=objective, year=year, half=half, value=rng.randint(0, 50))
+            for year, semester in ((2019, 1), (2019, 2)):
+                services.result_record(
+                    user=agent, objective=objective, year=year, semester=semester, value=rng.randint(0, 50)
+                )
     # Noise that must not count: another département, a draft convention.
     other = convention_of(make_user_62, pas_de_calais, state="active", signed_on=SIGNED)
     for objective in other.objectives.all():
-        services.result_record(user=make_user_62, objective=objective, year=2019, half=1, value=1000)
+        services.result_record(user=make_user_62, objective=objective, year=2019, semester=1, value=1000)
     convention_of(agent, nord, state="draft")
-    report = services.report_create(user=agent, department=nord, year=2019, half=1)
+    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
     report = services.report_update(
         user=agent,
         report=report,
@@ -71,7 +73,7 @@ def test_aggregates_equal_the_sum_of_the_conventions_results(
             expected_result = sum(
                 r.value
                 for r in SemesterResult.objects.filter(
-                    objective__convention__in=conventions, objective__indicator=line.indicator, year=2019, half=1
+                    objective__convention__in=conventions, objective__indicator=line.indicator, year=2019, semester=1
                 )
             )
             expected_target = sum(
@@ -82,7 +84,7 @@ def test_aggregates_equal_the_sum_of_the_conventions_results(
         line.result or 0 for block in data.axes for line in block.specific
     )
     assert total == sum(
-        r.value for r in SemesterResult.objects.filter(objective__convention__in=conventions, year=2019, half=1)
+        r.value for r in SemesterResult.objects.filter(objective__convention__in=conventions, year=2019, semester=1)
     )
     hiring = next(block for block in data.axes if block.axis == Axis.HIRING)
     assert [(s.label, s.target) for s in hiring.specific] == [("Job dating au centre social", 5)]

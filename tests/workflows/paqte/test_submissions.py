@@ -52,7 +52,7 @@ def new_case(kind: str, agent: User, nord: Department) -> Submission:
             email="camille.martin@nord.gouv.fr",
             phone="03 20 30 59 59",
         )
-    report = services.report_create(user=agent, department=nord, year=2019, half=1)
+    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
     return services.report_update(
         user=agent, report=report, organisation="Chargé de mission", pru_count=3, job_seekers_qpv=1200
     )
@@ -127,7 +127,7 @@ def test_return_needs_a_comment_and_keeps_it(actors: dict[str, User], nord: Depa
 
 
 def test_incomplete_report_cannot_go_to_validation(agent: User, nord: Department) -> None:
-    report = services.report_create(user=agent, department=nord, year=2019, half=2)
+    report = services.report_create(user=agent, department=nord, year=2019, semester=2)
     with pytest.raises(PaqteError, match="incomplet"):
         services.case_transition(case=report, user=agent, name="send_to_validation")
 

@@ -1,4 +1,4 @@
-"""Create the follow-ups of the protocols signed before the follow-up existed (issue #6), or
+"""Create the follow-ups of the protocols signed before the follow-up existed, or
 after a change of the campaign's end: idempotent, one transaction per case.
 ``python manage.py commitment_follow_ups``"""
 

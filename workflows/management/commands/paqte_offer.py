@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         charters = charters_offer_near_end()
         conventions = conventions_offer_renewal()
-        charter_migration_follow()  # a département with no charter convention to migrate has met January 2020
+        charter_migration_follow()  # a département with no charter convention to migrate has met the migration deadline
         self.stdout.write(
             self.style.SUCCESS(
                 f"PAQTE proposé à {len(charters)} convention(s) de la Charte ; "

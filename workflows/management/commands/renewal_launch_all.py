@@ -1,4 +1,4 @@
-"""Launch the renovation of every contrat de ville (issue #3), idempotent: a second run launches
+"""Launch the renovation of every contrat de ville, idempotent: a second run launches
 nothing. ``python manage.py renewal_launch_all --par admin.national@…``"""
 
 from __future__ import annotations

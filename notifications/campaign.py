@@ -1,0 +1,207 @@
+"""The campaign's calendar: the one source of the circular's dates for every page, export, email,
+iCal feed and dashboard.
+
+The dates are data (``Campaign`` and its ``DeadlineDefinition`` rows, seeded for 2019 by
+migration ``0002_campaign_2019``), so that the national administrator can move one in the admin
+and every screen follows, and a later campaign reuses the engine. Code asks ``campaign_calendar()``
+by a definition's stable code; nothing else writes a date of the circular.
+
+The calendar is read once per request (and once per Celery task): two small queries, kept in a
+context variable that the ``request_started`` / ``request_finished`` signals reset, so a date
+changed in the admin shows on the next page.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_finished, request_started
+from django.dispatch import receiver
+
+# The stable codes of the definitions the product reads (``DeadlineDefinition.code``).
+REFERENT_CONTACT = "referent-paqte-contact"
+SYNTHESIS = "synthesis"
+RENEWAL_SIGNATURE = "city-contract-renewal"
+SEMESTER_REPORT = "paqte-semester-report"
+SERVICE_HEADS = "service-heads-meeting"
+CHARTER_MIGRATION = "charter-migration"
+CITY_CONTRACTS_END = "city-contracts-end"
+CONVENTION_END = "paqte-convention-end"
+
+Semester = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CampaignCalendar:
+    code: str
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    dates: Mapping[str, dt.date] = field(default_factory=dict)
+    offset_years: Mapping[str, int] = field(default_factory=dict)
+
+    def date(self, code: str) -> dt.date:
+        try:
+            return self.dates[code]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"La campagne « {self.name} » ne définit pas l'échéance « {code} » : ajoutez-la dans l'administration."
+            ) from None
+
+    @property
+    def first_year(self) -> int:
+        return self.starts_on.year
+
+    @property
+    def referent_contact(self) -> dt.date:
+        """The PAQTE référent's contact is due to the CGET (annex 2)."""
+        return self.date(REFERENT_CONTACT)
+
+    @property
+    def synthesis(self) -> dt.date:
+        """The prefect's five-page synthesis is due."""
+        return self.date(SYNTHESIS)
+
+    @property
+    def renewal_signature(self) -> dt.date:
+        """Every renovated contrat de ville signed by."""
+        return self.date(RENEWAL_SIGNATURE)
+
+    @property
+    def charter_migration(self) -> dt.date:
+        """Every « entreprises et quartiers » convention turned into a PAQTE by."""
+        return self.date(CHARTER_MIGRATION)
+
+    @property
+    def convention_years(self) -> int:
+        """A PAQTE convention lasts this many years (triennial)."""
+        return self.offset_years.get(CONVENTION_END, 3) or 3
+
+    @property
+    def first_semester(self) -> Semester:
+        """The first semester that asks for a collège des chefs de service and a PAQTE report."""
+        end = self.date(SERVICE_HEADS)
+        return end.year, 1 if end.month <= 6 else 2
+
+    def synthesis_due(self, year: int) -> dt.date:
+        """The synthesis of ``year`` (the campaign's date, in that year)."""
+        day = self.synthesis
+        return day if day.year == year else _same_day(day, year)
+
+
+def _same_day(day: dt.date, year: int) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+_request_cache: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "quartiers_campaign_calendar", default=None
+)
+
+
+@receiver(request_started)
+def _open_scope(**kwargs: Any) -> None:
+    _request_cache.set({})
+
+
+@receiver(request_finished)
+def _close_scope(**kwargs: Any) -> None:
+    _request_cache.set(None)
+
+
+def campaign_scope_open() -> None:
+    """Read the calendar once until ``campaign_scope_close`` (a Celery task, a command)."""
+    _request_cache.set({})
+
+
+def campaign_scope_close() -> None:
+    _request_cache.set(None)
+
+
+def _load() -> CampaignCalendar:
+    from notifications.models import Campaign
+
+    campaign = (
+        Campaign.objects.filter(is_active=True).order_by("-starts_on").first()
+        or Campaign.objects.order_by("-starts_on").first()
+    )
+    if campaign is None:
+        raise ImproperlyConfigured("Aucune campagne n'est définie : appliquez les migrations (campagne 2019).")
+    dates: dict[str, dt.date] = {}
+    offsets: dict[str, int] = {}
+    for code, due_on, offset_years in campaign.definitions.values_list("code", "due_on", "offset_years"):
+        if due_on is not None:
+            dates[code] = due_on
+        offsets[code] = offset_years
+    return CampaignCalendar(
+        code=campaign.code,
+        name=campaign.name,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        dates=dates,
+        offset_years=offsets,
+    )
+
+
+def campaign_calendar() -> CampaignCalendar:
+    """The active campaign's calendar (read once per request or task)."""
+    cache = _request_cache.get()
+    if cache is None:
+        return _load()
+    calendar = cache.get("calendar")
+    if calendar is None:
+        calendar = cache["calendar"] = _load()
+    return calendar
+
+
+# --- Semesters: the rhythm of the collège des chefs de service and of the PAQTE report -------------
+
+SEMESTER_CHOICES = [(1, "1er semestre"), (2, "2d semestre")]
+SEMESTER_FORM_CHOICES = [(1, "1er semestre (janvier – juin)"), (2, "2d semestre (juillet – décembre)")]
+
+
+def semester_label(year: int, semester: int) -> str:
+    return f"{'1er' if semester == 1 else '2d'} semestre {year}"
+
+
+def semester_of(day: dt.date) -> Semester:
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def semester_bounds(year: int, semester: int) -> tuple[dt.date, dt.date]:
+    if semester == 1:
+        return dt.date(year, 1, 1), dt.date(year, 6, 30)
+    return dt.date(year, 7, 1), dt.date(year, 12, 31)
+
+
+def semester_end(year: int, semester: int) -> dt.date:
+    return semester_bounds(year, semester)[1]
+
+
+def ended_semesters(*, today: dt.date, calendar: CampaignCalendar | None = None) -> list[Semester]:
+    """Every semester from the campaign's first one that has ended before ``today``, oldest first."""
+    year, semester = (calendar or campaign_calendar()).first_semester
+    semesters: list[Semester] = []
+    while semester_end(year, semester) < today:
+        semesters.append((year, semester))
+        year, semester = (year, 2) if semester == 1 else (year + 1, 1)
+    return semesters
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same day ``years`` later; 29 February falls back to 28 February."""
+    return _same_day(day, day.year + years)
+
+
+def convention_end(signed_on: dt.date, calendar: CampaignCalendar | None = None) -> dt.date:
+    """Last day of a PAQTE convention signed on ``signed_on``: the day before its anniversary
+    ``convention_years`` later (annex 2: a three-year convention)."""
+    years = (calendar or campaign_calendar()).convention_years
+    return add_years(signed_on, years) - dt.timedelta(days=1)
