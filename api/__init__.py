@@ -1,1 +1,1 @@
-"""The REST API (issue #6): read access to territories, measures and meetings, scoped like the pages."""
+"""The REST API: read access to territories, measures and meetings, scoped like the pages."""

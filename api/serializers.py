@@ -87,7 +87,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
-# --- Issue #6: deadlines, renovation cases and the follow-up of commitments ---------------------
+# --- deadlines, renovation cases and the follow-up of commitments ---------------------
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -76,7 +76,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         return steering_selectors.meeting_list(user=self.request.user)
 
 
-# --- Issue #6: deadlines, renovation cases and the recording of commitment follow-ups -----------
+# --- deadlines, renovation cases and the recording of commitment follow-ups -----------
 
 
 class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):

@@ -56,5 +56,5 @@ class MeasureAdmin(admin.ModelAdmin[Measure]):
     list_filter = ("level", "axis")
     search_fields = ("number", "text")
     inlines = [MeasureIndicatorInline]
-    # The level changes only through measure_level_update, which writes the dated history (issue #6).
+    # The level changes only through measure_level_update, which writes the dated history.
     readonly_fields = ("level",)

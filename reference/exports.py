@@ -1,4 +1,4 @@
-"""The one export mechanism of every list (issue #6, point 6): a list of columns and the rows
+"""The one export mechanism of every list: a list of columns and the rows
 the page already shows (its selector, hence the user's scope), out as CSV or XLSX.
 
 - CSV for French Excel: UTF-8 **with BOM**, ``;`` separator, CRLF, streamed row by row.

@@ -17,7 +17,7 @@ python manage.py import_reference
 say "Comptes de démonstration"
 python manage.py seed_demo
 
-# Reminders (issue #4) need a worker and beat in every mode. With Redis: a worker with beat on
+# Reminders need a worker and beat in every mode. With Redis: a worker with beat on
 # it. Without (embedded default): the same on kombu's filesystem transport under var/celery/,
 # one process (--pool solo), emails to the console. Stopped when this script exits.
 mkdir -p var/celery/queue var/celery/control

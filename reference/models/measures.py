@@ -56,7 +56,7 @@ class MeasureIndicator(models.Model):
 
 
 class MeasureLevelChange(models.Model):
-    """Append-only dated history of a measure's level (issue #6): who, when, from, to, why."""
+    """Append-only dated history of a measure's level: who, when, from, to, why."""
 
     measure = models.ForeignKey(
         Measure, on_delete=models.PROTECT, related_name="level_changes", verbose_name=_("mesure")

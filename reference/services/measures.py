@@ -1,4 +1,4 @@
-"""Writes on the 40 measures: the national administrator updates a level (issue #6)."""
+"""Writes on the 40 measures: the national administrator updates a level."""
 
 from __future__ import annotations
 
