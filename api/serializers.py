@@ -8,11 +8,11 @@ from rest_framework import serializers
 
 from notifications.models import Deadline
 from reference.models import CityContract, Department, Measure, MeasureIndicator, Region
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.selectors import is_late
-from workflows.followup.services import follow_up_value_clean
 from workflows.models import Commitment, Renewal
-from workflows.selectors import today
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.selectors import is_late
+from workflows.renewal.followup.services import follow_up_value_clean
+from workflows.renewal.selectors import today
 from workflows.steering.models import Meeting
 
 

@@ -16,9 +16,9 @@ from api import serializers
 from notifications import selectors as notification_selectors
 from reference import selectors as reference_selectors
 from reference.models import Region
-from workflows import selectors as workflow_selectors
-from workflows.followup import selectors as followup_selectors
-from workflows.followup import services as followup_services
+from workflows.renewal import selectors as workflow_selectors
+from workflows.renewal.followup import selectors as followup_selectors
+from workflows.renewal.followup import services as followup_services
 from workflows.steering import selectors as steering_selectors
 from workflows.steering.permissions import can_view
 

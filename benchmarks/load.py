@@ -51,8 +51,8 @@ def fill(tasks: int) -> None:
     import renewal  # the renovation filler: creates the database, django.setup()
 
     from accounts.models import User
-    from workflows.flows.renewal import RenewalFlow
     from workflows.models import Renewal
+    from workflows.renewal.flows import RenewalFlow
 
     say(f"database {DATABASE_URL}")
     people = renewal.setup()

@@ -1,7 +1,7 @@
 """Benchmark of the renovation flow, on a dedicated PostgreSQL database.
 
 1. Task completions per second through the full path (lock, FSM transition, history row,
-   next task: ``workflows.services.renewal_task_complete``) against a bare viewflow ``Handle``
+   next task: ``workflows.renewal.services.renewal_task_complete``) against a bare viewflow ``Handle``
    transition (``tests.workflows.bench_flow.BareFlow``) in the same run, one process and two.
 2. Inbox and queue with 1,000,000 tasks and 100,000 object grants: p50/p95 of the selector
    (count + first page) and of the whole page through the Django client, and the number of
@@ -65,10 +65,10 @@ from reference.models import CityContract, Department  # noqa: E402
 from reference.services.importer import reference_import  # noqa: E402
 from tests.workflows.bench_flow import BareFlow  # noqa: E402
 from tests.workflows.renewal_helpers import PDF  # noqa: E402  (a real PDF: uploads must parse)
-from workflows.flows.renewal import RenewalFlow  # noqa: E402
 from workflows.inbox import selectors  # noqa: E402
 from workflows.models import Commitment, Renewal, RenewalDocument, RenewalTransition  # noqa: E402
-from workflows.services import renewal_document_add, renewal_launch_all, renewal_task_complete  # noqa: E402
+from workflows.renewal.flows import RenewalFlow  # noqa: E402
+from workflows.renewal.services import renewal_document_add, renewal_launch_all, renewal_task_complete  # noqa: E402
 
 EVALUATION = {
     "evaluation_date": "2019-03-01",

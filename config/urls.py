@@ -9,8 +9,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reference.urls")),
     path("", include("workflows.inbox.urls")),
-    path("", include("workflows.urls")),
-    path("", include("workflows.followup.urls")),  # follow-up of commitments
+    path("", include("workflows.renewal.urls")),
+    path("", include("workflows.renewal.followup.urls")),  # follow-up of commitments
     path("paqte/", include("workflows.paqte.urls")),
     path("pilotage/syntheses/", include("workflows.synthesis.urls")),
     path("pilotage/", include("workflows.steering.urls")),

@@ -19,6 +19,9 @@ ruff format --check .
 say "mypy"
 mypy .
 
+say "Contrats d'import (import-linter : noyau, couches, pas de cycle)"
+lint-imports
+
 say "Migrations manquantes"
 DJANGO_SETTINGS_MODULE=config.settings.test python manage.py makemigrations --check --dry-run
 

@@ -24,7 +24,7 @@ from reference.models import CityContract, Department
 from tests.conftest import MakeUser
 from tests.steering.factories import held_service_heads
 from workflows.paqte.models import CharterConvention, Company, PaqteConvention, SemesterReport
-from workflows.services import renewal_launch
+from workflows.renewal.services import renewal_launch
 
 pytestmark = pytest.mark.django_db
 

@@ -38,7 +38,7 @@ RECORDS: list[list[Any]] = []  # [end timestamp, name, milliseconds, error]
 OUTCOMES: Counter[str] = Counter()
 STATE: dict[str, float | None] = {"spawned_at": None}
 ERROR_PAGE = "Erreur du serveur"
-# The French messages of a lost race (workflows.services / views): expected under concurrency.
+# The French messages of a lost race (workflows.renewal.services / views): expected under concurrency.
 RACE_MESSAGES = (
     "déjà été traitée",
     "désormais attribuée",

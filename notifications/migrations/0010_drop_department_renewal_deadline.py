@@ -2,7 +2,7 @@
 
 Migration 0002 shipped two definitions for 31 July 2019: ``renewal-signed`` (one deadline per
 département) and ``city-contract-renewal`` (one per renovation case, created at launch by
-``workflows.services`` and met at signature). Both reminded, so the agents got two reminders
+``workflows.renewal.services`` and met at signature). Both reminded, so the agents got two reminders
 for the same date. The per-case one stays: it is met contract by contract and links to the
 case. This deletes the département-wide definition with its generated deadlines (and their
 outbox rows, by cascade). Reversible: going back recreates the definition with the values of

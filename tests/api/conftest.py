@@ -17,9 +17,9 @@ from notifications.models import Deadline
 from reference.models import CityContract
 from tests.conftest import MakeUser
 from tests.followup.helpers import commitment, signed_renewal
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.services import follow_ups_generate
 from workflows.models import Renewal
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.services import follow_ups_generate
 from workflows.steering.models import Meeting
 
 PREFECTURE = [Role.AGENT, Role.PAQTE_REFERENT, Role.PREFECT_VALIDATOR]

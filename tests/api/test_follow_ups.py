@@ -18,8 +18,8 @@ from api import views
 from notifications.models import Deadline
 from tests.api.conftest import ApiAs, Seeded
 from tests.followup.helpers import commitment, signed_renewal
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.services import follow_ups_generate
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.services import follow_ups_generate
 
 pytestmark = pytest.mark.django_db
 

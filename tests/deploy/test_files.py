@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from config.env import BASE_DIR
-from workflows.services import MAX_DOCUMENT_SIZE
+from workflows.renewal.services import MAX_DOCUMENT_SIZE
 
 DEPLOY = BASE_DIR / "deploy"
 UNITS = ["quartiers-web", "quartiers-worker", "quartiers-beat"]

@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from tests.conftest import MakeUser
 from tests.workflows.renewal_helpers import open_task, renewal_in
 from workflows.models import RenewalState
-from workflows.services import renewal_task_assign
+from workflows.renewal.services import renewal_task_assign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -9,7 +9,7 @@ Agents, valideurs and a référent CGET work through HTTP in threads while Postg
   worker lost;
 - once PostgreSQL is back, every request succeeds again with no restart of the app
   (``CONN_MAX_AGE`` keeps connections, ``CONN_HEALTH_CHECKS`` drops the dead ones);
-- no case is semester-written: each case's state is the target of its last history row, the history
+- no case is half-written: each case's state is the target of its last history row, the history
   is a chain, each completed task has its next task, each task completion has its history row.
 """
 
@@ -139,7 +139,7 @@ def test_postgres_killed_and_restarted_during_load(
             (WebAgent(web.url, a.email, PASSWORD), {"childhood_parenting": "Volet", "protocol_signatories": "Préfet"})
             for a in agents
         ]
-        people.append((WebAgent(web.url, validator.email, PASSWORD), {}))
+        people.append((WebAgent(web.url, validator.email, PASSWORD), {"decision": "validate"}))
         sent_back = {"decision": "return_to_prefecture", "comment": "À reprendre"}
         people.append((WebAgent(web.url, referent.email, PASSWORD), sent_back))
         reader = WebAgent(web.url, agents[1].email, PASSWORD)

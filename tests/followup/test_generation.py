@@ -14,10 +14,10 @@ from notifications.models import Campaign, Deadline
 from tests.conftest import MakeUser
 from tests.followup.helpers import commitment, signed_renewal
 from tests.workflows.renewal_helpers import open_task, pdf, renewal_in
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.services import follow_up_dates, follow_up_period_end, follow_ups_generate
 from workflows.models import RenewalDocument
-from workflows.services import renewal_task_complete
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.services import follow_up_dates, follow_up_period_end, follow_ups_generate
+from workflows.renewal.services import renewal_task_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_generation_creates_follow_ups_and_deadlines_idempotently() -> None:
 
 
 def test_changed_frequency_drops_only_unrecorded_stale_follow_ups(make_user: MakeUser) -> None:
-    from workflows.followup.services import follow_up_record
+    from workflows.renewal.followup.services import follow_up_record
 
     renewal = signed_renewal(signed_on=D(2019, 7, 12))
     item = commitment(renewal, "semestrial")

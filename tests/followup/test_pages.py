@@ -16,9 +16,9 @@ import pytest
 from accounts.models import Role
 from notifications.models import Deadline
 from tests.followup.helpers import commitment, signed_renewal
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.services import follow_ups_generate
 from workflows.models import Renewal
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.services import follow_ups_generate
 
 pytestmark = pytest.mark.django_db
 

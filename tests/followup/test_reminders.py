@@ -14,8 +14,8 @@ from notifications.reminders import reminders_sweep
 from tests.conftest import MakeUser
 from tests.followup.helpers import commitment, signed_renewal
 from tests.notifications.factories import only_rules
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.services import follow_up_record, follow_ups_generate
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.services import follow_up_record, follow_ups_generate
 
 pytestmark = pytest.mark.django_db
 D = dt.date

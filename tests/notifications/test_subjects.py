@@ -20,8 +20,8 @@ from reference.models import CityContract, Department
 from tests.conftest import MakeUser
 from tests.followup.helpers import commitment, signed_renewal
 from tests.notifications.factories import only_rules
-from workflows.followup.models import CommitmentFollowUp
-from workflows.followup.services import follow_ups_generate
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.followup.services import follow_ups_generate
 
 pytestmark = pytest.mark.django_db
 D = dt.date

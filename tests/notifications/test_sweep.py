@@ -36,7 +36,7 @@ def test_the_renovation_deadline_reminds_the_agents_of_the_department(
 ) -> None:
     agent = make_user(Role.AGENT, "59", first_name="Amina")
     other = make_user(Role.AGENT, "62")
-    # The renovation's deadline is the case's own (created at launch by workflows.services).
+    # The renovation's deadline is the case's own (created at launch by workflows.renewal.services).
     contract = CityContract.objects.filter(department=nord).order_by("code").first()
     theirs = CityContract.objects.filter(department=pas_de_calais).order_by("code").first()
     assert contract is not None and theirs is not None

@@ -23,7 +23,7 @@ from config.env import BASE_DIR, VARIABLES
 from tests.conftest import MakeUser
 from tests.workflows.renewal_helpers import nord_contract, pdf
 from workflows.models import RenewalDocument
-from workflows.services import document_check, renewal_document_add, renewal_launch
+from workflows.renewal.services import document_check, renewal_document_add, renewal_launch
 
 pytestmark = pytest.mark.django_db
 

@@ -33,9 +33,9 @@ from tests.synthesis.helpers import TEXT
 from tests.workflows.paqte.helpers import add_all_axes, company_of
 from tests.workflows.paqte.test_permission_matrix import make_charter
 from tests.workflows.renewal_helpers import open_task
-from workflows.flows.renewal import RenewalFlow
 from workflows.paqte import services as paqte
-from workflows.services import renewal_launch
+from workflows.renewal.flows import RenewalFlow
+from workflows.renewal.services import renewal_launch
 from workflows.synthesis.services import synthesis_save, synthesis_transition
 
 pytestmark = pytest.mark.django_db

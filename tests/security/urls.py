@@ -27,7 +27,7 @@ from reference.models import Department, Measure
 from tests.workflows.renewal_helpers import open_task, pdf, renewal_in
 from workflows.models import RenewalDocument, RenewalState
 from workflows.paqte import services as paqte
-from workflows.services import renewal_document_add
+from workflows.renewal.services import renewal_document_add
 from workflows.steering.models import Meeting
 
 # Text that only the Nord's seeded objects carry: a user of another département must never see it.
@@ -68,8 +68,8 @@ def seed_nord(*, agent: User, validator: User, referent: User) -> Seed:
     # a signed renovation with its follow-ups, the prefect's synthesis, a deadline.
     from tests.followup.helpers import commitment, signed_renewal
     from tests.synthesis.helpers import synthesis_in
-    from workflows.followup.models import CommitmentFollowUp
-    from workflows.followup.services import follow_ups_generate
+    from workflows.renewal.followup.models import CommitmentFollowUp
+    from workflows.renewal.followup.services import follow_ups_generate
 
     signed = signed_renewal("59", index=1)
     commitment(signed, text=f"Engagement {MARKER}")

@@ -22,8 +22,8 @@ from notifications.campaign import ended_semesters
 from reference.models import CityContract, Department, Region
 from tests.conftest import MakeUser
 from tests.steering.factories import held_service_heads
-from workflows.models.renewal import Renewal, RenewalState
 from workflows.paqte.models import Company, PaqteConvention, ReferentDesignation, SemesterReport, SubmissionState
+from workflows.renewal.models.renewal import Renewal, RenewalState
 from workflows.steering.dashboard import dashboard_get
 from workflows.steering.models import Meeting
 

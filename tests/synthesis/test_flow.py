@@ -114,7 +114,7 @@ def test_department_filter_matches_each_case_kind_by_content_type(
     under the Nord filter: processes are matched on the artifact's content type too."""
     from accounts.services import department_grant
     from tests.workflows.renewal_helpers import nord_contract
-    from workflows.services import renewal_launch
+    from workflows.renewal.services import renewal_launch
 
     agent_59, agent_62 = make_user(Role.AGENT, "59"), make_user(Role.AGENT, "62")
     department_grant(user=agent_62, department=Department.objects.get(code="59"))  # works both

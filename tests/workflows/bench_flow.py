@@ -7,7 +7,7 @@ from __future__ import annotations
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflows.flows.base import QuartiersFlowMixin
+from workflows.cases.flows import QuartiersFlowMixin
 
 
 class BareFlow(QuartiersFlowMixin, flow.Flow):

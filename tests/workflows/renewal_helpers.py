@@ -11,9 +11,9 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from reference.models import CityContract
-from workflows.flows.renewal import RenewalFlow
 from workflows.models import Commitment, Renewal, RenewalDocument, RenewalState
-from workflows.services import renewal_document_add, renewal_launch, renewal_task_complete
+from workflows.renewal.flows import RenewalFlow
+from workflows.renewal.services import renewal_document_add, renewal_launch, renewal_task_complete
 
 # A real one-page PDF (catalog, page tree, xref): uploads must parse with pypdf (workflows/uploads.py).
 PDF = (

@@ -21,10 +21,10 @@ from tests.conftest import MakeUser
 from tests.synthesis.helpers import TEXT
 from tests.workflows.renewal_helpers import renewal_in
 from workflows.cases import registry
-from workflows.flows.base import QuartiersFlowMixin
+from workflows.cases.flows import QuartiersFlowMixin
 from workflows.inbox import selectors
 from workflows.paqte import services as paqte
-from workflows.services import renewal_launch
+from workflows.renewal.services import renewal_launch
 from workflows.synthesis.services import synthesis_save, synthesis_transition
 
 pytestmark = pytest.mark.django_db

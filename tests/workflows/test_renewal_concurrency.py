@@ -14,7 +14,7 @@ from accounts.models import Role
 from tests.conftest import MakeUser
 from tests.workflows.renewal_helpers import EVALUATION, open_task, pdf, renewal_in
 from workflows.models import RenewalDocument, RenewalState, RenewalTransition
-from workflows.services import renewal_document_add
+from workflows.renewal.services import renewal_document_add
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

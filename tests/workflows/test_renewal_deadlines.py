@@ -12,7 +12,7 @@ from notifications.models import Deadline, Reminder
 from tests.conftest import MakeUser
 from tests.workflows.renewal_helpers import fresh, open_task, pdf, renewal_in
 from workflows.models import RenewalDocument, RenewalState
-from workflows.services import renewal_task_complete
+from workflows.renewal.services import renewal_task_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_launch_creates_the_case_deadline_and_signature_meets_it(people: dict[st
 
 def test_a_refused_launch_creates_no_deadline(make_user: MakeUser) -> None:
     from tests.workflows.renewal_helpers import nord_contract
-    from workflows.services import renewal_launch
+    from workflows.renewal.services import renewal_launch
 
     with pytest.raises(Exception, match="pas le droit"):
         renewal_launch(city_contract=nord_contract(), user=make_user(Role.AGENT, "62"))

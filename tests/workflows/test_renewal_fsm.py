@@ -25,7 +25,7 @@ from tests.workflows.renewal_helpers import (
 )
 from workflows.cases.runner import transition_run
 from workflows.models import Renewal, RenewalDocument, RenewalState
-from workflows.services import (
+from workflows.renewal.services import (
     RenewalRefused,
     renewal_document_add,
     renewal_launch,

@@ -317,7 +317,7 @@ def test_case_and_list_pages_have_constant_queries(people: dict[str, User], make
             uploaded_by=people["agent"],
         )
     for contract in CityContract.objects.filter(department__code="59").order_by("code")[1:15]:
-        from workflows.services import renewal_launch
+        from workflows.renewal.services import renewal_launch
 
         renewal_launch(city_contract=contract, user=people["agent"])
     assert [queries(agent, url) for url in urls] == before

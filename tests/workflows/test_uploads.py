@@ -30,7 +30,7 @@ from tests.conftest import MakeUser
 from tests.workflows.renewal_helpers import PDF, fresh, open_task, renewal_in
 from workflows import uploads
 from workflows.models import Renewal, RenewalDocument, RenewalState
-from workflows.services import document_check
+from workflows.renewal.services import document_check
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import workflows.models.documents
+import workflows.renewal.models.documents
 from django.conf import settings
 from django.db import migrations, models
 
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('evaluation', "Document d'évaluation à mi-parcours"), ('protocol', 'Projet de protocole'), ('signed_protocol', 'Protocole signé (PDF)'), ('other', 'Autre pièce')], max_length=20, verbose_name='nature')),
-                ('file', models.FileField(max_length=200, storage=workflows.models.documents.private_storage, upload_to=workflows.models.documents._upload_to, verbose_name='fichier')),
+                ('file', models.FileField(max_length=200, storage=workflows.renewal.models.documents.private_storage, upload_to=workflows.renewal.models.documents._upload_to, verbose_name='fichier')),
                 ('original_name', models.CharField(max_length=200, verbose_name="nom d'origine")),
                 ('content_type', models.CharField(max_length=100, verbose_name='type de contenu')),
                 ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),

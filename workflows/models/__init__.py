@@ -1,13 +1,17 @@
-"""Case models of the workflows app, one module per sub-domain (open-zaak layout)."""
+"""Every case kind's models, gathered for Django's app « workflows » (one module per kind)."""
 
-from workflows.followup.models import CommitmentFollowUp
-from workflows.models.documents import RenewalDocument
-from workflows.models.history import RenewalTransition
-from workflows.models.process import RenewalProcess
-from workflows.models.protocol import DIJON_DOMAINS, Commitment
-from workflows.models.renewal import Renewal, RenewalState
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.models import (
+    DIJON_DOMAINS,
+    Commitment,
+    Renewal,
+    RenewalDocument,
+    RenewalProcess,
+    RenewalState,
+    RenewalTransition,
+)
 from workflows.steering.models import Meeting, MeetingHistory
 from workflows.synthesis.models import Synthesis, SynthesisHistory, SynthesisProcess
 

@@ -25,7 +25,9 @@ from notifications.services import (
 )
 from reference.models import Department
 from workflows.paqte.models import CharterConvention
-from workflows.paqte.transitions import CHARTER_EXPIRY, CHARTER_MIGRATION
+
+CHARTER_EXPIRY = "charter-convention-expiry"
+CHARTER_MIGRATION = "charter-migration"
 
 # A charter convention still to be handled by the prefecture.
 CHARTER_UNSETTLED = (CharterConvention.State.ACTIVE, CharterConvention.State.OFFERED)

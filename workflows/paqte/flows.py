@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflows.flows.base import QuartiersFlowMixin
+from workflows.cases.flows import QuartiersFlowMixin
 from workflows.paqte.models import PaqteProcess
 
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from reference.models import Department
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
+from workflows.paqte.deadlines import CHARTER_EXPIRY, charter_migration_follow
 from workflows.paqte.flows import (
     CharterConventionFlow,
     PaqteConventionFlow,
@@ -40,8 +42,6 @@ from workflows.paqte.models import (
 REFERENT_CONTACT = "referent-paqte-contact"
 SEMESTER_REPORT = "paqte-semester-report"
 CONVENTION_END = "paqte-convention-end"
-CHARTER_EXPIRY = "charter-convention-expiry"
-CHARTER_MIGRATION = "charter-migration"
 
 DENIED = "Vous n'avez pas le droit de faire cette action sur ce dossier."
 
@@ -115,9 +115,6 @@ CONVENTION = TransitionTable(
 
 
 def _charter_migration_follow(charter: Any, user: Any) -> None:
-    from reference.models import Department
-    from workflows.paqte.deadlines import charter_migration_follow
-
     charter_migration_follow(departments=Department.objects.filter(pk=charter.department_id))
 
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
-from workflows.flows.renewal import RenewalFlow
-from workflows.models import Renewal, RenewalTransition
+from workflows.renewal.flows import RenewalFlow
+from workflows.renewal.models import Renewal, RenewalTransition
 
 DEADLINE = "city-contract-renewal"
 
@@ -26,7 +26,7 @@ class RenewalRefused(CaseRefused):
 
 
 def _follow_ups(renewal: Renewal, user: Any) -> None:
-    from workflows.followup.services import follow_ups_generate
+    from workflows.renewal.followup.services import follow_ups_generate
 
     follow_ups_generate(renewal=renewal)
 

@@ -20,8 +20,8 @@ from accounts.models import User
 from accounts.selectors import department_scope
 from notifications.campaign import Semester, campaign_calendar, ended_semesters, semester_label
 from reference.models import CityContract, Department, Region
-from workflows.models.renewal import RenewalState
 from workflows.paqte.models import PaqteConvention, ReferentDesignation, SemesterReport, SubmissionState
+from workflows.renewal.models.renewal import RenewalState
 from workflows.steering.models import Meeting
 
 # The renovation steps in the order of the stepper; a contract without a case is "not started".

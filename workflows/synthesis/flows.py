@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflows.flows.base import QuartiersFlowMixin
+from workflows.cases.flows import QuartiersFlowMixin
 from workflows.synthesis.models import Synthesis, SynthesisProcess
 
 WORK = "workflows.work_synthesis"

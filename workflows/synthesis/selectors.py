@@ -16,7 +16,7 @@ from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
 from reference.models import CityContract, Department
-from workflows.models.renewal import RenewalState
+from workflows.renewal.models.renewal import RenewalState
 from workflows.synthesis.models import Synthesis, due_on
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from workflows.followup.services import follow_ups_generate_all
+from workflows.renewal.followup.services import follow_ups_generate_all
 
 
 class Command(BaseCommand):

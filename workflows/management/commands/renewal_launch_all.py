@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from accounts.models import User
 from reference.models import CityContract
-from workflows.services import renewal_launch_all
+from workflows.renewal.services import renewal_launch_all
 
 
 class Command(BaseCommand):

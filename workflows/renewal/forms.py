@@ -10,7 +10,7 @@ from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
 from reference.models import CityContract, MeasureIndicator
-from workflows.models import Commitment, Renewal, RenewalDocument
+from workflows.renewal.models import Commitment, Renewal, RenewalDocument
 from workflows.renewal.transitions import TRANSITIONS
 
 

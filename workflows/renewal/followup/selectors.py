@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import scoped
-from workflows.followup.models import CommitmentFollowUp
-from workflows.models import Renewal
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.models import Renewal
 
 DEPARTMENT_FIELD = "commitment__renewal__department"
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
 
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflows.flows.base import QuartiersFlowMixin
-from workflows.models import Renewal, RenewalProcess, RenewalState
-from workflows.models.renewal import REVIEW, VALIDATE, WORK
+from workflows.cases.flows import QuartiersFlowMixin
+from workflows.renewal.models import Renewal, RenewalProcess, RenewalState
+from workflows.renewal.models.renewal import REVIEW, VALIDATE, WORK
 
 
 def task_view(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-    """The task pages are ours (workflows.views, DSFR templates); resolved late to avoid a cycle."""
-    from workflows.views import RenewalTaskView
-
-    return RenewalTaskView.as_view()(request, **kwargs)
+    """The task pages are ours (``workflows:renewal_task``, DSFR templates): viewflow's own task
+    URL, if ever routed, sends there. The flow imports no view."""
+    return redirect("workflows:renewal_task", process_pk=kwargs["process_pk"], task_pk=kwargs["task_pk"])
 
 
 class RenewalFlow(QuartiersFlowMixin, flow.Flow):

@@ -14,10 +14,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import User
-from workflows import selectors as workflow_selectors
-from workflows.followup import selectors, services
-from workflows.followup.forms import FollowUpForm
-from workflows.followup.models import CommitmentFollowUp
+from workflows.renewal import selectors as workflow_selectors
+from workflows.renewal.followup import selectors, services
+from workflows.renewal.followup.forms import FollowUpForm
+from workflows.renewal.followup.models import CommitmentFollowUp
 
 
 class FollowUpListView(LoginRequiredMixin, TemplateView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows.followup import views
+from workflows.renewal.followup import views
 
 app_name = "followup"
 urlpatterns = [

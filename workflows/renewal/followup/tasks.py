@@ -7,7 +7,7 @@ from celery import shared_task
 
 @shared_task(name="followup.generate_all", ignore_result=True)
 def follow_ups_generate_all_task() -> dict[str, int]:
-    from workflows.followup.services import follow_ups_generate_all
+    from workflows.renewal.followup.services import follow_ups_generate_all
 
     cases, created = follow_ups_generate_all()
     return {"cases": cases, "created": created}

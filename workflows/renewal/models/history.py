@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workflows.cases.history import AppendOnlyHistory
-from workflows.models.renewal import RenewalState
+from workflows.renewal.models.renewal import RenewalState
 
 
 class RenewalTransition(AppendOnlyHistory):

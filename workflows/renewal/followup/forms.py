@@ -6,8 +6,8 @@ from django import forms
 
 from dsfr.forms import DsfrBaseForm
 
-from workflows.followup.services import follow_up_value_clean
-from workflows.models import Commitment
+from workflows.renewal.followup.services import follow_up_value_clean
+from workflows.renewal.models import Commitment
 
 
 class FollowUpForm(DsfrBaseForm, forms.Form):

@@ -25,9 +25,9 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import DeadlineDefinition
 from notifications.services import add_months, deadline_mark_met, deadline_sync_for_case, deadlines_drop_for_case
-from workflows.followup.models import CommitmentFollowUp
-from workflows.models import Commitment, Renewal, RenewalState
-from workflows.models.renewal import may_work
+from workflows.renewal.followup.models import CommitmentFollowUp
+from workflows.renewal.models import Commitment, Renewal, RenewalState
+from workflows.renewal.models.renewal import may_work
 
 FOLLOW_UP_DEADLINE_CODE = "commitment-follow-up"
 PERIOD_MONTHS = {

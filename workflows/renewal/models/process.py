@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
-from workflows.models.renewal import Renewal
+from workflows.renewal.models.renewal import Renewal
 
 
 class RenewalProcess(Process):

@@ -31,8 +31,8 @@ from workflows.cases.tasks import (
     task_unassign,
     workflow_start,
 )
-from workflows.models import Renewal, RenewalDocument, RenewalState
-from workflows.models.renewal import may_work
+from workflows.renewal.models import Renewal, RenewalDocument, RenewalState
+from workflows.renewal.models.renewal import may_work
 from workflows.renewal.transitions import KIND, TRANSITIONS, RenewalRefused
 from workflows.uploads import upload_check
 

@@ -15,7 +15,7 @@ from viewflow.workflow.status import STATUS
 from accounts.models import User
 from accounts.selectors import scoped
 from reference.models import CityContract, Department
-from workflows.models import Renewal
+from workflows.renewal.models import Renewal
 
 
 def today() -> datetime.date:
@@ -32,7 +32,7 @@ def renewal_get(*, user: User | AnonymousUser, pk: int) -> Renewal:
 
 
 def renewal_open_tasks(*, renewal: Renewal) -> QuerySet[Task]:
-    from workflows.flows.renewal import RenewalFlow
+    from workflows.renewal.flows import RenewalFlow
 
     return (
         Task.objects.filter(

@@ -24,11 +24,11 @@ from accounts.models import User
 from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
-from workflows import selectors, services
 from workflows.cases.history import timeline
-from workflows.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
-from workflows.models import Renewal, RenewalDocument, RenewalState
-from workflows.models.renewal import STEPS, may_work
+from workflows.renewal import selectors, services
+from workflows.renewal.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
+from workflows.renewal.models import Renewal, RenewalDocument, RenewalState
+from workflows.renewal.models.renewal import STEPS, may_work
 
 CONCURRENT_MESSAGE = (
     "Le dossier a été modifié par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré, "

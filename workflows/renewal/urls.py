@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
-from workflows import views
+from workflows.renewal import views
 
 app_name = "workflows"
 urlpatterns = [
