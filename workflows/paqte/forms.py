@@ -14,7 +14,6 @@ from notifications.campaign import SEMESTER_FORM_CHOICES
 from reference.models import Department
 from workflows.paqte.models import (
     Axis,
-    CommitteeMeeting,
     CommitteeMember,
     Company,
     KeyIndicator,
@@ -122,13 +121,22 @@ class MemberForm(DsfrBaseForm, forms.ModelForm):
         fields = ["kind", "name", "contact"]
 
 
-class MeetingForm(DsfrBaseForm, forms.ModelForm):
-    class Meta:
-        model = CommitteeMeeting
-        fields = ["kind", "held_on", "companies", "minutes"]
-        widgets = {"held_on": DATE_INPUT, "minutes": forms.Textarea(attrs={"rows": 4})}
+class MeetingForm(DsfrBaseForm):
+    """A PAQTE steering committee or checkpoint, recorded as a meeting of the département."""
+
+    kind = forms.ChoiceField(
+        label="Type de réunion",
+        choices=[
+            ("paqte_committee", "Comité de pilotage"),
+            ("paqte_checkpoint", "Point d'étape avec les entreprises signataires"),
+        ],
+    )
+    held_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    companies = forms.ModelMultipleChoiceField(
+        label="Entreprises présentes", queryset=Company.objects.none(), required=False
+    )
+    minutes = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, companies: QuerySet[Company], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["companies"].queryset = companies  # type: ignore[attr-defined]
-        self.fields["companies"].required = False
+        self.fields["companies"].queryset = companies

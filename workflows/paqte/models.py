@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
-from notifications.campaign import SEMESTER_CHOICES, convention_end, semester_label
+from notifications.campaign import SEMESTER_CHOICES, campaign_today, convention_end, semester_label
 from workflows.cases.history import AppendOnlyHistory
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
@@ -30,7 +30,6 @@ from workflows.paqte.siret import siret_validator
 __all__ = [
     "Axis",
     "CharterConvention",
-    "CommitteeMeeting",
     "CommitteeMember",
     "Company",
     "KeyIndicator",
@@ -272,26 +271,6 @@ class CommitteeMember(models.Model):
         return self.name
 
 
-class CommitteeMeeting(models.Model):
-    class Kind(models.TextChoices):
-        STEERING = "steering", _("Comité de pilotage")
-        CHECKPOINT = "checkpoint", _("Point d'étape avec les entreprises signataires")
-
-    committee = models.ForeignKey(SteeringCommittee, on_delete=models.CASCADE, related_name="meetings")
-    kind = models.CharField(_("type de réunion"), max_length=10, choices=Kind.choices)
-    held_on = models.DateField(_("date"))
-    companies = models.ManyToManyField(Company, blank=True, verbose_name=_("entreprises présentes"))
-    minutes = models.TextField(_("compte rendu"), blank=True)
-
-    class Meta:
-        verbose_name = _("réunion PAQTE")
-        verbose_name_plural = _("réunions PAQTE")
-        ordering = ["-held_on"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
-
-
 # --- Conventions ------------------------------------------------------------------------------
 
 
@@ -360,10 +339,10 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
         return not self.commitment_problems()
 
     def has_ended(self: Any) -> bool:
-        return self.ends_on is not None and timezone.localdate() > self.ends_on
+        return self.ends_on is not None and campaign_today() > self.ends_on
 
     def is_near_end(self: Any) -> bool:
-        return self.ends_on is not None and (self.ends_on - timezone.localdate()).days <= NEAR_END_DAYS
+        return self.ends_on is not None and (self.ends_on - campaign_today()).days <= NEAR_END_DAYS
 
     def commitment_problems(self) -> list[str]:
         """The axis rules by company size (annex 2, § 2 and § 3), in French."""
@@ -544,7 +523,7 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
         return reverse("paqte:charter_detail", args=[self.pk])
 
     def has_ended(self: Any) -> bool:
-        return timezone.localdate() > self.ends_on
+        return campaign_today() > self.ends_on
 
     def refusal(self, guard: str) -> str:
         if guard == "has_ended":

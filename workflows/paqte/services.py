@@ -11,12 +11,11 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone
 
 from django_fsm import ConcurrentTransition
 
 from accounts.models import User
-from notifications.campaign import semester_bounds
+from notifications.campaign import campaign_today, semester_bounds
 from reference.models import Department
 from workflows.cases.registry import kind_of
 from workflows.cases.runner import refusals, transition_run
@@ -25,7 +24,6 @@ from workflows.paqte.models import (
     NEAR_END_DAYS,
     Axis,
     CharterConvention,
-    CommitteeMeeting,
     CommitteeMember,
     Company,
     KeyIndicator,
@@ -175,7 +173,7 @@ def convention_renew(*, user: User, convention: PaqteConvention, comment: str = 
 
 def conventions_offer_renewal(*, today: datetime.date | None = None) -> list[PaqteConvention]:
     """Mark as offered a renewal every active convention nearing its end (idempotent)."""
-    today = today or timezone.localdate()
+    today = today or campaign_today()
     due = list(
         PaqteConvention.objects.filter(
             state=PaqteConvention.State.ACTIVE,
@@ -286,32 +284,11 @@ def committee_member_add(
     return member
 
 
-def meeting_add(
-    *,
-    user: User,
-    department: Department,
-    kind: str,
-    held_on: datetime.date,
-    minutes: str = "",
-    companies: list[Company] | None = None,
-) -> CommitteeMeeting:
-    _require_work(user, department)
-    meeting = CommitteeMeeting(
-        committee=committee_get_or_create(department=department), kind=kind, held_on=held_on, minutes=minutes
-    )
-    meeting.full_clean()
-    with transaction.atomic():
-        meeting.save()
-        if companies:
-            meeting.companies.set(companies)
-    return meeting
-
-
 # --- Charter conventions -----------------------------------------------------------------------------
 
 
 def charter_offer(*, user: User, charter: CharterConvention, today: datetime.date | None = None) -> CharterConvention:
-    return case_transition(case=charter, user=user, name="offer", today=today or timezone.localdate())
+    return case_transition(case=charter, user=user, name="offer", today=today or campaign_today())
 
 
 def charter_migrate(*, user: User, charter: CharterConvention) -> PaqteConvention:
@@ -339,7 +316,7 @@ def charter_migrate(*, user: User, charter: CharterConvention) -> PaqteConventio
 def charters_offer_near_end(*, user: User | None = None, today: datetime.date | None = None) -> list[CharterConvention]:
     """Offer the PAQTE to every active charter convention nearing its end (idempotent: offered
     ones are no longer active). Run by ``paqte_offer``; the actor is empty (the system)."""
-    today = today or timezone.localdate()
+    today = today or campaign_today()
     due = list(
         CharterConvention.objects.filter(
             state=CharterConvention.State.ACTIVE,

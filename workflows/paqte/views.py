@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import department_scope
-from notifications.campaign import campaign_calendar
+from notifications.campaign import campaign_calendar, campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
 from workflows.cases.history import timeline
@@ -43,6 +43,10 @@ from workflows.paqte.models import Company, PaqteConvention, Submission
 from workflows.paqte.permissions import can_review, can_work
 from workflows.paqte.services import PaqteError
 from workflows.paqte.transitions import CHARTER, CONVENTION
+
+# The PAQTE committee and checkpoints are meetings of the département (one Meeting model).
+from workflows.steering.selectors import paqte_meetings
+from workflows.steering.services import paqte_meeting_record
 
 
 def available_actions(case: Any, user: Any, url_name: str, *args: Any) -> list[dict[str, Any]]:
@@ -190,6 +194,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             else None,
             "referent_due_on": campaign_calendar().referent_contact,
             "committee": committee,
+            "meetings": paqte_meetings(department=department),
             "member_form": MemberForm() if works else None,
             "meeting_form": MeetingForm(companies=companies) if works else None,
             "conventions": selectors.convention_list(user=user, department=department),
@@ -250,7 +255,7 @@ def meeting_add(request: HttpRequest, code: str) -> HttpResponse:
     _submit(
         request,
         MeetingForm(request.POST, companies=companies),
-        lambda data: services.meeting_add(
+        lambda data: paqte_meeting_record(
             user=_user(request),
             department=department,
             kind=data["kind"],
@@ -328,7 +333,7 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     convention = selectors.convention_get(user=request.user, pk=pk)
     works = can_work(request.user, convention.department)
     objectives = selectors.convention_objectives(convention=convention)
-    today = timezone.localdate()
+    today = campaign_today()
     return render(
         request,
         "workflows/paqte/convention_detail.html",
@@ -525,7 +530,7 @@ def report_list(request: HttpRequest) -> HttpResponseBase:
         {
             "title": "Bilans semestriels PAQTE",
             "reports": reports,
-            "form": ReportCreateForm(departments=departments, initial={"year": timezone.localdate().year})
+            "form": ReportCreateForm(departments=departments, initial={"year": campaign_today().year})
             if request.user.has_perm("workflows.work_paqte")
             else None,
         },

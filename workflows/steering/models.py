@@ -17,13 +17,13 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from notifications.campaign import SEMESTER_CHOICES, semester_label
+from notifications.campaign import SEMESTER_CHOICES, campaign_today, semester_label
 from workflows.cases.history import AppendOnlyHistory
+from workflows.paqte.permissions import can_work as paqte_can_work
 from workflows.steering.permissions import can_work, can_work_in_region
 
 __all__ = ["Meeting", "MeetingHistory"]
@@ -32,6 +32,9 @@ __all__ = ["Meeting", "MeetingHistory"]
 def _can_work(instance: Any, user: Any) -> bool:
     if instance.kind == Meeting.Kind.FUNDERS_CONFERENCE:
         return can_work_in_region(user, instance.region)
+    if instance.kind in Meeting.PAQTE_KINDS:
+        # The PAQTE steering committee and checkpoints are the PAQTE team's (annex 2).
+        return paqte_can_work(user, instance.department)
     return can_work(user, instance.owning_department)
 
 
@@ -49,6 +52,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         HELD = "held", _("Tenue")
 
     DEPARTMENT_KINDS = (Kind.SERVICE_HEADS, Kind.PAQTE_COMMITTEE, Kind.PAQTE_CHECKPOINT)
+    PAQTE_KINDS = (Kind.PAQTE_COMMITTEE, Kind.PAQTE_CHECKPOINT)
 
     kind = models.CharField(_("type de réunion"), max_length=20, choices=Kind.choices)
     department = models.ForeignKey(
@@ -81,6 +85,10 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     invitees = models.JSONField(_("invités"), default=list, blank=True)
     minutes = models.TextField(_("compte rendu"), blank=True)
+    # A PAQTE checkpoint meets the signatory companies (annex 2).
+    companies = models.ManyToManyField(
+        "workflows.Company", blank=True, related_name="paqte_meetings", verbose_name=_("entreprises présentes")
+    )
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
@@ -167,7 +175,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         return self.date is not None
 
     def is_past(self: Any) -> bool:
-        return self.date is not None and self.date <= timezone.localdate()
+        return self.date is not None and self.date <= campaign_today()
 
     def refusal(self, guard: str) -> str:
         return {

@@ -99,3 +99,12 @@ def departments_missing_service_heads(
         held = {(m.year, m.semester) for m in row.held_service_heads}
         result.append(MissingServiceHeads(department=row, semesters=[s for s in semesters if s not in held]))
     return result
+
+
+def paqte_meetings(*, department: Department) -> QuerySet[Meeting]:
+    """The PAQTE steering committees and checkpoints of a département, latest first."""
+    return (
+        Meeting.objects.filter(kind__in=Meeting.PAQTE_KINDS, department=department)
+        .prefetch_related("companies")
+        .order_by("-date", "-pk")
+    )

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from reference.models import CityContract, Department, Region
@@ -120,3 +122,36 @@ def meeting_update(
 def meeting_transition(*, user: User, meeting: Meeting, name: str, comment: str = "") -> Meeting:
     """Run transition ``name`` on a fresh, locked copy of ``meeting``; returns the saved copy."""
     return transition_run(case=meeting, name=name, user=user, comment=comment)
+
+
+def paqte_meeting_record(
+    *,
+    user: User,
+    department: Department,
+    kind: str,
+    held_on: datetime.date,
+    minutes: str = "",
+    companies: list[Any] | None = None,
+) -> Meeting:
+    """Record a PAQTE steering committee or checkpoint (annex 2) as a meeting of the département:
+    convened for its date, then held once that date has come, each step in its history."""
+    if kind not in Meeting.PAQTE_KINDS:
+        raise SteeringError("Type de réunion PAQTE inconnu.")
+    probe = Meeting(kind=kind, department=department, year=held_on.year)
+    if not _can_work_probe(user, probe):
+        raise PermissionDenied("Vous n'instruisez pas les dossiers PAQTE de ce département.")
+    with transaction.atomic():
+        meeting = Meeting(kind=kind, department=department, year=held_on.year, date=held_on, minutes=minutes)
+        meeting.full_clean(exclude=["state"])  # a protected FSM field is not cleaned by assignment
+        meeting.save()
+        if companies:
+            meeting.companies.set(companies)
+        meeting = transition_run(case=meeting, name="convene", user=user)
+        if held_on <= timezone.localdate():
+            meeting = transition_run(case=meeting, name="hold", user=user)
+    return meeting
+
+
+def _can_work_probe(user: User, meeting: Meeting) -> bool:
+    step = meeting.convene._django_fsm.get_transition(meeting.state)
+    return bool(step is not None and step.has_perm(meeting, user))

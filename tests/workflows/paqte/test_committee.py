@@ -15,7 +15,9 @@ from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import convention_of
 from workflows.paqte import selectors, services
-from workflows.paqte.models import CommitteeMeeting, CommitteeMember
+from workflows.paqte.models import CommitteeMember
+from workflows.steering.models import Meeting
+from workflows.steering.services import paqte_meeting_record
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +28,10 @@ def test_members_and_checkpoint_meeting(agent: User, nord: Department) -> None:
     )
     services.committee_member_add(user=agent, department=nord, kind=CommitteeMember.Kind.EPCI, name="MEL")
     signatory = convention_of(agent, nord, state="active")
-    services.meeting_add(
+    paqte_meeting_record(
         user=agent,
         department=nord,
-        kind=CommitteeMeeting.Kind.CHECKPOINT,
+        kind=Meeting.Kind.PAQTE_CHECKPOINT,
         held_on=datetime.date(2019, 6, 12),
         minutes="Point d'étape : 12 stages de 3e.",
         companies=[signatory.company],
@@ -37,12 +39,15 @@ def test_members_and_checkpoint_meeting(agent: User, nord: Department) -> None:
     committee = selectors.committee_of(department=nord)
     assert committee is not None
     assert sorted(m.name for m in committee.members.all()) == ["FACE Lille", "MEL"]
-    meeting = committee.meetings.get()
+    meeting = Meeting.objects.get(kind=Meeting.Kind.PAQTE_CHECKPOINT, department=nord)
     assert [c.pk for c in meeting.companies.all()] == [signatory.company_id]
+    # One meeting model: held (its date has passed), with its history like every meeting.
+    assert meeting.state == Meeting.State.HELD
+    assert [row.transition for row in meeting.history.order_by("pk")] == ["convene", "hold"]
     client = Client()
     client.force_login(agent)
     body = client.get("/paqte/departements/59/").content.decode()
-    assert "FACE Lille" in body and "Point d&#x27;étape avec les entreprises signataires du 12/06/2019" in body
+    assert "FACE Lille" in body and "Point d&#x27;étape du PAQTE du 12/06/2019 (tenue)" in body
     assert signatory.company.name in body
 
 

@@ -21,6 +21,7 @@ from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_o
 from workflows.paqte import services
 from workflows.paqte.charter_import import charters_import
 from workflows.paqte.models import CharterConvention, PaqteConvention, ReferentDesignation, SemesterReport
+from workflows.steering.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -223,12 +224,8 @@ def setup_action(action: str, code: str, worker: User) -> tuple[str, dict[str, A
     if action == "meeting_add":
         return (
             f"/paqte/departements/{code}/comite/reunions/",
-            {"kind": "checkpoint", "held_on": "2019-05-02", "minutes": "Point d'étape"},
-            lambda: (
-                department(code).paqte_committee.meetings.exists()
-                if hasattr(department(code), "paqte_committee")
-                else False
-            ),
+            {"kind": "paqte_checkpoint", "held_on": "2019-05-02", "minutes": "Point d'étape"},
+            lambda: Meeting.objects.filter(kind__in=Meeting.PAQTE_KINDS, department__code=code).exists(),
         )
     if action == "report_send_to_validation":
         report = make_report(worker, code)
