@@ -71,7 +71,7 @@ def test_the_valideur_queue_holds_every_case_kind_of_his_departement_only(make_u
     client = Client()
     client.force_login(validator)
     body = client.get("/taches/file/").content.decode()
-    assert "File d&#x27;attente (3)" in body
+    assert "File du département (3)" in body
     assert "Valider le protocole (préfet)" in body and "Bilan semestriel PAQTE" in body and "Synthèse du préfet" in body
 
 
@@ -117,7 +117,7 @@ def test_inbox_lists_the_tasks_assigned_to_the_user(make_user: MakeUser) -> None
     client = Client()
     client.force_login(agent)
     body = client.get("/taches/").content.decode()
-    assert "Mes tâches (2)" in body and "Enregistrer l&#x27;évaluation à mi-parcours" in body
+    assert "À traiter (2)" in body and "Enregistrer l&#x27;évaluation à mi-parcours" in body
 
 
 def test_pages_are_empty_without_tasks(client_for: Callable[..., Client]) -> None:

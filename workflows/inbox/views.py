@@ -3,23 +3,45 @@ every case kind, each task linked to the page where it is done."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import ListView
 
 from accounts.selectors import department_scope
 from reference.exports import Column, ExportMixin, department_label
-from workflows.cases.registry import kinds
-from workflows.inbox import selectors
+from workflows.cases.registry import kind_for_code, kinds
+from workflows.inbox import selectors, services
 from workflows.inbox.selectors import TaskRow
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
     return {"department": request.GET.get("departement") or None, "kind": request.GET.get("dossier") or None}
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _tab_filters(request: HttpRequest) -> dict[str, Any]:
+    return {
+        **_filters(request),
+        "step": request.GET.get("etape") or None,
+        "late": request.GET.get("retard") == "1",
+        "due_before": _date(request.GET.get("echeance_avant")),
+    }
 
 
 TASK_COLUMNS = (
@@ -55,20 +77,94 @@ class _TaskListView(LoginRequiredMixin, ExportMixin, ListView[Any]):
         return context
 
 
-class InboxView(_TaskListView):
-    export_filename = "mes-taches"
-    extra_context = {"title": "Mes tâches", "empty": "Aucune tâche ne vous est attribuée."}
+FILTER_NAMES = ("dossier", "etape", "departement", "retard", "echeance_avant")
+
+
+def _toggled(sort: str, code: str) -> str:
+    """The sort a column header links to: ascending, or descending when it is already ascending."""
+    return f"-{code}" if sort == code else code
+
+
+TAB_URLS = {
+    "a-traiter": "inbox:inbox",
+    "file": "inbox:queue",
+    "suivis": "inbox:followed",
+    "traites": "inbox:done",
+    "tous": "inbox:all",
+}
+
+
+class TabView(_TaskListView):
+    """One tab of the inbox ("À traiter", "File du département", "Suivis", "Traités par moi",
+    "Tous"), each with its count, its filters and a sort through the whitelist of
+    ``selectors.SORTS``; the DSFR table and pagination."""
+
+    tab = "a-traiter"
+    template_name = "workflows/inbox.html"
+
+    @property
+    def export_filename(self) -> str:  # type: ignore[override]
+        return f"taches-{self.tab}"
 
     def get_queryset(self) -> Any:
-        return selectors.task_inbox(user=self.request.user, **_filters(self.request))
+        tab = selectors.TAB_CODES.get(self.tab)
+        if tab is None:
+            raise Http404
+        tasks = selectors.tasks_filter(
+            selectors.tab_tasks(user=self.request.user, tab=self.tab), **_tab_filters(self.request)
+        )
+        tasks, self.sort = selectors.tasks_sort(tasks, self.request.GET.get("tri"), default=tab.default_sort)
+        return selectors.tab_page_tasks(tasks, tab=self.tab)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        counts = selectors.tab_counts(user=self.request.user)
+        current_tab = selectors.TAB_CODES[self.tab]
+        kept = self.request.GET.copy()
+        for name in ("page", "tri"):
+            kept.pop(name, None)
+        filters = kept.urlencode()
+        context.update(
+            title=current_tab.label,
+            empty=current_tab.empty,
+            tab=current_tab,
+            tabs=[
+                {
+                    "code": tab.code,
+                    "label": tab.label,
+                    "count": counts.get(tab.code, 0),
+                    "url": reverse(TAB_URLS[tab.code]) + (f"?{filters}" if filters else ""),
+                    "current": tab.code == self.tab,
+                }
+                for tab in selectors.TABS
+            ],
+            steps=selectors.step_choices(),
+            sort=self.sort,
+            columns={
+                code: {
+                    "label": label,
+                    "code": code,
+                    "aria_sort": (
+                        "ascending" if self.sort == code else "descending" if self.sort == f"-{code}" else ""
+                    ),
+                    "url": "?" + "&".join(part for part in (filters, f"tri={_toggled(self.sort, code)}") if part),
+                }
+                for code, (_column, label) in selectors.SORTS.items()
+            },
+            filtered=any(self.request.GET.get(name) for name in FILTER_NAMES),
+        )
+        page = context.get("page_obj")
+        if page is not None:
+            page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+        return context
 
 
-class QueueView(_TaskListView):
-    export_filename = "file-d-attente"
-    extra_context = {"title": "File d'attente", "empty": "Aucune tâche en attente dans votre périmètre."}
+class InboxView(TabView):
+    tab = "a-traiter"
 
-    def get_queryset(self) -> Any:
-        return selectors.task_queue(user=self.request.user, **_filters(self.request))
+
+class QueueView(TabView):
+    tab = "file"
 
 
 class CgetReviewQueueView(_TaskListView):
@@ -82,3 +178,21 @@ class CgetReviewQueueView(_TaskListView):
         if not selectors.review_permissions(self.request.user):
             raise PermissionDenied
         return selectors.cget_review_queue(user=self.request.user, **_filters(self.request))
+
+
+class FollowView(LoginRequiredMixin, View):
+    """POST: follow (``suivre=1``) or stop following a case of the user's scope (404 otherwise)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        case = selectors.case_in_scope(user=request.user, kind_code=kind, case_pk=pk)
+        if case is None:
+            raise Http404
+        follow = request.POST.get("suivre") == "1"
+        services.follow_set(user=request.user, case=case, follow=follow)
+        messages.success(request, "Vous suivez ce dossier." if follow else "Vous ne suivez plus ce dossier.")
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = kind_for_code(kind).url(case) or reverse("inbox:followed")  # type: ignore[union-attr]
+        return redirect(target)

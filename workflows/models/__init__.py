@@ -1,5 +1,6 @@
 """Every case kind's models, gathered for Django's app « workflows » (one module per kind)."""
 
+from workflows.inbox.models import Follow, SavedView
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
 from workflows.renewal.followup.models import CommitmentFollowUp
@@ -30,4 +31,6 @@ __all__ = [
     "SynthesisHistory",
     "SynthesisProcess",
     "CommitmentFollowUp",
+    "Follow",
+    "SavedView",
 ]
