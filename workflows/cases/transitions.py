@@ -54,6 +54,7 @@ class Transition:
     # guard name → French sentence, or a function of the case giving it (it may name what is missing)
     refusals: Mapping[str, str | Callable[[Any], str]] = field(default_factory=dict)
     system: bool = False  # run by Quartiers itself (bulk launch, expiry…), never a button
+    asks: tuple[str, ...] = ()  # what the button's form asks for, passed to the FSM method ("signed_on")
     # A write that belongs to the transition beyond its deadlines (the follow-ups of a signed
     # protocol, the charter migration deadline of the département): ``then(case, user)``.
     then: Callable[[Any, Any], None] | None = None

@@ -531,8 +531,8 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
         return "Cette action n'est pas possible."
 
     @transition(state, source=State.ACTIVE, target=State.OFFERED, permission=_can_work)
-    def offer(self, *, today: datetime.date) -> None:
-        self.offered_on = today
+    def offer(self, *, today: datetime.date | None = None) -> None:
+        self.offered_on = today or timezone.localdate()
 
     @transition(state, source=State.OFFERED, target=State.MIGRATED, permission=_can_work)
     def migrate(self, *, convention: PaqteConvention) -> None:

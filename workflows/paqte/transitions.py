@@ -65,6 +65,7 @@ CONVENTION = TransitionTable(
         "Enregistrer la signature",
         done="Convention signée",
         completes="sign",
+        asks=("signed_on",),
         refusals={"has_valid_commitments": lambda convention: " ".join(convention.commitment_problems())},
         deadlines=(
             DeadlineEffect(

@@ -3,7 +3,6 @@ through services; refused transitions come back as French messages."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -366,22 +365,16 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in CONVENTION:
         raise PermissionDenied
     comment = request.POST.get("comment", "").strip()
-    label = CONVENTION[name].label
+    spec = CONVENTION[name]
     user = _user(request)
-    if name == "sign":
+    asked: dict[str, Any] = {}
+    if spec.asks:  # the signature's date
         form = SignForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Indiquez la date de signature.")
             return redirect("paqte:convention_detail", pk=pk)
-        signed_on: datetime.date = form.cleaned_data["signed_on"]
-        _run(
-            request,
-            lambda: services.case_transition(
-                case=convention, user=user, name="sign", comment=comment, signed_on=signed_on
-            ),
-            f"{label} : fait.",
-        )
-    elif name == "renew":
+        asked = {field: form.cleaned_data[field] for field in spec.asks}
+    if name == "renew":  # a service: the renewed convention gets its successor, in draft
         new = _run(
             request,
             lambda: services.convention_renew(user=user, convention=convention, comment=comment),
@@ -389,17 +382,11 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         )
         if new:
             return redirect("paqte:convention_detail", pk=new.pk)
-    elif name == "terminate":
-        _run(
-            request,
-            lambda: services.case_transition(case=convention, user=user, name="terminate", comment=comment),
-            "La convention est résiliée.",
-        )
     else:
         _run(
             request,
-            lambda: services.case_transition(case=convention, user=user, name=name, comment=comment),
-            f"{label} : fait.",
+            lambda: services.case_transition(case=convention, user=user, name=name, comment=comment, **asked),
+            f"{spec.timeline_label}.",
         )
     return redirect("paqte:convention_detail", pk=pk)
 
@@ -491,11 +478,7 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise PermissionDenied
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
-    if name == "offer":
-        _run(
-            request, lambda: services.charter_offer(user=user, charter=charter), "Le PAQTE est proposé à l'entreprise."
-        )
-    elif name == "migrate":
+    if name == "migrate":  # a service: the charter's targets become a PAQTE convention, in draft
         convention = _run(
             request,
             lambda: services.charter_migrate(user=user, charter=charter),
@@ -507,7 +490,7 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         _run(
             request,
             lambda: services.case_transition(case=charter, user=user, name=name, comment=comment),
-            f"{CHARTER[name].label} : fait.",
+            f"{CHARTER[name].timeline_label}.",
         )
     return redirect("paqte:charter_detail", pk=pk)
 
@@ -593,18 +576,11 @@ def _submission_action(request: HttpRequest, submission: Submission | None, name
         raise PermissionDenied
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
-    if name == "return_to_prefecture":
-        _run(
-            request,
-            lambda: services.submission_return(user=user, submission=submission, comment=comment),
-            "Renvoyé à la préfecture avec votre commentaire.",
-        )
-    else:
-        _run(
-            request,
-            lambda: services.case_transition(case=submission, user=user, name=name, comment=comment),
-            f"{kind_of(submission).table[name].label} : fait.",
-        )
+    _run(
+        request,
+        lambda: services.case_transition(case=submission, user=user, name=name, comment=comment),
+        f"{kind_of(submission).table[name].timeline_label}.",
+    )
 
 
 @login_required
