@@ -37,4 +37,13 @@ def campaign(request: HttpRequest) -> dict[str, Any]:
 
     from notifications.campaign import campaign_calendar
 
-    return {"campaign": SimpleLazyObject(campaign_calendar)}
+    def campaign_clock() -> Any:
+        """The campaign's date when it is not the real one (the banner of base.html), else None.
+        Never raises: an error page still renders when the database does not answer."""
+        try:
+            calendar = campaign_calendar()
+        except Exception:  # the banner is optional, the page is not
+            return None
+        return calendar.clock if calendar.clock_moved else None
+
+    return {"campaign": SimpleLazyObject(campaign_calendar), "campaign_clock": campaign_clock}

@@ -29,6 +29,9 @@ VARIABLES: dict[str, str] = {
     "Défaut en dev : consolemail:// (courriels affichés dans la console). Obligatoire en production.",
     "DEFAULT_FROM_EMAIL": "Expéditeur des courriels. Défaut : Quartiers <ne-pas-repondre@quartiers.local>.",
     "SITE_URL": "Adresse publique du site, pour les liens des courriels. Défaut : http://localhost:8000.",
+    "QUARTIERS_CAMPAIGN_TODAY": "Date de la campagne (AAAA-MM-JJ) pour la démonstration et la formation : "
+    "« aujourd'hui » de toutes les pages, retards, exports, calendriers et relances ; un bandeau l'annonce. "
+    "Le champ « date de la campagne » de l'administration l'emporte. Sans valeur : la date réelle (production).",
     "PRIVATE_MEDIA_ROOT": "Dossier des pièces déposées, hors de la racine web. Défaut : ./var/media.",
     "CLAMD_ADDRESS": "Antivirus clamd qui analyse chaque pièce déposée (INSTREAM), ex. 127.0.0.1:3310 ou "
     "unix:///run/clamav/clamd.ctl. Sans valeur : pas d'analyse. Si clamd ne répond pas, le dépôt est refusé.",

@@ -20,7 +20,7 @@ class DeadlineDefinitionInline(admin.TabularInline[DeadlineDefinition, Campaign]
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin[Campaign]):
-    list_display = ("name", "code", "starts_on", "ends_on", "is_active")
+    list_display = ("name", "code", "starts_on", "ends_on", "is_active", "clock")
     inlines = [DeadlineDefinitionInline]
 
 

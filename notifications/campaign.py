@@ -9,6 +9,12 @@ by a definition's stable code; nothing else writes a date of the circular.
 The calendar is read once per request (and once per Celery task): two small queries, kept in a
 context variable that the ``request_started`` / ``request_finished`` signals reset, so a date
 changed in the admin shows on the next page.
+
+The campaign has its own clock (``CampaignCalendar.today``, ``campaign_today()``): the day every
+page, lateness, dashboard, export, iCal window, sweep and digest count from. It is the national
+administrator's ``Campaign.clock`` (admin), else the ``QUARTIERS_CAMPAIGN_TODAY`` setting (demos
+and training), else the real date (production). Timestamps of records (``submitted_at``…) stay
+real time.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished, request_started
 from django.dispatch import receiver
+from django.utils import timezone
 
 # The stable codes of the definitions the product reads (``DeadlineDefinition.code``).
 REFERENT_CONTACT = "referent-paqte-contact"
@@ -44,6 +52,17 @@ class CampaignCalendar:
     ends_on: dt.date
     dates: Mapping[str, dt.date] = field(default_factory=dict)
     offset_years: Mapping[str, int] = field(default_factory=dict)
+    clock: dt.date | None = None
+
+    @property
+    def today(self) -> dt.date:
+        """The campaign's today: the clock when it is set, else the real date."""
+        return self.clock or timezone.localdate()
+
+    @property
+    def clock_moved(self) -> bool:
+        """The campaign's today is not the real date (the banner on every page says so)."""
+        return self.clock is not None and self.clock != timezone.localdate()
 
     def date(self, code: str) -> dt.date:
         try:
@@ -147,7 +166,23 @@ def _load() -> CampaignCalendar:
         ends_on=campaign.ends_on,
         dates=dates,
         offset_years=offsets,
+        clock=campaign.clock or settings_clock(),
     )
+
+
+def settings_clock() -> dt.date | None:
+    """``QUARTIERS_CAMPAIGN_TODAY`` (settings), the demo and training clock; None in production."""
+    value = getattr(settings, "QUARTIERS_CAMPAIGN_TODAY", None)
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"QUARTIERS_CAMPAIGN_TODAY : « {value} » n'est pas une date (format attendu : AAAA-MM-JJ)."
+        ) from None
 
 
 def campaign_calendar() -> CampaignCalendar:
@@ -159,6 +194,28 @@ def campaign_calendar() -> CampaignCalendar:
     if calendar is None:
         calendar = cache["calendar"] = _load()
     return calendar
+
+
+def campaign_today() -> dt.date:
+    """The campaign's today (see the module's docstring): what every "today" of the product reads."""
+    return campaign_calendar().today
+
+
+def campaign_clock_set(day: dt.date | None) -> None:
+    """Move the active campaign's clock (None: back to the real date); the cache of the current
+    request or task is dropped so that the next read sees it."""
+    from notifications.models import Campaign
+
+    campaign = (
+        Campaign.objects.filter(is_active=True).order_by("-starts_on").first()
+        or Campaign.objects.order_by("-starts_on").first()
+    )
+    if campaign is None:
+        raise ImproperlyConfigured("Aucune campagne n'est définie : appliquez les migrations (campagne 2019).")
+    Campaign.objects.filter(pk=campaign.pk).update(clock=day)
+    cache = _request_cache.get()
+    if cache is not None:
+        cache.pop("calendar", None)
 
 
 # --- Semesters: the rhythm of the collège des chefs de service and of the PAQTE report -------------
@@ -186,10 +243,12 @@ def semester_end(year: int, semester: int) -> dt.date:
 
 
 def ended_semesters(*, today: dt.date, calendar: CampaignCalendar | None = None) -> list[Semester]:
-    """Every semester from the campaign's first one that has ended before ``today``, oldest first."""
-    year, semester = (calendar or campaign_calendar()).first_semester
+    """Every semester from the campaign's first one that has ended before ``today``, oldest first,
+    up to the campaign's end (a collège is not asked of a semester after it)."""
+    calendar = calendar or campaign_calendar()
+    year, semester = calendar.first_semester
     semesters: list[Semester] = []
-    while semester_end(year, semester) < today:
+    while semester_end(year, semester) < today and semester_bounds(year, semester)[0] <= calendar.ends_on:
         semesters.append((year, semester))
         year, semester = (year, 2) if semester == 1 else (year + 1, 1)
     return semesters

@@ -27,6 +27,15 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("début"))
     ends_on = models.DateField(_("fin"))
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Seules les campagnes actives relancent."))
+    clock = models.DateField(
+        _("date de la campagne"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "« Aujourd'hui » pour toutes les pages, retards, tableaux de bord, exports, calendriers et relances "
+            "(démonstration, formation). Vide : la date réelle (production)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("campagne")

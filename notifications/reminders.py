@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import NATIONAL_ROLES, DepartmentUserObjectPermission, User
 from notifications.calendar import rule_window, send_date
+from notifications.campaign import campaign_today
 from notifications.models import Deadline, DeadlineDefinition, NotificationPreference, Reminder, ReminderRule
 from notifications.services import deadlines_generate
 
@@ -190,7 +191,7 @@ def reminders_sweep(
     """The beat entry point (real clock). ``today`` is only passed by the campaign clock
     command (demonstration and training). ``enqueue`` receives chunks of ids after commit."""
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    today = today or campaign_today()
     with transaction.atomic():
         if not _try_lock():
             logger.info("reminders_sweep_skipped_locked")

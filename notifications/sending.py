@@ -65,6 +65,7 @@ from psycopg import pq
 
 from accounts.models import User
 from notifications.calendar import send_date
+from notifications.campaign import campaign_today
 from notifications.models import Deadline, NotificationPreference, Reminder, ReminderRule
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
 
 
 def digest_email(user: User, reminders: list[Reminder], token: uuid.UUID) -> EmailMultiAlternatives:
-    today = timezone.localdate()
+    today = campaign_today()
     items = [_reminder_context(reminder) for reminder in reminders]
     return _email(
         subject=f"[Quartiers] Récapitulatif du {today:%d/%m/%Y} : {len(items)} relance(s)",

@@ -8,13 +8,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView
 
 from accounts.models import User
 from notifications import selectors, services
+from notifications.campaign import campaign_today
 from notifications.forms import PreferenceForm
 from notifications.ical import deadlines_calendar
 from notifications.models import Deadline
@@ -79,7 +79,7 @@ class DeadlineListView(LoginRequiredMixin, ExportMixin, ListView[Deadline]):
 
     def get_queryset(self) -> Any:
         show_past = self.request.GET.get("passees") == "1"
-        since = None if show_past else timezone.localdate()
+        since = None if show_past else campaign_today()
         return selectors.deadline_list(user=self.request.user, since=since)
 
 
@@ -90,7 +90,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = selectors.calendar_owner(token=token)
     if owner is None:
         raise Http404("Calendrier inconnu ou révoqué.")
-    since = timezone.localdate() - dt.timedelta(days=365)
+    since = campaign_today() - dt.timedelta(days=365)
     body = deadlines_calendar(selectors.deadline_list(user=owner, since=since, include_met=False)[:5000])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="quartiers-echeances.ics"'

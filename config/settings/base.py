@@ -137,6 +137,8 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = str(read("DEFAULT_FROM_EMAIL", default="Quartiers <ne-pas-repondre@quartiers.local>"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = str(read("SITE_URL", default="http://localhost:8000")).rstrip("/")
+# The campaign clock for demos and training (notifications.campaign.settings_clock); empty: real date.
+QUARTIERS_CAMPAIGN_TODAY = str(read("QUARTIERS_CAMPAIGN_TODAY", default="")).strip()
 
 # Redis: cache, Celery broker. Without it (embedded default) tasks run in-process.
 REDIS_URL = str(read("REDIS_URL", default=""))

@@ -7,19 +7,20 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from accounts.selectors import scoped
+from notifications.campaign import campaign_today
 from reference.models import CityContract, Department
 from workflows.renewal.models import Renewal
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    """The campaign's today (``notifications.campaign``), not the real date."""
+    return campaign_today()
 
 
 def renewal_list(*, user: User | AnonymousUser) -> QuerySet[Renewal]:

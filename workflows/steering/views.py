@@ -9,12 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import sees_all_departments
-from notifications.campaign import campaign_calendar, semester_label
+from notifications.campaign import campaign_calendar, campaign_today, semester_label
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
 from workflows.cases.history import timeline
@@ -94,7 +93,7 @@ def missing_service_heads(request: HttpRequest) -> HttpResponse | StreamingHttpR
     user = _user(request)
     if not sees_all_departments(user):
         raise PermissionDenied
-    missing = selectors.departments_missing_service_heads(user=user, today=timezone.localdate())
+    missing = selectors.departments_missing_service_heads(user=user, today=campaign_today())
     rows = _missing_rows(missing)
     fmt = export_format(request)
     if fmt:
@@ -111,11 +110,11 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse | Streami
     _require_view(request)
     user = _user(request)
     department = reference_selectors.department_get(user=user, code=code)
-    missing = selectors.departments_missing_service_heads(user=user, today=timezone.localdate(), department=department)
+    missing = selectors.departments_missing_service_heads(user=user, today=campaign_today(), department=department)
     form = None
     if can_work(user, department):
         form = MeetingCreateForm(
-            initial={"year": timezone.localdate().year},
+            initial={"year": campaign_today().year},
             city_contracts=reference_selectors.city_contract_list(user=user, department=department),
         )
     meetings = selectors.meeting_list(user=user, department=department)
@@ -352,7 +351,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
     user = _user(request)
     region = request.GET.get("region") or None
     department = request.GET.get("departement") or None
-    board = dashboard.dashboard_get(user=user, today=timezone.localdate(), region=region, department=department)
+    board = dashboard.dashboard_get(user=user, today=campaign_today(), region=region, department=department)
     lines = dashboard_lines(board)
     fmt = export_format(request)
     if fmt:

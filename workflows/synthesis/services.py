@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User
+from notifications.campaign import campaign_today
 from reference.models import Department
 from workflows.cases.runner import transition_run
 from workflows.cases.tasks import workflow_start
@@ -55,5 +55,5 @@ def synthesis_transition(*, user: User, synthesis: Synthesis, name: str, comment
     renovation table of the département as it stands that day."""
     kwargs: dict[str, Any] = {}
     if name == TRANSITIONS["submit"].name:
-        kwargs["renovation"] = renovation_state(department=synthesis.department, today=timezone.localdate()).as_json()
+        kwargs["renovation"] = renovation_state(department=synthesis.department, today=campaign_today()).as_json()
     return transition_run(case=synthesis, name=name, user=user, comment=comment, **kwargs)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.selectors import sees_all_departments
+from notifications.campaign import campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from workflows.cases.history import timeline
 from workflows.cases.runner import available_transitions
@@ -66,7 +67,7 @@ def synthesis_list(request: HttpRequest) -> HttpResponseBase:
     """The syntheses by département (all for the CGET, one's own for a prefecture)."""
     _require_view(request)
     user = _user(request)
-    today = timezone.localdate()
+    today = campaign_today()
     year = campaign_year()
     rows = selectors.synthesis_rows(user=user, year=year, today=today)
     fmt = export_format(request)
@@ -90,7 +91,7 @@ def synthesis_list(request: HttpRequest) -> HttpResponseBase:
 def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     _require_view(request)
     user = _user(request)
-    today = timezone.localdate()
+    today = campaign_today()
     department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
     texts = synthesis.parts if synthesis else {}
     parts = [
@@ -123,7 +124,7 @@ def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
 def synthesis_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     _require_view(request)
     user = _user(request)
-    today = timezone.localdate()
+    today = campaign_today()
     department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
     if not can_work(user, department):
         raise PermissionDenied
@@ -166,7 +167,7 @@ def synthesis_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def synthesis_pdf_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
     _require_view(request)
     user = _user(request)
-    today = timezone.localdate()
+    today = campaign_today()
     department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
     if synthesis is None:
         raise Http404
@@ -182,7 +183,7 @@ def synthesis_pdf_download(request: HttpRequest, code: str, year: int) -> HttpRe
 def synthesis_action(request: HttpRequest, code: str, year: int, name: str) -> HttpResponse:
     _require_view(request)
     user = _user(request)
-    today = timezone.localdate()
+    today = campaign_today()
     _department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
     if synthesis is None or name not in TRANSITIONS:
         raise Http404

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from notifications.campaign import campaign_today
 from notifications.reminders import reminders_due_preview, reminders_sweep
 from notifications.tasks import reminders_send_task
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError("--as-of est réservé à la démonstration et à la formation (mode débogage ou --force).")
         if options["dry_run"]:
             with transaction.atomic():
-                preview = reminders_due_preview(today=as_of or dt.date.today())
+                preview = reminders_due_preview(today=as_of or campaign_today())
                 transaction.set_rollback(True)  # even the deadline generation is not kept
             for item in preview:
                 department = item.deadline.department.code if item.deadline.department else "national"
