@@ -128,9 +128,9 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     assert list(synthesis.history.values_list("transition", flat=True)) == [
         "create",
         "send_to_validation",
-        "submit",
+        "validate",
         "return_to_prefecture",
         "send_to_validation",
-        "submit",
+        "validate",
         "approve",
     ]

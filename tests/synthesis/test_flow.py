@@ -59,13 +59,14 @@ def test_tasks_follow_the_transitions(make_user: MakeUser, nord: Department) -> 
     synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="send_back")
     assert open_nodes(synthesis) == ["prepare"]
     synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
-    synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+    synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="validate")
     assert open_nodes(synthesis) == ["review"]
     assert "Examiner la synthèse (CGET)" in queue_titles(cget)
     synthesis = synthesis_transition(user=cget, synthesis=synthesis, name="return_to_prefecture", comment="À revoir.")
-    assert open_nodes(synthesis) == ["prepare"]
-    synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
-    synthesis = synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+    # Returned: the prefecture's correction task, then the CGET's review again (every submission).
+    assert open_nodes(synthesis) == ["correct"]
+    synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="resubmit")
+    assert open_nodes(synthesis) == ["review"]
     synthesis = synthesis_transition(user=cget, synthesis=synthesis, name="approve")
     assert open_nodes(synthesis) == []
     process = SynthesisFlow.process_class.objects.get(artifact_object_id=synthesis.pk, flow_class=SynthesisFlow)
@@ -91,7 +92,7 @@ def test_cget_queue_constant_queries_in_the_number_of_syntheses(make_user: MakeU
         agent, validator = make_user(Role.AGENT, code), make_user(Role.PREFECT_VALIDATOR, code)
         synthesis = synthesis_save(user=agent, department=department, year=2019, **complete_parts())
         synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
-        synthesis_transition(user=validator, synthesis=synthesis, name="submit")
+        synthesis_transition(user=validator, synthesis=synthesis, name="validate")
 
     def count() -> int:
         client.get("/taches/file/")

@@ -127,13 +127,14 @@ ACTIONS = {
     # name: (source state, who may, target state)
     "send_to_validation": ("draft", {(Role.AGENT, True)}, "prefect_validation"),
     "send_back": ("prefect_validation", {(Role.PREFECT_VALIDATOR, True)}, "draft"),
-    "submit": ("prefect_validation", {(Role.PREFECT_VALIDATOR, True)}, "submitted"),
+    "validate": ("prefect_validation", {(Role.PREFECT_VALIDATOR, True)}, "submitted"),
     "approve": ("submitted", {(Role.CGET_REFERENT, True), (Role.CGET_REFERENT, False)}, "approved"),
     "return_to_prefecture": (
         "submitted",
         {(Role.CGET_REFERENT, True), (Role.CGET_REFERENT, False)},
-        "draft",
+        "returned",
     ),
+    "resubmit": ("returned", {(Role.AGENT, True)}, "submitted"),
 }
 
 
@@ -162,7 +163,7 @@ def test_actions(
 def test_buttons_follow_the_role(client_as: Callable[[Role | None], Client], nord: Department) -> None:
     synthesis_in(nord, "prefect_validation")
     validator = client_as(Role.PREFECT_VALIDATOR).get("/pilotage/syntheses/59/2019/").content.decode()
-    assert "Valider et transmettre au CGET" in validator and "Renvoyer en rédaction" in validator
+    assert "Valider et transmettre au CGET" in validator and "Renvoyer en brouillon" in validator
     agent = client_as(Role.AGENT).get("/pilotage/syntheses/59/2019/").content.decode()
     assert "Valider et transmettre au CGET" not in agent and "Rédiger la synthèse" not in agent
 

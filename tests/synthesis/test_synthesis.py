@@ -107,21 +107,21 @@ def test_only_the_agent_of_the_departement_writes(
 SOURCE = {
     "send_to_validation": "draft",
     "send_back": "prefect_validation",
-    "submit": "prefect_validation",
+    "validate": "prefect_validation",
     "approve": "submitted",
     "return_to_prefecture": "submitted",
 }
 TARGET = {
     "send_to_validation": "prefect_validation",
     "send_back": "draft",
-    "submit": "submitted",
+    "validate": "submitted",
     "approve": "approved",
-    "return_to_prefecture": "draft",
+    "return_to_prefecture": "returned",
 }
 ALLOWED = {
     "send_to_validation": (Role.AGENT, "59"),
     "send_back": (Role.PREFECT_VALIDATOR, "59"),
-    "submit": (Role.PREFECT_VALIDATOR, "59"),
+    "validate": (Role.PREFECT_VALIDATOR, "59"),
     "approve": (Role.CGET_REFERENT, None),
     "return_to_prefecture": (Role.CGET_REFERENT, None),
 }
@@ -213,7 +213,7 @@ def test_renovation_table_equals_counts_from_the_database(nord: Department) -> N
 def test_renovation_table_is_frozen_at_submission(make_user: MakeUser, nord: Department) -> None:
     _renewals(nord)
     synthesis = synthesis_in(nord, "prefect_validation")
-    submitted = synthesis_transition(user=make_user(Role.PREFECT_VALIDATOR, "59"), synthesis=synthesis, name="submit")
+    submitted = synthesis_transition(user=make_user(Role.PREFECT_VALIDATOR, "59"), synthesis=synthesis, name="validate")
     snapshot = Synthesis.objects.get(pk=submitted.pk).renovation_snapshot
     assert snapshot is not None
     frozen = {row["state"]: row["count"] for row in snapshot["rows"]}
@@ -240,23 +240,23 @@ def _deadline(department: Department) -> Deadline:
 
 def test_submission_meets_the_15_march_deadline_and_a_return_reopens_it(make_user: MakeUser, nord: Department) -> None:
     synthesis = synthesis_in(nord, "prefect_validation")
-    submitted = synthesis_transition(user=make_user(Role.PREFECT_VALIDATOR, "59"), synthesis=synthesis, name="submit")
+    submitted = synthesis_transition(user=make_user(Role.PREFECT_VALIDATOR, "59"), synthesis=synthesis, name="validate")
     deadline = _deadline(nord)
     assert deadline.due_on == datetime.date(2019, 3, 15) and deadline.met_at is not None
     cget = make_user(Role.CGET_REFERENT)
     synthesis_transition(user=cget, synthesis=submitted, name="return_to_prefecture", comment="Trop court.")
     assert _deadline(nord).met_at is None
-    agent, validator = make_user(Role.AGENT, "59"), make_user(Role.PREFECT_VALIDATOR, "59")
-    again = synthesis_transition(user=agent, synthesis=submitted, name="send_to_validation")
-    again = synthesis_transition(user=validator, synthesis=again, name="submit")
+    agent = make_user(Role.AGENT, "59")
+    # Returned: the prefecture corrects it and transmits it again (a submission's resubmission).
+    again = synthesis_transition(user=agent, synthesis=submitted, name="resubmit")
+    assert again.state == "submitted" and again.renovation_snapshot is not None
     assert _deadline(nord).met_at is not None
     synthesis_transition(user=cget, synthesis=again, name="approve")
     assert _deadline(nord).met_at is not None
     assert list(SynthesisHistory.objects.filter(synthesis=synthesis).values_list("transition", flat=True)) == [
-        "submit",
+        "validate",
         "return_to_prefecture",
-        "send_to_validation",
-        "submit",
+        "resubmit",
         "approve",
     ]
 

@@ -22,6 +22,7 @@ from viewflow.workflow import flow
 
 from workflows.cases.flows import QuartiersFlowMixin
 from workflows.paqte.models import PaqteProcess
+from workflows.submissions.flows import SubmissionFlowMixin, submission_nodes
 
 
 def case_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -68,44 +69,24 @@ class CharterConventionFlow(PaqteFlowMixin, flow.Flow):
     end = flow.End()
 
 
-class SubmissionFlowMixin(PaqteFlowMixin):
-    """draft → prefect_validation → submitted → approved | returned; returned → submitted."""
-
-    def is_submitted(self, activation: Any) -> bool:
-        return bool(activation.process.artifact.state == "submitted")
-
-    def is_approved(self, activation: Any) -> bool:
-        return bool(activation.process.artifact.state == "approved")
+class PaqteSubmissionFlowMixin(PaqteFlowMixin, SubmissionFlowMixin):
+    """A PAQTE submission's flow (``workflows.submissions.flows``), on the PAQTE process."""
 
 
-def submission_nodes(prepare_title: Any) -> dict[str, Any]:
-    return {
-        "start": flow.StartHandle(this.start_case).Next(this.prepare),
-        "prepare": prefecture_step(prepare_title).Next(this.validate),
-        "validate": prefecture_step(_("Valider au nom du préfet et transmettre au CGET"), VALIDATE).Next(
-            this.check_validated
-        ),
-        "check_validated": flow.If(this.is_submitted).Then(this.review).Else(this.prepare),
-        "review": (
-            flow.View(case_page)
-            .Annotation(title=_("Examiner l'envoi (CGET)"))
-            .Permission(REVIEW)
-            .Next(this.check_approved)
-        ),
-        "check_approved": flow.If(this.is_approved).Then(this.end).Else(this.correct),
-        "correct": prefecture_step(_("Corriger et transmettre à nouveau au CGET")).Next(this.review),
-        "end": flow.End(),
-    }
+def paqte_submission_nodes(prepare_title: Any) -> dict[str, Any]:
+    return submission_nodes(
+        case_page=case_page, prepare_title=prepare_title, work=WORK, validate=VALIDATE, review=REVIEW
+    )
 
 
-class ReferentDesignationFlow(SubmissionFlowMixin, flow.Flow):
+class ReferentDesignationFlow(PaqteSubmissionFlowMixin, flow.Flow):
     process_title = _("Désignation du référent PAQTE")
-    locals().update(submission_nodes(_("Désigner le référent PAQTE et le soumettre à la validation")))
+    locals().update(paqte_submission_nodes(_("Désigner le référent PAQTE et le soumettre à la validation")))
 
 
-class SemesterReportFlow(SubmissionFlowMixin, flow.Flow):
+class SemesterReportFlow(PaqteSubmissionFlowMixin, flow.Flow):
     process_title = _("Bilan semestriel PAQTE")
-    locals().update(submission_nodes(_("Compléter le bilan semestriel et le soumettre à la validation")))
+    locals().update(paqte_submission_nodes(_("Compléter le bilan semestriel et le soumettre à la validation")))
 
 
 PAQTE_FLOWS: list[type[Any]] = [PaqteConventionFlow, CharterConventionFlow, ReferentDesignationFlow, SemesterReportFlow]

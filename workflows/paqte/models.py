@@ -26,6 +26,7 @@ from notifications.campaign import SEMESTER_CHOICES, campaign_today, convention_
 from workflows.cases.history import AppendOnlyHistory
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
+from workflows.submissions.models import Submission, SubmissionState
 
 __all__ = [
     "Axis",
@@ -135,75 +136,28 @@ class Company(models.Model):
 # --- Référent PAQTE and submissions to the CGET -------------------------------------------
 
 
-class SubmissionState(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    PREFECT_VALIDATION = "prefect_validation", _("En validation préfectorale")
-    SUBMITTED = "submitted", _("Transmis au CGET")
-    APPROVED = "approved", _("Approuvé par le CGET")
-    RETURNED = "returned", _("Renvoyé par le CGET")
-
-
 def _can_work(instance: Any, user: Any) -> bool:
     return can_work(user, instance.department)
 
 
-def _can_validate(instance: Any, user: Any) -> bool:
-    return can_validate(user, instance.department)
-
-
-def _can_review(instance: Any, user: Any) -> bool:
-    return can_review(user)
-
-
-class Submission(ConcurrentTransitionMixin, models.Model):
-    """What the prefecture sends to the CGET: draft → prefect_validation → submitted →
-    approved | returned, and returned → submitted once corrected (DESIGN.md)."""
-
-    State = SubmissionState
-
-    department = models.ForeignKey("reference.Department", on_delete=models.PROTECT, verbose_name=_("département"))
-    state = FSMField(
-        _("état"), max_length=20, choices=SubmissionState.choices, default=SubmissionState.DRAFT, protected=True
-    )
-    submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
-    return_comment = models.TextField(_("motif du renvoi"), blank=True)
+class PaqteSubmission(Submission):
+    """A PAQTE submission to the CGET: worked by the département's PAQTE team, validated by the
+    prefect's valideur, reviewed by the CGET (``workflows.paqte.permissions``)."""
 
     class Meta:
         abstract = True
 
-    @transition(state, source=State.DRAFT, target=State.PREFECT_VALIDATION, permission=_can_work)
-    def send_to_validation(self) -> None:
-        pass
+    def may_work(self, user: Any) -> bool:
+        return can_work(user, self.department)
 
-    @transition(state, source=State.PREFECT_VALIDATION, target=State.DRAFT, permission=_can_validate)
-    def send_back(self) -> None:
-        pass
+    def may_validate(self, user: Any) -> bool:
+        return can_validate(user, self.department)
 
-    @transition(state, source=State.PREFECT_VALIDATION, target=State.SUBMITTED, permission=_can_validate)
-    def validate(self) -> None:
-        self.submitted_at = timezone.now()
-
-    @transition(state, source=State.SUBMITTED, target=State.APPROVED, permission=_can_review)
-    def approve(self) -> None:
-        self.return_comment = ""
-
-    @transition(state, source=State.SUBMITTED, target=State.RETURNED, permission=_can_review)
-    def return_to_prefecture(self, *, reason: str) -> None:
-        self.return_comment = reason
-
-    @transition(state, source=State.RETURNED, target=State.SUBMITTED, permission=_can_work)
-    def resubmit(self) -> None:
-        self.submitted_at = timezone.now()
-
-    def refusal(self, guard: str) -> str:
-        return "Cette action n'est pas possible."
-
-    @property
-    def is_editable(self) -> bool:
-        return self.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+    def may_review(self, user: Any) -> bool:
+        return can_review(user)
 
 
-class ReferentDesignation(Submission):
+class ReferentDesignation(PaqteSubmission):
     """The PAQTE référent of a département, due to the CGET by the campaign's « referent-paqte-contact » date."""
 
     department = models.OneToOneField(
@@ -365,17 +319,6 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
                 )
         return problems
 
-    def refusal(self, guard: str) -> str:
-        if guard == "has_valid_commitments":
-            return " ".join(self.commitment_problems())
-        return {
-            "has_objectives": "La convention doit comporter au moins un objectif.",
-            "has_ended": "La convention n'est pas encore arrivée à son terme.",
-            "is_near_end": (
-                f"Le renouvellement se propose dans les {NEAR_END_DAYS} jours qui précèdent la fin de la convention."
-            ),
-        }.get(guard, "Cette action n'est pas possible.")
-
     @transition(state, source=State.DRAFT, target=State.NEGOTIATION, conditions=[has_objectives], permission=_can_work)
     def start_negotiation(self) -> None:
         pass
@@ -525,11 +468,6 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
     def has_ended(self: Any) -> bool:
         return campaign_today() > self.ends_on
 
-    def refusal(self, guard: str) -> str:
-        if guard == "has_ended":
-            return "La convention de la charte n'est pas encore arrivée à son terme."
-        return "Cette action n'est pas possible."
-
     @transition(state, source=State.ACTIVE, target=State.OFFERED, permission=_can_work)
     def offer(self, *, today: datetime.date | None = None) -> None:
         self.offered_on = today or timezone.localdate()
@@ -552,7 +490,7 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
 # --- Semestrial report ---------------------------------------------------------------------------
 
 
-class SemesterReport(Submission):
+class SemesterReport(PaqteSubmission):
     """The six-monthly PAQTE report of a département to the CGET (annex 2's format). The figures
     come from the data (selectors.report_aggregates); the agent completes the text."""
 
@@ -593,14 +531,6 @@ class SemesterReport(Submission):
 
     def is_complete(self: Any) -> bool:
         return bool(self.organisation.strip()) and self.pru_count is not None and self.job_seekers_qpv is not None
-
-    def refusal(self, guard: str) -> str:
-        if guard == "is_complete":
-            return (
-                "Le bilan est incomplet : renseignez l'organisation retenue, le nombre de PRU d'intérêt national "
-                "et le nombre de demandeurs d'emploi dans les QPV."
-            )
-        return super().refusal(guard)
 
     @transition(
         "state",

@@ -38,6 +38,7 @@ from workflows.paqte.models import (
     ReferentDesignation,
     SemesterReport,
 )
+from workflows.submissions.transitions import submission_table
 
 REFERENT_CONTACT = "referent-paqte-contact"
 SEMESTER_REPORT = "paqte-semester-report"
@@ -155,66 +156,16 @@ CHARTER = TransitionTable(
 
 # --- Submissions to the CGET: the référent's contact, the semestrial report --------------------------
 
-
-def submission_table(definition: str, occurrence: Any = None, **refusals: str) -> TransitionTable:
-    """The table of a submission (draft → prefect_validation → submitted → approved | returned)
-    whose sending to the CGET meets the département's deadline ``definition``."""
-    met = (DeadlineEffect("met", definition, per="department", occurrence=occurrence),)
-    reopen = (DeadlineEffect("reopen", definition, per="department", occurrence=occurrence),)
-    return TransitionTable(
-        Transition(
-            "send_to_validation",
-            "Soumettre à la validation préfectorale",
-            done="Soumis à la validation préfectorale",
-            completes="prepare",
-            refusals=refusals,
-        ),
-        Transition(
-            "send_back",
-            "Renvoyer en brouillon",
-            done="Renvoyé en brouillon par le valideur",
-            completes="validate",
-            secondary=True,
-        ),
-        Transition(
-            "validate",
-            "Valider et transmettre au CGET",
-            done="Validé par le préfet et transmis au CGET",
-            completes="validate",
-            deadlines=met,
-            event="submitted",
-        ),
-        Transition("approve", "Approuver", done="Approuvé par le CGET", completes="review", event="approved"),
-        Transition(
-            "return_to_prefecture",
-            "Renvoyer à la préfecture",
-            done="Renvoyé à la préfecture par le CGET",
-            completes="review",
-            comment_required=True,
-            comment_argument="reason",
-            secondary=True,
-            deadlines=reopen,
-            event="returned",
-        ),
-        Transition(
-            "resubmit",
-            "Transmettre à nouveau au CGET",
-            done="Transmis à nouveau au CGET",
-            completes="correct",
-            deadlines=met,
-            event="submitted",
-        ),
-    )
-
-
 REFERENT = submission_table(REFERENT_CONTACT)
 REPORT = submission_table(
     SEMESTER_REPORT,
     occurrence=lambda report: f"{report.year}-S{report.semester}",
-    is_complete=(
-        "Le bilan est incomplet : renseignez l'organisation retenue, le nombre de PRU d'intérêt national "
-        "et le nombre de demandeurs d'emploi dans les QPV."
-    ),
+    refusals={
+        "is_complete": (
+            "Le bilan est incomplet : renseignez l'organisation retenue, le nombre de PRU d'intérêt national "
+            "et le nombre de demandeurs d'emploi dans les QPV."
+        )
+    },
 )
 
 _COMMON: dict[str, Any] = {"history": PaqteHistory, "history_link": None, "error": PaqteError, "denied": DENIED}

@@ -16,11 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from viewflow import this
 from viewflow.workflow import flow
 
 from workflows.cases.flows import QuartiersFlowMixin
-from workflows.synthesis.models import Synthesis, SynthesisProcess
+from workflows.submissions.flows import SubmissionFlowMixin, submission_nodes
+from workflows.synthesis.models import SynthesisProcess
 
 WORK = "workflows.work_synthesis"
 VALIDATE = "workflows.validate_synthesis"
@@ -32,42 +32,22 @@ def case_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return redirect("synthesis:list")
 
 
-class SynthesisFlow(QuartiersFlowMixin, flow.Flow):
-    """draft → prefect validation → submitted → approved; a send-back or a CGET return goes back
-    to the drafting task."""
+class SynthesisFlow(QuartiersFlowMixin, SubmissionFlowMixin, flow.Flow):
+    """The flow of every submission to the CGET (``workflows.submissions.flows``): prepare →
+    prefect's validation → CGET's review; a send-back returns to the drafting task, a CGET
+    return to the correction task."""
 
     process_class = SynthesisProcess
-    process_title = _("Synthèse du préfet (15 mars)")
+    process_title = _("Synthèse du préfet")
 
-    start = flow.StartHandle(this.start_case).Next(this.prepare)
-    prepare = (
-        flow.View(case_page)
-        .Annotation(title=_("Rédiger la synthèse et la soumettre à la validation préfectorale"))
-        .Permission(WORK)
-        .Next(this.validate)
+    locals().update(
+        submission_nodes(
+            case_page=case_page,
+            prepare_title=_("Rédiger la synthèse et la soumettre à la validation préfectorale"),
+            work=WORK,
+            validate=VALIDATE,
+            review=REVIEW,
+            validate_title=_("Valider la synthèse au nom du préfet et la transmettre au CGET"),
+            review_title=_("Examiner la synthèse (CGET)"),
+        )
     )
-    validate = (
-        flow.View(case_page)
-        .Annotation(title=_("Valider la synthèse au nom du préfet et la transmettre au CGET"))
-        .Permission(VALIDATE)
-        .Next(this.check_validated)
-    )
-    check_validated = flow.If(this.is_submitted).Then(this.review).Else(this.prepare)
-    review = (
-        flow.View(case_page)
-        .Annotation(title=_("Examiner la synthèse (CGET)"))
-        .Permission(REVIEW)
-        .Next(this.check_approved)
-    )
-    check_approved = flow.If(this.is_approved).Then(this.end).Else(this.prepare)
-    end = flow.End()
-
-    def start_case(self, activation: Any, case: Synthesis) -> Any:
-        activation.process.artifact = case
-        return activation.process
-
-    def is_submitted(self, activation: Any) -> bool:
-        return bool(activation.process.artifact.state == Synthesis.State.SUBMITTED)
-
-    def is_approved(self, activation: Any) -> bool:
-        return bool(activation.process.artifact.state == Synthesis.State.APPROVED)

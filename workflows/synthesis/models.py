@@ -31,11 +31,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from viewflow.workflow.models import Process
 
 from notifications.campaign import campaign_calendar
 from workflows.cases.history import AppendOnlyHistory
+from workflows.submissions.models import Submission, SubmissionState
 from workflows.synthesis.permissions import can_review, can_validate, can_work
 
 __all__ = ["Synthesis", "SynthesisHistory", "SynthesisProcess"]
@@ -100,29 +101,31 @@ def _can_work(instance: Any, user: Any) -> bool:
     return can_work(user, instance.department)
 
 
-def _can_validate(instance: Any, user: Any) -> bool:
-    return can_validate(user, instance.department)
+class SynthesisState(models.TextChoices):
+    """The submission's states (same values), said of « la synthèse »."""
+
+    DRAFT = "draft", _("Brouillon")
+    PREFECT_VALIDATION = "prefect_validation", _("En validation préfectorale")
+    SUBMITTED = "submitted", _("Transmise au CGET")
+    APPROVED = "approved", _("Approuvée par le CGET")
+    RETURNED = "returned", _("Renvoyée par le CGET")
 
 
-def _can_review(instance: Any, user: Any) -> bool:
-    return can_review(user)
+class Synthesis(Submission):
+    """A submission to the CGET (``workflows.submissions``): draft → prefect_validation →
+    submitted → approved | returned; the valideur may send the draft back; once returned, the
+    prefecture corrects it and transmits it again. Transmitting it freezes the renovation table."""
 
-
-class Synthesis(ConcurrentTransitionMixin, models.Model):
-    """draft → prefect_validation → submitted → approved; the prefect's validator may send the
-    draft back, the CGET may return the submission to draft with a comment."""
-
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        PREFECT_VALIDATION = "prefect_validation", _("En validation préfectorale")
-        SUBMITTED = "submitted", _("Transmise au CGET")
-        APPROVED = "approved", _("Approuvée par le CGET")
+    State = SubmissionState
 
     department = models.ForeignKey(
         "reference.Department", on_delete=models.PROTECT, related_name="syntheses", verbose_name=_("département")
     )
+    state = FSMField(
+        _("état"), max_length=20, choices=SynthesisState.choices, default=SubmissionState.DRAFT, protected=True
+    )
+    submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("année de la campagne"), default=campaign_year)
-    state = FSMField(_("état"), max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
     steps_taken = models.TextField(_("les démarches engagées"), blank=True)
     measures = models.TextField(
         _(
@@ -136,8 +139,6 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
     # The renovation state of the département's contracts, frozen at submission (None: computed
     # from the data at render time, the draft's case).
     renovation_snapshot = models.JSONField(_("état de la rénovation transmis"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
-    return_comment = models.TextField(_("motif du renvoi"), blank=True)
     created = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -164,6 +165,15 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("synthesis:detail", args=[self.department.code, self.year])
 
+    def may_work(self, user: Any) -> bool:
+        return can_work(user, self.department)
+
+    def may_validate(self, user: Any) -> bool:
+        return can_validate(user, self.department)
+
+    def may_review(self, user: Any) -> bool:
+        return can_review(user)
+
     @property
     def due_on(self) -> datetime.date:
         return due_on(self.year)
@@ -176,12 +186,8 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
     def total_chars(self) -> int:
         return sum(len(normalize(text)) for text in self.parts.values())
 
-    @property
-    def is_editable(self) -> bool:
-        return self.state == self.State.DRAFT
-
     def is_late(self, today: datetime.date) -> bool:
-        """Not transmitted by 15 March (or transmitted after it)."""
+        """Not transmitted by the campaign's synthesis date (or transmitted after it)."""
         if self.submitted_at is not None and self.state in (self.State.SUBMITTED, self.State.APPROVED):
             return timezone.localdate(self.submitted_at) > self.due_on
         return today > self.due_on
@@ -193,49 +199,48 @@ class Synthesis(ConcurrentTransitionMixin, models.Model):
     def is_within_limit(self: Any) -> bool:
         return not length_errors(self.parts)
 
-    def refusal(self, guard: str) -> str:
-        if guard == "has_all_parts":
-            missing = [title for field, title in PARTS if not normalize(getattr(self, field))]
-            return "La synthèse est incomplète, renseignez : " + " ; ".join(missing) + "."
-        if guard == "is_within_limit":
-            return " ".join(length_errors(self.parts))
-        return "Cette action n'est pas possible."
-
     @transition(
-        state,
-        source=State.DRAFT,
-        target=State.PREFECT_VALIDATION,
+        "state",
+        source=SubmissionState.DRAFT,
+        target=SubmissionState.PREFECT_VALIDATION,
         conditions=[has_all_parts, is_within_limit],
         permission=_can_work,
     )
     def send_to_validation(self) -> None:
         pass
 
-    @transition(state, source=State.PREFECT_VALIDATION, target=State.DRAFT, permission=_can_validate)
-    def send_back(self) -> None:
-        pass
-
     @transition(
-        state,
-        source=State.PREFECT_VALIDATION,
-        target=State.SUBMITTED,
+        "state",
+        source=SubmissionState.PREFECT_VALIDATION,
+        target=SubmissionState.SUBMITTED,
         conditions=[has_all_parts, is_within_limit],
-        permission=_can_validate,
+        permission=lambda synthesis, user: synthesis.may_validate(user),
     )
-    def submit(self, *, renovation: dict[str, Any]) -> None:
+    def validate(self, *, renovation: dict[str, Any]) -> None:
         self.submitted_at = timezone.now()
         self.renovation_snapshot = renovation
         self.return_comment = ""
 
-    @transition(state, source=State.SUBMITTED, target=State.APPROVED, permission=_can_review)
-    def approve(self) -> None:
-        pass
-
-    @transition(state, source=State.SUBMITTED, target=State.DRAFT, permission=_can_review)
+    @transition(
+        "state",
+        source=SubmissionState.SUBMITTED,
+        target=SubmissionState.RETURNED,
+        permission=lambda synthesis, user: synthesis.may_review(user),
+    )
     def return_to_prefecture(self, *, reason: str) -> None:
         self.return_comment = reason
-        self.submitted_at = None
         self.renovation_snapshot = None
+
+    @transition(
+        "state",
+        source=SubmissionState.RETURNED,
+        target=SubmissionState.SUBMITTED,
+        conditions=[has_all_parts, is_within_limit],
+        permission=_can_work,
+    )
+    def resubmit(self, *, renovation: dict[str, Any]) -> None:
+        self.submitted_at = timezone.now()
+        self.renovation_snapshot = renovation
 
 
 class SynthesisHistory(AppendOnlyHistory):
@@ -244,8 +249,8 @@ class SynthesisHistory(AppendOnlyHistory):
     synthesis = models.ForeignKey(
         Synthesis, on_delete=models.CASCADE, related_name="history", verbose_name=_("synthèse")
     )
-    source = models.CharField(_("état de départ"), max_length=20, choices=Synthesis.State.choices, blank=True)
-    target = models.CharField(_("état d'arrivée"), max_length=20, choices=Synthesis.State.choices)
+    source = models.CharField(_("état de départ"), max_length=20, choices=SubmissionState.choices, blank=True)
+    target = models.CharField(_("état d'arrivée"), max_length=20, choices=SubmissionState.choices)
 
     class Meta:
         verbose_name = _("historique d'une synthèse")

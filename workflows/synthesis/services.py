@@ -54,6 +54,6 @@ def synthesis_transition(*, user: User, synthesis: Synthesis, name: str, comment
     """Run ``name`` on the synthesis through the case kernel. Submitting it freezes the
     renovation table of the département as it stands that day."""
     kwargs: dict[str, Any] = {}
-    if name == TRANSITIONS["submit"].name:
+    if name in (TRANSITIONS["validate"].name, TRANSITIONS["resubmit"].name):  # transmitted to the CGET
         kwargs["renovation"] = renovation_state(department=synthesis.department, today=campaign_today()).as_json()
     return transition_run(case=synthesis, name=name, user=user, comment=comment, **kwargs)

@@ -1,14 +1,11 @@
-"""The transitions of the prefect's synthesis (circular of 22 January 2019: due on the campaign's « synthesis » date).
-
-draft → prefect_validation → submitted → approved; the valideur may send the draft back, the
-CGET may return the submission with a comment. Sending it to the CGET meets the département's
-« synthesis » deadline; a return reopens it.
+"""The transitions of the prefect's synthesis (circular of 22 January 2019: due on the campaign's
+« synthesis » date): the table of every submission to the CGET, with the synthesis's guards.
 """
 
 from __future__ import annotations
 
 from workflows.cases.registry import CaseKind, CaseRefused, register
-from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
+from workflows.submissions.transitions import submission_table
 from workflows.synthesis.flows import SynthesisFlow
 from workflows.synthesis.models import PARTS, Synthesis, SynthesisHistory, length_errors, normalize
 
@@ -29,45 +26,9 @@ REFUSALS = {
     "is_within_limit": lambda synthesis: " ".join(length_errors(synthesis.parts)),
 }
 
-TRANSITIONS = TransitionTable(
-    Transition(
-        "send_to_validation",
-        "Soumettre à la validation préfectorale",
-        done="Synthèse soumise à la validation préfectorale",
-        completes="prepare",
-        refusals=REFUSALS,
-    ),
-    Transition(
-        "send_back",
-        "Renvoyer en rédaction",
-        done="Synthèse renvoyée en rédaction par le valideur",
-        completes="validate",
-        secondary=True,
-    ),
-    Transition(
-        "submit",
-        "Valider et transmettre au CGET",
-        done="Synthèse transmise au CGET",
-        completes="validate",
-        refusals=REFUSALS,
-        deadlines=(DeadlineEffect("met", DEADLINE, per="department"),),
-        event="submitted",
-    ),
-    Transition(
-        "approve", "Approuver la synthèse", done="Synthèse approuvée par le CGET", completes="review", event="approved"
-    ),
-    Transition(
-        "return_to_prefecture",
-        "Renvoyer à la préfecture",
-        done="Synthèse renvoyée à la préfecture par le CGET",
-        completes="review",
-        comment_required=True,
-        comment_argument="reason",
-        secondary=True,
-        deadlines=(DeadlineEffect("reopen", DEADLINE, per="department"),),
-        event="returned",
-    ),
-)
+# The submission's table (``workflows.submissions.transitions``): sending the synthesis to the
+# CGET meets the département's « synthesis » deadline, a return reopens it.
+TRANSITIONS = submission_table(DEADLINE, refusals=REFUSALS)
 
 KIND = register(
     CaseKind(

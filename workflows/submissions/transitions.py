@@ -1,0 +1,70 @@
+"""The transition table of a submission to the CGET (``workflows.submissions.models``): every
+kind of submission shares it; sending it to the CGET meets the département's deadline of its
+kind (``definition``), a return by the CGET reopens it, a resubmission meets it again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
+
+
+def submission_table(
+    definition: str,
+    *,
+    occurrence: Callable[[Any], str | None] | None = None,
+    refusals: Mapping[str, str | Callable[[Any], str]] | None = None,
+) -> TransitionTable:
+    """The table of a submission (draft → prefect_validation → submitted → approved | returned)
+    whose sending to the CGET meets the département's deadline ``definition``. ``refusals``: the
+    French sentences of the kind's guards (on sending to validation, to the CGET, and again)."""
+    refusals = refusals or {}
+    met = (DeadlineEffect("met", definition, per="department", occurrence=occurrence),)
+    reopen = (DeadlineEffect("reopen", definition, per="department", occurrence=occurrence),)
+    return TransitionTable(
+        Transition(
+            "send_to_validation",
+            "Soumettre à la validation préfectorale",
+            done="Soumis à la validation préfectorale",
+            completes="prepare",
+            refusals=refusals,
+        ),
+        Transition(
+            "send_back",
+            "Renvoyer en brouillon",
+            done="Renvoyé en brouillon par le valideur",
+            completes="validate",
+            secondary=True,
+        ),
+        Transition(
+            "validate",
+            "Valider et transmettre au CGET",
+            done="Validé par le préfet et transmis au CGET",
+            completes="validate",
+            refusals=refusals,
+            deadlines=met,
+            event="submitted",
+        ),
+        Transition("approve", "Approuver", done="Approuvé par le CGET", completes="review", event="approved"),
+        Transition(
+            "return_to_prefecture",
+            "Renvoyer à la préfecture",
+            done="Renvoyé à la préfecture par le CGET",
+            completes="review",
+            comment_required=True,
+            comment_argument="reason",
+            secondary=True,
+            deadlines=reopen,
+            event="returned",
+        ),
+        Transition(
+            "resubmit",
+            "Transmettre à nouveau au CGET",
+            done="Transmis à nouveau au CGET",
+            completes="correct",
+            refusals=refusals,
+            deadlines=met,
+            event="submitted",
+        ),
+    )
