@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("reference", "0002_measure_level_change"),
-        ("workflows", "0707_paqte_meetings_are_meetings"),
+        ("workflows", "0708_synthesis_is_a_submission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
