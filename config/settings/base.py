@@ -81,6 +81,19 @@ TEMPLATES = [
 DATABASES: dict[str, Any] = {
     "default": dj_database_url.parse(str(read("DATABASE_URL")), conn_max_age=60, conn_health_checks=True)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default never answers "database is locked": write-ahead log (readers never wait
+    # for the writer), every transaction takes the write lock at BEGIN (no deadlock upgrading a
+    # read lock, so the busy timeout applies), and a writer waits up to 20 s for another (the
+    # reminder sweep) instead of failing (Django 5.1+ SQLite options, https://docs.djangoproject.com/
+    # en/5.2/ref/databases/#sqlite-transaction-behavior).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -4,12 +4,14 @@ through services; refusals and concurrent changes become French messages."""
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +32,14 @@ from workflows.renewal.forms import TASK_FORMS, CommitmentFormSet, DocumentForm,
 from workflows.renewal.models import Renewal, RenewalDocument, RenewalState
 from workflows.renewal.models.renewal import STEPS, may_work
 
+logger = logging.getLogger(__name__)
+
+# The database did not answer in time (the embedded SQLite busy past its timeout): nothing was
+# written (the service's transaction rolled back), so the form comes back as typed.
+BUSY_MESSAGE = (
+    "La base de données est momentanément occupée : rien n'a été enregistré. "
+    "Votre saisie est conservée ci-dessous ; renvoyez le formulaire dans un instant."
+)
 CONCURRENT_MESSAGE = (
     "Le dossier a été modifié par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré, "
     "votre saisie est conservée ci-dessous."
@@ -85,7 +95,7 @@ class RenewalTaskView(LoginRequiredMixin, View):
     template_name = "workflows/renewal_task.html"
 
     def _render(
-        self, request: HttpRequest, task: Task, renewal: Renewal, form: Any, formset: Any = None
+        self, request: HttpRequest, task: Task, renewal: Renewal, form: Any, formset: Any = None, status: int = 200
     ) -> HttpResponse:
         return render(
             request,
@@ -99,6 +109,7 @@ class RenewalTaskView(LoginRequiredMixin, View):
                 "stepper": _stepper(renewal),
                 "done": task.status not in (STATUS.NEW, STATUS.ASSIGNED),
             },
+            status=status,
         )
 
     def _forms(self, request: HttpRequest, task: Task, renewal: Renewal, bound: bool) -> tuple[Any, Any]:
@@ -158,6 +169,10 @@ class RenewalTaskView(LoginRequiredMixin, View):
         except (ConcurrentTransition, TransitionNotAllowed):
             form.add_error(None, CONCURRENT_MESSAGE)
             return self._render(request, task, renewal, form, formset)
+        except OperationalError:
+            logger.warning("renewal_task_database_busy task=%s", task.pk)
+            form.add_error(None, BUSY_MESSAGE)
+            return self._render(request, task, renewal, form, formset, status=503)
         messages.success(request, f"« {task.title} » est terminée.")
         return redirect("workflows:renewal_detail", pk=renewal.pk)
 
