@@ -91,7 +91,7 @@ def test_inbox_and_task_form_with_the_keyboard_only(live_server: LiveServer, pag
     # The agent's inbox: every link and button is reached, in order, with a visible focus.
     log_in_as(page, live_server, agent)
     page.goto(f"{live_server.url}/taches/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes tâches")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tâches")
     focused = assert_keyboard_reaches_everything(page)
     assert focused[0]["key"] == "#content"  # the first Tab stop is the skip link to the content
     assert any(str(item["key"]).startswith("/circuits/") for item in focused)  # the task's link
@@ -111,14 +111,12 @@ def test_inbox_and_task_form_with_the_keyboard_only(live_server: LiveServer, pag
     page.locator("body").focus()
     for _ in range(250):
         page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.id") == "id_decision_0":
+        if page.evaluate("() => document.activeElement.id") == "id_comment":
             break
-    page.keyboard.press("ArrowDown")  # the second choice: return to the prefecture
-    assert page.locator("#id_decision_1").is_checked()
-    page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.id") == "id_comment"
     page.keyboard.type("Ajoutez un engagement sur la mobilité.")
     page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Terminer la tâche"
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Approuver le protocole"
+    page.keyboard.press("Tab")  # the second decision: return to the prefecture
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Renvoyer à la préfecture"
     page.keyboard.press("Enter")
     expect(page.get_by_text("est terminée")).to_be_visible()

@@ -47,8 +47,12 @@ def open_task_from_queue(page: Page, live_server: LiveServer, axe: Axe, title: s
     assert_accessible(axe, page)
 
 
-def submit(page: Page) -> None:
-    page.get_by_role("button", name="Terminer la tâche").click()
+def submit(page: Page, button: str | None = None) -> None:
+    """The task page's button: the transition table's label (one per decision)."""
+    if button is None:
+        page.locator("#content form button[type=submit]").last.click()
+    else:
+        page.get_by_role("button", name=button).click()
     expect(page.get_by_text("est terminée")).to_be_visible()
 
 
@@ -100,16 +104,15 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     # The valideur validates; the CGET returns it with a comment.
     log_in(page, live_server, "valideur@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Valider le protocole (préfet)")
-    page.locator("label[for=id_decision_0]").click()  # « Valider le protocole et le transmettre au CGET »
-    submit(page)
+    expect(page.get_by_role("heading", name="Évaluation à mi-parcours")).to_be_visible()  # the dossier beside
+    submit(page, "Valider le protocole et le transmettre au CGET")
     log_in(page, live_server, "cget@example.gouv.fr")
     page.goto(f"{live_server.url}/renovations/revue-cget/")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Revue du CGET").click()
     assert_accessible(axe, page)
-    page.locator("label[for=id_decision_1]").click()  # DSFR radios: the label covers the input
-    page.get_by_label("Commentaire").fill("Ajoutez un engagement sur la mobilité.")
-    submit(page)
+    page.get_by_label("Commentaire ou motif du renvoi").fill("Ajoutez un engagement sur la mobilité.")
+    submit(page, "Renvoyer à la préfecture")
 
     # The agent sees the comment, adds a commitment and resubmits.
     log_in(page, live_server, "agent@example.gouv.fr")
@@ -126,12 +129,12 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
 
     log_in(page, live_server, "valideur@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Valider le protocole (préfet)")
-    page.locator("label[for=id_decision_0]").click()  # « Valider le protocole et le transmettre au CGET »
-    submit(page)
+    expect(page.get_by_role("heading", name="Évaluation à mi-parcours")).to_be_visible()  # the dossier beside
+    submit(page, "Valider le protocole et le transmettre au CGET")
     log_in(page, live_server, "cget@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Revue du CGET")
-    page.locator("label[for=id_decision_0]").click()
-    submit(page)
+    expect(page.get_by_text("Ajoutez un engagement sur la mobilité.").first).to_be_visible()  # the earlier return
+    submit(page, "Approuver le protocole")
 
     # The agent records the signature.
     log_in(page, live_server, "agent@example.gouv.fr")

@@ -162,7 +162,7 @@ def test_claim_release_and_hand_to_a_colleague(people: dict[str, User], make_use
     assert "(1)" in agent.get("/taches/file/").content.decode()
     agent.post(f"/taches/{task.pk}/prendre/")
     assert open_task(renewal, "evaluate").owner == people["agent"]
-    assert "Mes tâches (1)" in agent.get("/taches/").content.decode()
+    assert "À traiter (1)" in agent.get("/taches/").content.decode()
     response = agent.post(f"/taches/{task.pk}/confier/", {"to": other.pk}, follow=True)
     assert "ne peut pas traiter cette tâche" in response.content.decode()
     agent.post(f"/taches/{task.pk}/confier/", {"to": colleague.pk})
@@ -178,10 +178,10 @@ def test_claim_release_and_hand_to_a_colleague(people: dict[str, User], make_use
 def test_queue_filters(people: dict[str, User]) -> None:
     renewal_in(RenewalState.EVALUATION, agent=people["agent"])
     agent = logged(people["agent"])
-    assert "File d&#x27;attente (1)" in agent.get("/taches/file/?departement=59&dossier=renewal").content.decode()
-    assert "Aucune tâche en attente" in agent.get("/taches/file/?dossier=synthesis").content.decode()
-    assert "Aucune tâche en attente" in agent.get("/taches/file/?dossier=inconnu").content.decode()
-    assert "Aucune tâche en attente" in agent.get("/taches/file/?departement=62").content.decode()
+    assert "File du département (1)" in agent.get("/taches/file/?departement=59&dossier=renewal").content.decode()
+    assert "Aucune tâche ne correspond à ces filtres." in agent.get("/taches/file/?dossier=synthesis").content.decode()
+    assert "Aucune tâche ne correspond à ces filtres." in agent.get("/taches/file/?dossier=inconnu").content.decode()
+    assert "Aucune tâche ne correspond à ces filtres." in agent.get("/taches/file/?departement=62").content.decode()
     national = logged(people["referent"])
     assert "Aucune tâche en attente" in national.get("/taches/file/").content.decode()  # not a CGET task
 

@@ -28,19 +28,24 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     return {"department": request.GET.get("departement") or None, "kind": request.GET.get("dossier") or None}
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+DUE_CHOICES = (
+    ("retard", "En retard"),
+    ("7", "Dans les 7 jours"),
+    ("30", "Dans les 30 jours"),
+)
 
 
 def _tab_filters(request: HttpRequest) -> dict[str, Any]:
+    """The filters of the address; a due-date choice is read against today (Signals' on time /
+    late filter, ``api/filters/utils.py``)."""
+    due = request.GET.get("echeance") or ""
+    today = timezone.localdate()
     return {
         **_filters(request),
         "step": request.GET.get("etape") or None,
-        "late": request.GET.get("retard") == "1",
-        "due_before": _date(request.GET.get("echeance_avant")),
+        "late": due == "retard",
+        "due_before": today + dt.timedelta(days=int(due)) if due in ("7", "30") else None,
+        "today": today,
     }
 
 
@@ -77,7 +82,7 @@ class _TaskListView(LoginRequiredMixin, ExportMixin, ListView[Any]):
         return context
 
 
-FILTER_NAMES = ("dossier", "etape", "departement", "retard", "echeance_avant")
+FILTER_NAMES = ("dossier", "etape", "departement", "echeance")
 
 
 def _toggled(sort: str, code: str) -> str:
@@ -139,6 +144,7 @@ class TabView(_TaskListView):
                 for tab in selectors.TABS
             ],
             steps=selectors.step_choices(),
+            due_choices=DUE_CHOICES,
             sort=self.sort,
             columns={
                 code: {

@@ -134,5 +134,5 @@ def test_task_page_lists_the_queue_with_links(agent: User, nord: Department) -> 
     client = Client()
     client.force_login(agent)
     body = client.get("/taches/file/").content.decode()
-    assert "File d&#x27;attente (1)" in body
+    assert "File du département (1)" in body
     assert f'href="/paqte/conventions/{convention.pk}/"' in body and "ouvrir la négociation" in body

@@ -168,5 +168,5 @@ def test_task_queue_queries_constant(make_user: MakeUser, nord: Department, role
     with_one = count(client, "/taches/file/")
     start(2, 199)
     body = client.get("/taches/file/").content.decode()
-    assert "File d&#x27;attente (200)" in body
+    assert "File du département (200)" in body
     assert count(client, "/taches/file/") == with_one
