@@ -16,6 +16,8 @@ say "Données de référence"
 python manage.py import_reference
 say "Comptes de démonstration"
 python manage.py seed_demo
+say "Campagne 2019 de démonstration (Nord, Pas-de-Calais) et date de la campagne"
+python manage.py demo_campaign
 
 # Reminders need a worker and beat in every mode. With Redis: a worker with beat on
 # it. Without (embedded default): the same on kombu's filesystem transport under var/celery/,

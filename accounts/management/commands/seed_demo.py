@@ -16,6 +16,8 @@ DEMO_ACCOUNTS = [
     ("referent-paqte.nord@demo.quartiers.gouv.fr", "Julien", "Dubois", Role.PAQTE_REFERENT, "59"),
     ("valideur.nord@demo.quartiers.gouv.fr", "Claire", "Martin", Role.PREFECT_VALIDATOR, "59"),
     ("agent.pas-de-calais@demo.quartiers.gouv.fr", "Karim", "Bernard", Role.AGENT, "62"),
+    ("referent-paqte.pas-de-calais@demo.quartiers.gouv.fr", "Nadia", "Roux", Role.PAQTE_REFERENT, "62"),
+    ("valideur.pas-de-calais@demo.quartiers.gouv.fr", "Marc", "Fontaine", Role.PREFECT_VALIDATOR, "62"),
     ("referent.cget@demo.quartiers.gouv.fr", "Sophie", "Moreau", Role.CGET_REFERENT, None),
     ("admin.national@demo.quartiers.gouv.fr", "Thomas", "Laurent", Role.NATIONAL_ADMIN, None),
 ]

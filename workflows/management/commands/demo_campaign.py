@@ -1,0 +1,420 @@
+"""A living 2019 campaign for the demonstration (``scripts/run.sh`` runs it after ``seed_demo``).
+
+The Nord and the Pas-de-Calais, each case built through the real services and the case
+kernel (``workflows.renewal.services``, ``workflows.paqte.services``,
+``workflows.synthesis.services``, ``workflows.steering.services``), so that histories, tasks,
+deadlines and lateness are the product's own: renovations at every step (some late, one
+returned by the CGET with a comment), the PAQTE référents, companies with valid SIRETs,
+conventions on the four axes with their semester results, a semestrial report, the syntheses
+(one returned), a collège des chefs de service held in the Nord and missing in the
+Pas-de-Calais.
+
+Each step happens on its own day of the campaign: the campaign's clock is moved to that day and
+``django.utils.timezone.now`` answers that day while the step runs, so that « transmis le » and
+the histories read 2019 and a synthesis sent on time is not counted late. Every date is derived
+from the campaign calendar (``notifications.campaign``), none is written here. The clock is left
+on the demo's day (``--today``, default: two weeks after the renovations' signature date), when
+every screen has something to show; the banner of every page says so.
+
+Idempotent: a second run finds the Nord's renovations and only sets the clock again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from stdnum import luhn
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.models import User
+from notifications.campaign import (
+    SERVICE_HEADS,
+    CampaignCalendar,
+    campaign_calendar,
+    campaign_clock_set,
+    campaign_scope_close,
+    campaign_scope_open,
+)
+from reference.models import CityContract, Department
+from workflows.cases.registry import kind_for_flow
+from workflows.cases.tasks import task_assign, task_get, task_may_act
+from workflows.models import Commitment, Renewal, RenewalDocument
+from workflows.paqte import services as paqte
+from workflows.paqte.models import Company, KeyIndicator, PaqteConvention, SemesterReport
+from workflows.renewal import services as renewal_services
+from workflows.renewal.flows import RenewalFlow
+from workflows.steering import services as steering
+from workflows.steering.models import Meeting
+from workflows.synthesis import services as synthesis_services
+
+DEMO = "@demo.quartiers.gouv.fr"
+
+# A real one-page PDF (uploads are parsed with pypdf, workflows/uploads.py).
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
+    b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n"
+)
+
+# (name, size, sector, town) of the companies entering the PAQTE, per département.
+COMPANIES = {
+    "59": [
+        ("Transports Lillois Réunis", Company.Size.LARGE, "Transport et logistique", "59000 Lille"),
+        ("Boulangeries du Hainaut", Company.Size.ETI, "Agroalimentaire", "59300 Valenciennes"),
+        ("Atelier Numérique de Roubaix", Company.Size.PME, "Services numériques", "59100 Roubaix"),
+        ("Menuiserie Delattre", Company.Size.TPE, "Bâtiment", "59200 Tourcoing"),
+    ],
+    "62": [
+        ("Logistique de l'Artois", Company.Size.LARGE, "Transport et logistique", "62000 Arras"),
+        ("Conserverie Boulonnaise", Company.Size.PME, "Agroalimentaire", "62200 Boulogne-sur-Mer"),
+    ],
+}
+
+
+def siret(n: int) -> str:
+    """A valid SIRET (SIREN with its Luhn key, establishment 0001 and its key)."""
+    siren = f"{n:08d}"
+    siren += luhn.calc_check_digit(siren)
+    body = siren + "0001"
+    return body + luhn.calc_check_digit(body)
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+class Demo:
+    def __init__(self, calendar: CampaignCalendar, out: Any) -> None:
+        self.c = calendar
+        self.out = out
+        self.users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=DEMO)}
+        self._minutes = itertools.count()
+
+    def user(self, key: str) -> User:
+        try:
+            return self.users[key]
+        except KeyError:
+            raise CommandError(f"Compte de démonstration manquant : {key}{DEMO} (lancez seed_demo).") from None
+
+    @contextmanager
+    def on(self, day: dt.date) -> Iterator[None]:
+        """Run a step as on ``day``: the campaign's clock and the records' timestamps."""
+        campaign_clock_set(day)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+        with mock.patch("django.utils.timezone.now", lambda: start + dt.timedelta(minutes=next(self._minutes))):
+            yield
+
+    # --- Renovations ------------------------------------------------------------------------------
+
+    def task(self, renewal: Renewal, node: str) -> Task:
+        return Task.objects.get(
+            process__artifact_object_id=renewal.pk,
+            process__flow_class=RenewalFlow,
+            flow_task=getattr(RenewalFlow, node),
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+
+    def renovation(self, code: str, contract: CityContract, steps: list[str], start: dt.date) -> Renewal:
+        agent, validator, cget = self.user(f"agent.{code}"), self.user(f"valideur.{code}"), self.user("referent.cget")
+        with self.on(start):
+            renewal, _ = renewal_services.renewal_launch(city_contract=contract, user=agent)
+        day = start
+        for step in steps:
+            day += dt.timedelta(days=18)
+            with self.on(day):
+                renewal = Renewal.objects.get(pk=renewal.pk)
+                if step == "evaluate":
+                    renewal_services.renewal_document_add(
+                        renewal=renewal, user=agent, kind=RenewalDocument.Kind.EVALUATION, upload=pdf("evaluation.pdf")
+                    )
+                    renewal_services.renewal_task_complete(
+                        task_pk=self.task(renewal, "evaluate").pk,
+                        user=agent,
+                        fields={
+                            "evaluation_date": day - dt.timedelta(days=10),
+                            "evaluation_strengths": "Le programme de réussite éducative et les adultes-relais.",
+                            "evaluation_improvements": "L'accès des jeunes à l'emploi et la mobilité.",
+                            "councils_consulted_on": day - dt.timedelta(days=20),
+                            "councils_consulted": f"Conseils citoyens de {contract.name[:80]}",
+                        },
+                    )
+                elif step == "build_protocol":
+                    Commitment.objects.get_or_create(
+                        renewal=renewal,
+                        text="Cent entreprises signataires du PAQTE accueillent des stagiaires de 3e des QPV",
+                        defaults={
+                            "party": Commitment.Party.STATE,
+                            "domain": "economy_employment",
+                            "indicator": "Stages de 3e offerts aux collégiens des QPV",
+                            "target_value": "100",
+                            "target_year": self.c.first_year + 2,
+                            "frequency": Commitment.Frequency.ANNUAL,
+                        },
+                    )
+                    renewal_services.renewal_task_complete(
+                        task_pk=self.task(renewal, "build_protocol").pk,
+                        user=agent,
+                        fields={
+                            "childhood_parenting": "Lieux d'accueil parents-enfants dans chaque QPV.",
+                            "protocol_signatories": "Préfet, président de l'EPCI, maires, bailleurs",
+                        },
+                    )
+                elif step == "validate":
+                    renewal_services.renewal_task_complete(
+                        task_pk=self.task(renewal, "validate").pk, user=validator, transition="validate"
+                    )
+                elif step in ("approve", "return_to_prefecture"):
+                    comment = (
+                        "Les engagements de l'État sur l'emploi manquent de cibles chiffrées : "
+                        "merci de compléter le protocole avant signature."
+                        if step == "return_to_prefecture"
+                        else ""
+                    )
+                    renewal_services.renewal_task_complete(
+                        task_pk=self.task(renewal, "review").pk, user=cget, transition=step, comment=comment
+                    )
+                elif step == "sign":
+                    renewal_services.renewal_task_complete(
+                        task_pk=self.task(renewal, "sign").pk,
+                        user=agent,
+                        fields={"signed_on": day, "signed_by": "Le préfet, le président de l'EPCI et les maires"},
+                        uploads=[(RenewalDocument.Kind.SIGNED_PROTOCOL, pdf("protocole-signe.pdf"))],
+                    )
+        return renewal
+
+    def renovations(self) -> None:
+        start = self.c.starts_on + dt.timedelta(days=7)
+        full = ["evaluate", "build_protocol", "validate", "approve", "sign"]
+        plans = {
+            "59": [
+                full,
+                full[:4],
+                [*full[:3], "return_to_prefecture"],
+                full[:3],
+                full[:2],
+                full[:1],
+                [],
+            ],
+            "62": [full, full[:3], full[:2], full[:1], []],
+        }
+        for code, label in (("59", "nord"), ("62", "pas-de-calais")):
+            contracts = list(CityContract.objects.filter(department__code=code).order_by("code"))
+            for index, steps in enumerate(plans[code]):
+                # The first Pas-de-Calais protocol is signed after the campaign's date (late).
+                begin = start + dt.timedelta(days=40 if (code == "62" and index == 0) else 3 * index)
+                self.renovation(label, contracts[index], steps, begin)
+
+    # --- PAQTE ------------------------------------------------------------------------------------
+
+    def paqte(self) -> None:
+        cget = self.user("referent.cget")
+        referent_day = self.c.referent_contact
+        semester_end = self.c.date(SERVICE_HEADS)
+        serial = itertools.count(73_282_932)
+        for code, label, on_time in (("59", "nord", True), ("62", "pas-de-calais", False)):
+            department = Department.objects.get(code=code)
+            worker, validator = self.user(f"referent-paqte.{label}"), self.user(f"valideur.{label}")
+            first, last = worker.first_name, worker.last_name
+            sent = referent_day - dt.timedelta(days=5) if on_time else referent_day + dt.timedelta(days=12)
+            with self.on(sent - dt.timedelta(days=2)):
+                designation = paqte.referent_save(
+                    user=worker,
+                    department=department,
+                    name=f"{first} {last}",
+                    function="Sous-préfet chargé de la politique de la ville",
+                    email=worker.email,
+                    phone="03 20 30 59 59" if code == "59" else "03 21 21 20 00",
+                )
+                paqte.case_transition(case=designation, user=worker, name="send_to_validation")
+            with self.on(sent):
+                paqte.case_transition(case=designation, user=validator, name="validate")
+            if on_time:
+                with self.on(sent + dt.timedelta(days=4)):
+                    paqte.case_transition(case=designation, user=cget, name="approve")
+
+            conventions = []
+            for index, (name, size, sector, town) in enumerate(COMPANIES[code]):
+                signed = self.c.starts_on + dt.timedelta(days=30 + 15 * index)
+                with self.on(signed - dt.timedelta(days=20)):
+                    company = paqte.company_create(
+                        siret=siret(next(serial)),
+                        name=name,
+                        size=size,
+                        sector=sector,
+                        address=f"{10 + index} rue de la République, {town}",
+                        signature_level=Company.SignatureLevel.LOCAL,
+                    )
+                    convention = paqte.convention_create(user=worker, company=company, department=department)
+                    seen: set[str] = set()
+                    for indicator in KeyIndicator.objects.order_by("position"):
+                        if indicator.axis not in seen:  # the four axes
+                            seen.add(indicator.axis)
+                            paqte.objective_add(
+                                user=worker, convention=convention, indicator=indicator, target=10 * (index + 1)
+                            )
+                stage = "draft" if index == 3 else "negotiation" if index == 2 or (code == "62" and index) else "active"
+                if stage == "draft":
+                    conventions.append(convention)
+                    continue
+                with self.on(signed - dt.timedelta(days=10)):
+                    convention = paqte.case_transition(case=convention, user=worker, name="start_negotiation")
+                if stage == "active":
+                    with self.on(signed):
+                        convention = paqte.case_transition(case=convention, user=worker, name="sign", signed_on=signed)
+                        convention = paqte.case_transition(case=convention, user=worker, name="activate")
+                    with self.on(semester_end + dt.timedelta(days=5)):
+                        for number, objective in enumerate(convention.objectives.order_by("pk")):
+                            paqte.result_record(
+                                user=worker,
+                                objective=objective,
+                                year=semester_end.year,
+                                semester=1,
+                                value=(index + 1) * (2 + number),
+                            )
+                conventions.append(convention)
+
+            # The 1st semester's report: sent on time by the Nord, still a draft in the Pas-de-Calais.
+            with self.on(semester_end + dt.timedelta(days=3)):
+                report = paqte.report_create(user=worker, department=department, year=semester_end.year, semester=1)
+                report = paqte.report_update(
+                    user=worker,
+                    report=report,
+                    organisation="Un référent PAQTE par arrondissement, un comité de pilotage trimestriel.",
+                    partners="Pôle emploi, missions locales, CCI, clubs d'entreprises",
+                    examples="Job dating dans les QPV, stages de 3e, achats auprès des entreprises des quartiers.",
+                    strategy="Mobiliser les ETI du territoire ; obstacle : la mobilité des jeunes.",
+                    pru_count=12 if code == "59" else 5,
+                    job_seekers_qpv=48_200 if code == "59" else 21_300,
+                )
+            if on_time:
+                with self.on(semester_end + dt.timedelta(days=8)):
+                    report = paqte.case_transition(case=report, user=worker, name="send_to_validation")
+                with self.on(semester_end + dt.timedelta(days=10)):
+                    paqte.case_transition(case=report, user=validator, name="validate")
+
+    # --- Synthesis, collèges ----------------------------------------------------------------------
+
+    def syntheses(self) -> None:
+        cget = self.user("referent.cget")
+        due = self.c.synthesis
+        parts = {
+            "steps_taken": "Réunion des maires et des présidents d'EPCI, lancement des évaluations à mi-parcours.",
+            "measures": "Dédoublement des classes de CP et CE1 en REP+, emplois francs, PAQTE avec 40 entreprises.",
+            "renovation_deadline": "Protocoles en négociation ; signature prévue avant l'échéance de la campagne.",
+            "difficulties": "Mobilisation inégale des intercommunalités, calendrier serré des conseils citoyens.",
+        }
+        for code, label, on_time in (("59", "nord", True), ("62", "pas-de-calais", False)):
+            department = Department.objects.get(code=code)
+            agent, validator = self.user(f"agent.{label}"), self.user(f"valideur.{label}")
+            sent = due - dt.timedelta(days=3) if on_time else due + dt.timedelta(days=6)
+            with self.on(sent - dt.timedelta(days=4)):
+                synthesis = synthesis_services.synthesis_save(user=agent, department=department, year=due.year, **parts)
+                synthesis = synthesis_services.synthesis_transition(
+                    user=agent, synthesis=synthesis, name="send_to_validation"
+                )
+            with self.on(sent):
+                synthesis = synthesis_services.synthesis_transition(
+                    user=validator, synthesis=synthesis, name="validate"
+                )
+            with self.on(sent + dt.timedelta(days=5)):
+                if on_time:
+                    synthesis_services.synthesis_transition(user=cget, synthesis=synthesis, name="approve")
+                else:
+                    synthesis_services.synthesis_transition(
+                        user=cget,
+                        synthesis=synthesis,
+                        name="return_to_prefecture",
+                        comment="La partie « difficultés rencontrées » doit citer les QPV concernés.",
+                    )
+
+    def colleges(self) -> None:
+        """The 1st semester's collège des chefs de service: held in the Nord, missing in the Pas-de-Calais."""
+        end = self.c.date(SERVICE_HEADS)
+        agent = self.user("agent.nord")
+        held = end - dt.timedelta(days=12)
+        with self.on(held - dt.timedelta(days=30)):
+            meeting = steering.meeting_create(
+                user=agent,
+                kind=Meeting.Kind.SERVICE_HEADS,
+                year=end.year,
+                semester=1,
+                department=Department.objects.get(code="59"),
+                date=held,
+            )
+            meeting = steering.meeting_transition(user=agent, meeting=meeting, name="convene")
+        with self.on(held):
+            steering.meeting_transition(user=agent, meeting=meeting, name="hold")
+
+    def assign(self) -> None:
+        """Each demo account takes up to three of the open tasks it may act on (its « À traiter »
+        tab); the others stay in the département's queue."""
+        taken: dict[int, int] = {}
+        people = list(self.users.values())
+        for task in Task.objects.filter(status=STATUS.NEW, owner__isnull=True).order_by("pk"):
+            kind = kind_for_flow(task.process.flow_class)
+            if kind is None:
+                continue
+            _task, case = task_get(kind, task.pk)
+            for person in people:
+                if taken.get(person.pk, 0) < 3 and task_may_act(user=person, task=task, case=case):
+                    task_assign(kind=kind, task_pk=task.pk, user=person)
+                    taken[person.pk] = taken.get(person.pk, 0) + 1
+                    break
+
+
+class Command(BaseCommand):
+    help = (
+        "Installe une campagne 2019 vivante (Nord et Pas-de-Calais) par les vrais services, "
+        "puis règle la date de la campagne pour la démonstration. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--today", type=dt.date.fromisoformat, help="Date de la campagne (AAAA-MM-JJ).")
+        parser.add_argument("--force", action="store_true", help="Autorise l'exécution hors mode débogage (recette).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Campagne de démonstration refusée hors mode débogage (utilisez --force en recette).")
+        campaign_scope_open()
+        try:
+            calendar = campaign_calendar()
+            today = options["today"] or calendar.renewal_signature + dt.timedelta(days=16)
+            if Renewal.objects.filter(city_contract__department__code__in=["59", "62"]).exists():
+                self.stdout.write("Campagne de démonstration déjà en place.")
+            else:
+                demo = Demo(calendar, self.stdout)
+                with transaction.atomic():
+                    demo.renovations()
+                    demo.paqte()
+                    demo.syntheses()
+                    demo.colleges()
+                    with demo.on(today):
+                        demo.assign()
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Campagne de démonstration : {Renewal.objects.count()} rénovations, "
+                        f"{PaqteConvention.objects.count()} conventions PAQTE, "
+                        f"{SemesterReport.objects.count()} bilans, collèges et synthèses du Nord et du Pas-de-Calais."
+                    )
+                )
+            campaign_clock_set(today)
+        finally:
+            campaign_scope_close()
+        self.stdout.write(
+            f"Date de la campagne : {today:%d/%m/%Y} (administration › Campagnes › date de la campagne ; "
+            "vide : la date réelle)."
+        )
