@@ -59,3 +59,12 @@ def test_each_demo_account_s_home_shows_work_to_do(demo: str) -> None:
         assert 'id="campaign-clock"' in page, email
         assert CASE_LINK.search(page), email
         assert "2680 jours" not in page and "Aucune tâche" not in page, email
+
+
+def test_the_demo_s_records_are_dated_in_the_campaign(demo: str) -> None:
+    from viewflow.workflow.models import Task
+
+    year = campaign_calendar().first_year
+    assert {t.created.year for t in Task.objects.all()} == {year}
+    # A synthesis sent on time is not counted late (its « transmis le » is a campaign day).
+    assert not Synthesis.objects.get(department__code="59").is_late(campaign_today())

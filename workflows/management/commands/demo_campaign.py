@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -60,6 +62,7 @@ from workflows.steering.models import Meeting
 from workflows.synthesis import services as synthesis_services
 
 DEMO = "@demo.quartiers.gouv.fr"
+_REAL_NOW = timezone.now
 
 # A real one-page PDF (uploads are parsed with pypdf, workflows/uploads.py).
 PDF = (
@@ -112,10 +115,24 @@ class Demo:
 
     @contextmanager
     def on(self, day: dt.date) -> Iterator[None]:
-        """Run a step as on ``day``: the campaign's clock and the records' timestamps."""
+        """Run a step as on ``day``: the campaign's clock and the records' timestamps (Django's
+        ``timezone.now``, viewflow's ``now`` imported by name, and the fields defaulting to it)."""
         campaign_clock_set(day)
         start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
-        with mock.patch("django.utils.timezone.now", lambda: start + dt.timedelta(minutes=next(self._minutes))):
+
+        def now() -> dt.datetime:
+            return start + dt.timedelta(minutes=next(self._minutes))
+
+        real = _REAL_NOW
+        with ExitStack() as stack:
+            stack.enter_context(mock.patch("django.utils.timezone.now", now))
+            for name, module in list(sys.modules.items()):
+                if name.startswith(("viewflow", "workflows", "notifications")) and getattr(module, "now", None) is real:
+                    stack.enter_context(mock.patch.object(module, "now", now))
+            for model in apps.get_models():
+                for model_field in model._meta.concrete_fields:
+                    if getattr(model_field, "default", None) is real:
+                        stack.enter_context(mock.patch.object(model_field, "default", now))
             yield
 
     # --- Renovations ------------------------------------------------------------------------------
