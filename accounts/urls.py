@@ -12,6 +12,8 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html", extra_context={"title": "Accessibilité"}),
         name="accessibility",
     ),
+    # Browsers ask /favicon.ico of pages without an icon link (the API's docs): the DSFR's favicon.
+    path("favicon.ico", views.favicon, name="favicon"),
     # Also ends a ProConnect session at the provider (accounts.oidc).
     path("deconnexion/", oidc.LogoutView.as_view(), name="logout"),
 ]

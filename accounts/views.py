@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 
 from accounts.forms import LoginForm
 from accounts.models import PREFECTURE_ROLES, Role
@@ -30,3 +31,9 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico of pages without an icon link (the API's docs): the DSFR's own
+    favicon, the one every page links (django-dsfr's {% dsfr_favicon %})."""
+    return redirect(static("dsfr/dist/favicon/favicon.ico"))
