@@ -89,11 +89,11 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     assert_accessible(axe, page)
     page.get_by_label("Motif du renvoi (obligatoire)").fill("Détaillez les mesures du pacte de Dijon.")
     click(page, "Renvoyer à la préfecture")
-    expect(page.locator("#etat-synthese")).to_have_text("Brouillon")
+    expect(page.locator("#etat-synthese")).to_have_text("Renvoyée par le CGET")
     log_out(page, live_server)
     assert Deadline.objects.get(department__code="59", definition__code="synthesis").met_at is None
 
-    # The agent reads the comment, corrects and sends it again; the valideur submits it.
+    # The agent reads the comment, corrects it and transmits it again (a returned submission).
     log_in(page, live_server, AGENT)
     open_synthesis(page)
     expect(page.locator("#motif-renvoi")).to_have_text("Détaillez les mesures du pacte de Dijon.")
@@ -101,19 +101,14 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     page.get_by_role("link", name="Rédiger la synthèse").click()
     page.locator("#id_measures").fill(TEXT["measures"] + "\nLe pacte de Dijon est décliné dans les trois contrats.")
     click(page, "Enregistrer le brouillon")
-    click(page, "Soumettre à la validation préfectorale")
-    expect(page.locator("#etat-synthese")).to_have_text("En validation préfectorale")
-    log_out(page, live_server)
-    log_in(page, live_server, VALIDATOR)
-    open_synthesis(page)
-    click(page, "Valider et transmettre au CGET")
+    click(page, "Transmettre à nouveau au CGET")
     expect(page.locator("#etat-synthese")).to_have_text("Transmise au CGET")
     log_out(page, live_server)
 
     # The CGET approves it and downloads the PDF.
     log_in(page, live_server, CGET)
     open_synthesis(page)
-    click(page, "Approuver la synthèse")
+    click(page, "Approuver")
     expect(page.locator("#etat-synthese")).to_have_text("Approuvée par le CGET")
     assert_accessible(axe, page)
     with page.expect_download() as download:
@@ -130,7 +125,6 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
         "send_to_validation",
         "validate",
         "return_to_prefecture",
-        "send_to_validation",
-        "validate",
+        "resubmit",
         "approve",
     ]
