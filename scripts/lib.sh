@@ -37,6 +37,10 @@ sync_deps() {
   export PATH="$ROOT/.venv/bin:$PATH"
 }
 
+# The address the run command serves, for the links of emails and calendar feeds (SITE_URL):
+# SITE_URL if set, else http://localhost:<PORT> (8000 by default).
+served_site_url() { printf '%s' "${SITE_URL:-http://localhost:${PORT:-8000}}"; }
+
 port_open() { "$PYTHON" -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1', $1)))"; }
 
 ensure_postgres() {

@@ -9,6 +9,9 @@ cd "$ROOT"
 ensure_uv
 sync_deps --no-dev --inexact
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
+# Links in emails and calendar feeds point at the address served (PORT=8123 → localhost:8123).
+SITE_URL="$(served_site_url)"
+export SITE_URL
 
 say "Base de données : migrations"
 python manage.py migrate --noinput
@@ -33,5 +36,5 @@ fi
 CELERY_PID=$!
 trap 'kill "$CELERY_PID" 2>/dev/null || true' EXIT
 
-say "Quartiers sur http://localhost:${PORT:-8000} (Ctrl-C pour arrêter)"
+say "Quartiers sur http://localhost:${PORT:-8000} (Ctrl-C pour arrêter) ; liens des courriels : $SITE_URL"
 python manage.py runserver "${PORT:-8000}"
