@@ -64,7 +64,7 @@ def test_an_emails_and_a_feeds_links_use_the_configured_site_url(
         reminders_sweep(today=dt.date(2019, 7, 24), enqueue=lambda ids: reminders_send_task.delay(ids))
     message = next(m for m in mail.outbox if m.to == [agent.email])
     assert "http://localhost:8123/renovations/1/" in str(message.body)
-    html = message.alternatives[0][0]  # type: ignore[index]
+    html = message.alternatives[0][0]  # type: ignore[attr-defined]
     assert 'href="http://localhost:8123/renovations/1/"' in str(html)
     assert "localhost:8000" not in str(message.body) + str(html)
     feed = deadlines_calendar([deadline] if deadline is not None else []).decode()
