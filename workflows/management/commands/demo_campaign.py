@@ -132,7 +132,11 @@ class Demo:
             for model in apps.get_models():
                 for model_field in model._meta.concrete_fields:
                     if getattr(model_field, "default", None) is real:
+                        # Django caches the default's callable (Field._get_default): drop it on
+                        # the way in and on the way out.
+                        model_field.__dict__.pop("_get_default", None)
                         stack.enter_context(mock.patch.object(model_field, "default", now))
+                        stack.callback(model_field.__dict__.pop, "_get_default", None)
             yield
 
     # --- Renovations ------------------------------------------------------------------------------
