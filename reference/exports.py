@@ -18,15 +18,19 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMATS = ("csv", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +60,10 @@ def safe_cell(value: Any) -> Any:
 def export_format(request: HttpRequest) -> str | None:
     """``csv`` or ``xlsx`` when the list is asked as a file, else ``None`` (the page)."""
     value = request.GET.get("export")
-    return value if value in FORMATS else None
+    if value in FORMATS:
+        _export_request.set(request)
+        return value
+    return None
 
 
 def table_rows(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[list[Any]]:
@@ -86,37 +93,124 @@ def _csv_lines(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[str]:
         yield writer.writerow([_csv_text(value) for value in line])
 
 
+# The request that asked for the file, kept by ``export_format`` (every export view calls it
+# first) for the XLSX's "Informations" sheet: who exported, with which filters.
+_export_request: ContextVar[HttpRequest | None] = ContextVar("export_request", default=None)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_FORMAT, DATETIME_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def _xlsx_value(value: Any) -> Any:
+    """Real dates and numbers: a datetime in local time to the minute (Excel has no time zone), a
+    date given as "yyyy-mm-dd" text as a date; numbers stay numbers, other text stays text."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    return max((len(part) for part in str(value).splitlines()), default=0)
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\): « reunions-59 » → « Reunions 59 »."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title.replace("-", " ").replace("_", " ")).strip() or "Données"
+    return (name[0].upper() + name[1:])[:31]
+
+
+def _filters(request: HttpRequest | None) -> str:
+    if request is None:
+        return "aucun"
+    pairs = [f"{key} = {value}" for key, value in request.GET.items() if key != "export" and value != ""]
+    return " ; ".join(pairs) or "aucun"
+
+
+def _who(request: HttpRequest | None) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{name} <{user.email}>" if name else str(user.email)
+
+
 def _xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str) -> bytes:
+    """The data sheet first (header in bold, frozen, with an auto-filter; columns as wide as their
+    content; real dates and numbers), then an « Informations » sheet: what, when, by whom, filters."""
+    lines = [[_xlsx_value(value) for value in line] for line in table_rows(columns, rows)]
+    request = _export_request.get()
+    _export_request.set(None)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(_sheet_title(title))
+    widths = [MIN_WIDTH] * len(columns)
+    for line in lines:
+        for index, value in enumerate(line):
+            widths[index] = min(MAX_WIDTH, max(widths[index], _width(value) + 2))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(lines), 1)}"
     bold = Font(bold=True)
-    for index, line in enumerate(table_rows(columns, rows)):
-        if index == 0:
-            header = []
-            for value in line:
-                cell = WriteOnlyCell(sheet, value=value)
+    for index, line in enumerate(lines):
+        cells = []
+        for value in line:
+            cell = WriteOnlyCell(sheet, value=value)
+            if index == 0:
                 cell.font = bold
-                header.append(cell)
-            sheet.append(header)
-        else:
-            sheet.append(
-                [value.replace(tzinfo=None) if isinstance(value, datetime.datetime) else value for value in line]
-            )
+            elif isinstance(value, datetime.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, datetime.date):
+                cell.number_format = DATE_FORMAT
+            cells.append(cell)
+        sheet.append(cells)
+    about = workbook.create_sheet("Informations")
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 80
+    exported = timezone.localtime().replace(tzinfo=None, microsecond=0)
+    for label, value in (
+        ("Export", _sheet_title(title)),
+        ("Exporté le", exported),
+        ("Par", _who(request)),
+        ("Filtres", _filters(request)),
+        ("Page", request.path if request is not None else ""),
+        ("Lignes", max(len(lines) - 1, 0)),
+        ("Source", "Quartiers – suivi de la circulaire du Premier ministre du 22 janvier 2019"),
+    ):
+        name = WriteOnlyCell(about, value=label)
+        name.font = bold
+        cell = WriteOnlyCell(about, value=safe_cell(value))
+        if isinstance(value, datetime.datetime):
+            cell.number_format = DATETIME_FORMAT
+        about.append([name, cell])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def export_response(
-    *, fmt: str, filename: str, columns: Sequence[Column], rows: Iterable[Any], title: str = "Export"
+    *, fmt: str, filename: str, columns: Sequence[Column], rows: Iterable[Any], title: str = ""
 ) -> HttpResponse | StreamingHttpResponse:
-    """The file response: ``filename`` without extension, ``rows`` the page's rows (already scoped)."""
+    """The file response: ``filename`` without extension, ``rows`` the page's rows (already scoped);
+    the XLSX's sheet is named after ``title`` (else the file's name)."""
     if fmt == "csv":
+        _export_request.set(None)
         response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
             _csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(_xlsx_bytes(columns, rows, title), content_type=XLSX_TYPE)
+        response = HttpResponse(_xlsx_bytes(columns, rows, title or filename), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
