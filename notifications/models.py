@@ -190,8 +190,16 @@ class Reminder(models.Model):
         FAILED = "failed", _("en échec")
         CANCELLED = "cancelled", _("annulée (échéance respectée)")
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
-    rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="reminders")
+    # A deadline's reminder (deadline + rule), or a case event's email (``notice``, see
+    # ``notifications.notices``): the same outbox, the same exactly-once sending.
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True)
+    rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True)
+    notice = models.OneToOneField(
+        "notifications.Notice", on_delete=models.CASCADE, related_name="email", null=True, blank=True
+    )
+    # "digest" or "immediate" chosen for this row (the event type's preference); empty: the
+    # user's general preference (deadline reminders).
+    frequency = models.CharField(_("envoi"), max_length=10, blank=True, default="", db_default="")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.READY)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
@@ -211,6 +219,11 @@ class Reminder(models.Model):
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["deadline", "rule", "recipient"], name="reminder_unique_per_recipient"),
+            models.CheckConstraint(
+                condition=models.Q(deadline__isnull=False, rule__isnull=False, notice__isnull=True)
+                | models.Q(deadline__isnull=True, rule__isnull=True, notice__isnull=False),
+                name="reminder_deadline_or_notice",
+            ),
         ]
         indexes = [
             models.Index(

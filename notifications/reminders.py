@@ -173,7 +173,7 @@ def _queue_ready(*, now: dt.datetime, digest_cutoff: dt.datetime | None) -> list
             f"UPDATE {table} SET enqueued_at = %s WHERE id IN ("  # noqa: S608 - metadata names only
             f"SELECT r.id FROM {table} r LEFT JOIN {preferences} p ON p.user_id = r.recipient_id "
             "WHERE r.status = %s AND (r.enqueued_at IS NULL OR r.enqueued_at < %s) "
-            f"AND (COALESCE(p.frequency, %s) = 'immediate' OR {digest_clause})) RETURNING id",
+            f"AND (COALESCE(NULLIF(r.frequency, ''), p.frequency, %s) = 'immediate' OR {digest_clause})) RETURNING id",
             params,
         )
         return sorted(row[0] for row in cursor.fetchall())

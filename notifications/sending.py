@@ -57,7 +57,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -87,9 +87,26 @@ class Outcome:
 # --- rendering ---------------------------------------------------------------------------------
 
 
+def _notice_context(reminder: Reminder) -> dict[str, object]:
+    """A case event's email (``notifications.notices``): what happened, where, the link."""
+    notice = reminder.notice
+    assert notice is not None
+    return {
+        "reminder": reminder,
+        "notice": notice,
+        "department": notice.department,
+        "recipient": reminder.recipient,
+        "link": f"{settings.SITE_URL}{notice.link_path}",
+        "preferences_link": f"{settings.SITE_URL}/mes-notifications/",
+    }
+
+
 def _reminder_context(reminder: Reminder) -> dict[str, object]:
     """Counted from the sweep's day, so that a replayed campaign reads as it did that day."""
+    if reminder.notice_id is not None:
+        return _notice_context(reminder)
     deadline, rule = reminder.deadline, reminder.rule
+    assert deadline is not None and rule is not None
     delta = (deadline.due_on - reminder.campaign_day).days
     return {
         "reminder": reminder,
@@ -108,6 +125,15 @@ def _reminder_context(reminder: Reminder) -> dict[str, object]:
 
 def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     context = _reminder_context(reminder)
+    if reminder.notice is not None:
+        return _email(
+            subject=f"[Quartiers] {reminder.notice.title}",
+            to=reminder.recipient.email,
+            template="notifications/email/notice",
+            context=context,
+            message_id=f"<avis-{reminder.notice.pk}@{message_domain()}>",
+        )
+    assert reminder.deadline is not None
     prefix = "Escalade" if context["is_escalation"] else "Relance"
     subject = f"[Quartiers] {prefix} : {reminder.deadline.title} – échéance du {reminder.deadline.due_on:%d/%m/%Y}"
     return _email(
@@ -173,7 +199,7 @@ def _no_flush_wait() -> None:
 _CLAIM = """
 WITH picked AS (
     SELECT r.id, d.met_at IS NOT NULL AS met
-    FROM {reminders} r JOIN {deadlines} d ON d.id = r.deadline_id
+    FROM {reminders} r LEFT JOIN {deadlines} d ON d.id = r.deadline_id
     WHERE r.id = ANY(%s) AND r.status = 'ready'
     ORDER BY r.id
     FOR UPDATE OF r SKIP LOCKED
@@ -417,7 +443,7 @@ def reminders_send(*, reminder_ids: list[int]) -> Outcome:
     if not claimed:
         return outcome
     reminders = list(
-        Reminder.objects.select_related("deadline__department", "rule", "recipient")
+        Reminder.objects.select_related("deadline__department", "rule", "recipient", "notice__department")
         .filter(pk__in=claimed, claim_token=token)
         .order_by("pk")
     )
@@ -454,7 +480,7 @@ def digest_send(*, user_id: int) -> Outcome:
     if not claimed:
         return Outcome(skipped=len(ids))
     reminders = list(
-        Reminder.objects.select_related("deadline__department", "rule", "recipient")
+        Reminder.objects.select_related("deadline__department", "rule", "recipient", "notice__department")
         .filter(claim_token=token)
         .order_by("deadline__due_on", "pk")
     )
@@ -472,12 +498,13 @@ def digest_send(*, user_id: int) -> Outcome:
 
 def reminders_dispatch(*, reminder_ids: list[int]) -> Outcome:
     """A queued chunk: immediate rows one email each, digest users one email each."""
+    digest_rows = Q(frequency=NotificationPreference.Frequency.DIGEST) | Q(
+        frequency="", recipient__notification_preference__frequency=NotificationPreference.Frequency.DIGEST
+    )
     digest_users = set(
-        Reminder.objects.filter(
-            pk__in=reminder_ids,
-            status=Reminder.Status.READY,
-            recipient__notification_preference__frequency=NotificationPreference.Frequency.DIGEST,
-        ).values_list("recipient_id", flat=True)
+        Reminder.objects.filter(digest_rows, pk__in=reminder_ids, status=Reminder.Status.READY).values_list(
+            "recipient_id", flat=True
+        )
     )
     immediate = list(
         Reminder.objects.filter(pk__in=reminder_ids).exclude(recipient_id__in=digest_users).values_list("pk", flat=True)

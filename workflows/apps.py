@@ -20,3 +20,5 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         for module in CASE_KINDS:
             import_module(module)
+        # Notices of what happens to cases (the kernel's case_event), for every kind.
+        import_module("workflows.inbox.receivers").connect()

@@ -18,6 +18,8 @@ from django.views import View
 from django.views.generic import ListView
 
 from accounts.selectors import department_scope
+from notifications.notice_services import notices_mark_read
+from notifications.notices import Notice
 from reference.exports import Column, ExportMixin, department_label
 from workflows.cases.registry import kind_for_code, kinds
 from workflows.inbox import selectors, services
@@ -202,3 +204,36 @@ class FollowView(LoginRequiredMixin, View):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = kind_for_code(kind).url(case) or reverse("inbox:followed")  # type: ignore[union-attr]
         return redirect(target)
+
+
+class NoticeListView(LoginRequiredMixin, ListView[Any]):
+    """The user's notices (the bell), newest first; unread ones marked."""
+
+    template_name = "workflows/notices.html"
+    context_object_name = "notices"
+    paginate_by = 50
+    extra_context = {"title": "Avis"}
+
+    def get_queryset(self) -> Any:
+        return Notice.objects.filter(recipient_id=self.request.user.pk).select_related("department")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is not None:
+            page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+        return context
+
+
+class NoticeReadView(LoginRequiredMixin, View):
+    """POST ``avis=<id>`` (one of one's own notices) or ``tout=1``: marked as read."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("tout") == "1":
+            notices_mark_read(user=request.user)
+        else:
+            pks = [int(value) for value in request.POST.getlist("avis") if value.isdigit()]
+            notices_mark_read(user=request.user, pks=pks)
+        return redirect("inbox:notices")

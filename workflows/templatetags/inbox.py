@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from notifications.notice_services import notices_unread_count
 from workflows.inbox import selectors
 
 register = template.Library()
@@ -19,3 +20,12 @@ def inbox_counts(context: Any) -> dict[str, int]:
         return {}
     counts = selectors.tab_counts(user=user, only=("a-traiter", "file"))
     return {"todo": counts.get("a-traiter", 0), "queue": counts.get("file", 0)}
+
+
+@register.simple_tag(takes_context=True)
+def notices_unread(context: Any) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return notices_unread_count(user=user)
