@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from dsfr.forms import DsfrBaseForm
@@ -27,3 +27,17 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
     def clean_username(self) -> str:
         # The one spelling that is looked up and that django-axes counts (accounts.models.email_normalise).
         return email_normalise(self.cleaned_data.get("username"))
+
+
+class PasswordResetRequestForm(DsfrBaseForm, PasswordResetForm):
+    """« Mot de passe oublié » (Django's form: the same answer whether the address exists or not)."""
+
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PasswordChooseForm(DsfrBaseForm, SetPasswordForm):
+    """The new password, chosen from the emailed link (Django's validators, AUTH_PASSWORD_VALIDATORS)."""

@@ -1,8 +1,10 @@
 from django.conf import settings
-from django.urls import URLPattern, path
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path, reverse_lazy
 from django.views.generic import TemplateView
 
 from accounts import oidc, views
+from accounts.forms import PasswordChooseForm, PasswordResetRequestForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +16,45 @@ urlpatterns = [
     ),
     # Browsers ask /favicon.ico of pages without an icon link (the API's docs): the DSFR's favicon.
     path("favicon.ico", views.favicon, name="favicon"),
+    # « Mot de passe oublié » by email: Django's views, French DSFR templates; the same answer
+    # whether the address exists or not.
+    path(
+        "mot-de-passe-oublie/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetRequestForm,
+            template_name="accounts/password_reset_form.html",
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+            extra_context={"title": "Mot de passe oublié"},
+            extra_email_context={"site_url": settings.SITE_URL},  # the served address, not the Host header
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html", extra_context={"title": "Courriel envoyé"}
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=PasswordChooseForm,
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("password_reset_complete"),
+            extra_context={"title": "Nouveau mot de passe"},
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html", extra_context={"title": "Mot de passe modifié"}
+        ),
+        name="password_reset_complete",
+    ),
     # Also ends a ProConnect session at the provider (accounts.oidc).
     path("deconnexion/", oidc.LogoutView.as_view(), name="logout"),
 ]

@@ -181,7 +181,8 @@ SAMPLES: dict[str, Callable[[Seed, str, Any], str]] = {
     "task_pk": lambda seed, name, cb: str(seed.objects["task"].pk),
     "process_pk": lambda seed, name, cb: str(seed.objects["task"].process_id),
     "name": lambda seed, name, cb: ACTION_OF[name],
-    "token": lambda seed, name, cb: seed.calendar_token,
+    "token": lambda seed, name, cb: seed.calendar_token,  # also an (invalid) password reset token
+    "uidb64": lambda seed, name, cb: "MQ",  # the password reset link's user (an invalid link: its page)
     "format": lambda seed, name, cb: "json",
     "app_label": lambda seed, name, cb: "accounts",
     "object_id": _admin_object,
