@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from accounts.selectors import department_scope
 from notifications.notice_services import notices_mark_read
 from notifications.notices import Notice
 from reference.exports import Column, ExportMixin, department_label
 from workflows.cases.registry import kind_for_code, kinds
-from workflows.inbox import selectors, services
+from workflows.inbox import search, selectors, services
 from workflows.inbox.selectors import TaskRow
 
 
@@ -237,3 +237,14 @@ class NoticeReadView(LoginRequiredMixin, View):
             pks = [int(value) for value in request.POST.getlist("avis") if value.isdigit()]
             notices_mark_read(user=request.user, pks=pks)
         return redirect("inbox:notices")
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """The header's search box: cases of every kind in the user's scope."""
+
+    template_name = "workflows/search.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        query = (self.request.GET.get("q") or "").strip()
+        hits = search.cases_search(user=self.request.user, query=query)
+        return super().get_context_data(title="Recherche", query=query, hits=hits, **kwargs)
