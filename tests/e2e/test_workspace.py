@@ -84,3 +84,22 @@ def test_a_returned_protocol_reaches_the_agent(
     shoot(page, "notices-agent")
     page.get_by_role("button", name="Tout marquer comme lu").click()
     expect(page.locator("#avis")).to_contain_text("0 avis non lus")
+
+
+def test_search_by_siret_from_the_header(live_server: LiveServer, page: Page, axe: Axe, make_user: MakeUser) -> None:
+    from reference.models import Department
+    from tests.workflows.paqte.helpers import company_of, convention_of
+
+    agent = make_user(Role.AGENT, "59", email="agent@example.gouv.fr")
+    agent.set_password(PASSWORD)
+    agent.save()
+    company = company_of(name="Boulangerie Hélène & Fils")
+    convention_of(agent, Department.objects.get(code="59"), company=company)
+    siret = company.siret
+    log_in(page, live_server, "agent@example.gouv.fr")
+    page.locator("#recherche-dossier").fill(f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}")
+    page.locator("#recherche button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("1 dossier pour")
+    expect(page.get_by_text("Convention PAQTE", exact=False).first).to_be_visible()
+    assert_accessible(axe, page)
+    shoot(page, "search-siret")
