@@ -148,8 +148,13 @@ class Processes:
 
 
 def collected_static(env: dict[str, str]) -> Path:
-    """STATIC_ROOT collected once per (uv.lock, storage) on this machine, as an upgrade does."""
+    """STATIC_ROOT collected once per (uv.lock, storage, the project's own static files) on this
+    machine, as an upgrade does."""
     key = hashlib.sha256((BASE_DIR / "uv.lock").read_bytes() + (BASE_DIR / "config" / "storage.py").read_bytes())
+    for app in ("accounts", "api", "notifications", "reference", "workflows"):
+        for path in sorted((BASE_DIR / app).glob("static/**/*")):
+            if path.is_file():
+                key.update(str(path.relative_to(BASE_DIR)).encode() + path.read_bytes())
     root = BASE_DIR / "var" / "smoke-static" / key.hexdigest()[:16]
     if not (root / "staticfiles.json").exists():
         partial = root.with_suffix(".partial")

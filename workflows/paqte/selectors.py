@@ -171,11 +171,7 @@ def referent_of(*, department: Department) -> ReferentDesignation | None:
 
 
 def committee_of(*, department: Department) -> SteeringCommittee | None:
-    return (
-        SteeringCommittee.objects.filter(department=department)
-        .prefetch_related("members")
-        .first()
-    )
+    return SteeringCommittee.objects.filter(department=department).prefetch_related("members").first()
 
 
 # --- Reports --------------------------------------------------------------------------------------
