@@ -121,6 +121,7 @@ PK_OF = {
     "api:follow-up-detail": "follow_up",
     "api:follow-up-record": "follow_up",
     "api:deadline-detail": "deadline",
+    "inbox:follow": "renewal",
 }
 # URL name → action name (an action the seeded object's state allows).
 ACTION_OF = {
@@ -194,6 +195,7 @@ SAMPLES: dict[str, Callable[[Seed, str, Any], str]] = {
     "url": lambda seed, name, cb: "inexistant/",  # the admin's catch-all
     "path": lambda seed, name, cb: "inexistant/",  # the API's catch-all (api:not-found)
     "year": lambda seed, name, cb: str(seed.objects["synthesis"].year),
+    "kind": lambda seed, name, cb: "renewal",  # a case kind's code (inbox:follow)
 }
 
 
