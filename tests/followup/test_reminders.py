@@ -37,7 +37,7 @@ def test_late_follow_up_is_escalated_then_recording_cancels_the_reminders(make_u
     for day in range(1, 21):  # a sweep a day, without sending (the outbox keeps them ready)
         reminders_sweep(today=D(2020, 7, day))
     mine = Reminder.objects.filter(deadline=deadline)
-    assert {(r.rule.name, r.recipient_id) for r in mine} == {
+    assert {(r.rule.name, r.recipient_id) for r in mine} == {  # type: ignore[union-attr]
         ("7 jours avant – agents", agent.pk),
         ("Le lendemain – valideur préfectoral", validator.pk),
     }

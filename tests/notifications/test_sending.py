@@ -43,6 +43,7 @@ def test_one_chunk_sends_each_ready_row_once_and_skips_the_others(make_user: Mak
     Reminder.objects.filter(pk=rows[1].pk).update(status=Reminder.Status.SENT)  # done earlier
     Reminder.objects.filter(pk=rows[2].pk).update(status=Reminder.Status.SENDING)  # another worker's
     met = rows[3].deadline
+    assert met is not None  # a reminder of a deadline (a notice's has none)
     met.met_at = timezone.now()
     met.save()
 

@@ -51,7 +51,9 @@ def test_the_renovation_deadline_reminds_the_agents_of_the_department(
     result = sweep(D(2019, 7, 24), django_capture_on_commit_callbacks)
     mine = Reminder.objects.filter(recipient=agent)
     # One reminder for 31 July, not two: the département-wide duplicate is gone (migration 0010).
-    assert [(r.deadline.definition.code, r.rule.days, r.status) for r in mine] == [("city-contract-renewal", 7, "sent")]
+    assert [(r.deadline.definition.code, r.rule.days, r.status) for r in mine] == [  # type: ignore[union-attr]
+        ("city-contract-renewal", 7, "sent")
+    ]
     assert Reminder.objects.filter(recipient=other, deadline__department__code="62").count() == 1
     assert not Reminder.objects.filter(recipient=agent, deadline__department__code="62").exists()
     assert result.reminders_created == 2  # type: ignore[attr-defined]

@@ -255,7 +255,7 @@ def test_semester_report_reminder_links_to_the_paqte_tasks_and_stops_once_submit
     actors: dict[str, User], nord: Department
 ) -> None:
     reminder = _reminder_for(actors["agent"], "paqte-semester-report", D(2019, 6, 21))  # 30 June is a Sunday
-    assert reminder.deadline.occurrence == "2019-S1"
+    assert reminder.deadline is not None and reminder.deadline.occurrence == "2019-S1"
     message = reminder_email(reminder)
     assert "http://localhost:8000/paqte/taches/" in message.body
     assert 'href="http://localhost:8000/paqte/taches/"' in html_of(message)
