@@ -527,7 +527,7 @@ def test_in_chromium_an_agent_logs_in_with_proconnect_and_out(
                     assert_accessible(axe, page)
                     continue
                 expect(page).to_have_url(f"{site}/taches/")
-                expect(page.get_by_role("heading", level=1)).to_have_text("Mes tâches")
+                expect(page.get_by_role("heading", level=1)).to_have_text("Tâches")
                 page.get_by_role("button", name="Se déconnecter").click()
                 # Back on the login page through the provider's end-session endpoint (its state).
                 expect(page).to_have_url(re.compile(rf"^{re.escape(site)}/connexion/\?state=[\w-]+$"))

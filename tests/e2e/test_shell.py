@@ -35,7 +35,7 @@ def test_agent_of_the_nord_browses_the_nord_only(
     assert_accessible(axe, page)
     log_in(page, live_server, "agent.nord@example.gouv.fr")
     expect(page).to_have_url(f"{live_server.url}/taches/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes tâches")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tâches")
     assert_accessible(axe, page)
 
     page.get_by_role("link", name="Départements").click()

@@ -106,7 +106,7 @@ def check_consistency(url: str) -> None:
         per_case = rows(
             """SELECT r.id,
                  (SELECT count(*) FROM workflows_renewaltransition h
-                  WHERE h.renewal_id = r.id AND h.name <> 'launch'),
+                  WHERE h.renewal_id = r.id AND h.transition <> 'launch'),
                  (SELECT count(*) FROM viewflow_task t JOIN viewflow_process p ON p.id = t.process_id
                   WHERE p.artifact_object_id = r.id AND t.flow_task_type = 'HUMAN' AND t.status = 'DONE')
                FROM workflows_renewal r WHERE r.state <> 'not_started'"""

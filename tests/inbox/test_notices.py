@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def sweep() -> None:
-    reminders_sweep(now=dt.datetime.now(dt.UTC), enqueue=lambda ids: reminders_send_task.delay(ids))
+    reminders_sweep(now=dt.datetime.now(dt.UTC), enqueue=lambda ids: reminders_send_task.apply(args=[ids]))
 
 
 @pytest.fixture

@@ -40,6 +40,12 @@ PUBLIC = {
     "api:docs",
     "api:redoc",
     "api:not-found",  # the API's French 404 for unknown paths (nothing to protect)
+    "favicon",  # the DSFR favicon
+    # The forgotten-password flow: for people who cannot log in; the link's token is the secret.
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 # Logging out needs no account: it just ends whatever session there is.
 LOGOUT = {"logout", "admin:logout"}
