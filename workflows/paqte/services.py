@@ -42,7 +42,7 @@ from workflows.paqte.transitions import PaqteError
 C = TypeVar("C", bound=Model)
 
 
-__all__ = ["PaqteError", "case_transition", "history_append", "transition_refusal"]
+__all__ = ["PaqteError", "case_transition", "history_append"]
 
 
 # --- Transitions and history: the case kernel ---------------------------------------------------
@@ -55,12 +55,6 @@ def history_append(
     kind_of(case).history_append(
         case=case, actor=actor, transition=transition, source=source, target=target, comment=comment
     )
-
-
-def transition_refusal(case: Any, name: str, user: User) -> str | None:
-    """Why ``user`` may not run transition ``name`` on ``case`` now (French), or None."""
-    reasons = refusals(case, name, user)
-    return " ".join(reasons) if reasons else None
 
 
 def case_transition(*, case: C, user: User | None, name: str, comment: str = "", **kwargs: Any) -> C:
@@ -297,9 +291,9 @@ def charter_migrate(*, user: User, charter: CharterConvention) -> PaqteConventio
         locked = (
             CharterConvention.objects.select_for_update().select_related("company", "department").get(pk=charter.pk)
         )
-        refusal = transition_refusal(locked, "migrate", user)
-        if refusal:
-            raise PaqteError(refusal)
+        reasons = refusals(locked, "migrate", user)  # the kernel's refusals, before creating the convention
+        if reasons:
+            raise PaqteError(reasons)
         convention = convention_create(user=user, company=locked.company, department=locked.department)
         first_indicator: dict[str, KeyIndicator] = {}
         for indicator in KeyIndicator.objects.order_by("position"):

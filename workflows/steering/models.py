@@ -177,12 +177,6 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     def is_past(self: Any) -> bool:
         return self.date is not None and self.date <= campaign_today()
 
-    def refusal(self, guard: str) -> str:
-        return {
-            "has_date": "Indiquez la date de la réunion avant de la convoquer.",
-            "is_past": "Une réunion ne peut être déclarée tenue qu'à sa date ou après.",
-        }.get(guard, "Cette action n'est pas possible.")
-
     @transition(state, source=State.TO_SCHEDULE, target=State.CONVENED, conditions=[has_date], permission=_can_work)
     def convene(self) -> None:
         pass
