@@ -16,6 +16,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts.models import (
+    AbsenceCover,
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
     Organisation,
@@ -179,7 +180,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
-    list_display = ("name", "kind", "department")
+    list_display = ("name", "kind", "department", "head_title")
     list_filter = ("kind",)
     search_fields = ("name", "department__code", "department__name")
     list_select_related = ("department",)
@@ -193,6 +194,17 @@ class DepartmentUserGrantAdmin(admin.ModelAdmin[DepartmentUserObjectPermission])
     list_filter = ("permission",)
     search_fields = ("user__email", "content_object__code", "content_object__name")
     autocomplete_fields = ("user", "content_object")
+
+
+@admin.register(AbsenceCover)
+class AbsenceCoverAdmin(admin.ModelAdmin[AbsenceCover]):
+    """Absences and their covers (``accounts.covers``): the dates are read on the campaign's clock."""
+
+    list_display = ("user", "colleague", "starts_on", "ends_on")
+    list_select_related = ("user", "colleague")
+    search_fields = ("user__email", "user__last_name", "colleague__email", "colleague__last_name")
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ("user", "colleague")
 
 
 @admin.register(DepartmentGroupObjectPermission)

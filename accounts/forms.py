@@ -4,12 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from dsfr.forms import DsfrBaseForm
-
 from accounts.models import email_normalise
+from reference.forms import DsfrForm
 
 
-class LoginForm(DsfrBaseForm, AuthenticationForm):
+class LoginForm(DsfrForm, AuthenticationForm):
     username = forms.EmailField(
         label=_("Adresse électronique"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -29,7 +28,7 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         return email_normalise(self.cleaned_data.get("username"))
 
 
-class PasswordResetRequestForm(DsfrBaseForm, PasswordResetForm):
+class PasswordResetRequestForm(DsfrForm, PasswordResetForm):
     """« Mot de passe oublié » (Django's form: the same answer whether the address exists or not)."""
 
     email = forms.EmailField(
@@ -39,5 +38,5 @@ class PasswordResetRequestForm(DsfrBaseForm, PasswordResetForm):
     )
 
 
-class PasswordChooseForm(DsfrBaseForm, SetPasswordForm):
+class PasswordChooseForm(DsfrForm, SetPasswordForm):
     """The new password, chosen from the emailed link (Django's validators, AUTH_PASSWORD_VALIDATORS)."""

@@ -40,6 +40,15 @@ class Organisation(models.Model):
         related_name="prefecture",
         verbose_name=_("département"),
     )
+    # The prefecture's documents (the synthesis, the PAQTE report) are signed « Préfet du Nord » or
+    # « Préfète du Nord » (reference.pdf); the national administrator sets it when a prefect changes.
+    head_title = models.CharField(
+        _("titre du préfet"),
+        max_length=10,
+        choices=[("Préfet", "Préfet"), ("Préfète", "Préfète")],
+        default="Préfet",
+        help_text=_("Comment les documents de la préfecture sont signés : « Préfet du Nord » ou « Préfète du Nord »."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -159,3 +168,40 @@ class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("habilitation d'un groupe sur un département")
         verbose_name_plural = _("habilitations des groupes sur les départements")
+
+
+class AbsenceCover(models.Model):
+    """A user's absence and the colleague who covers it (same département and role): from
+    ``starts_on`` to ``ends_on`` included, read on the campaign's clock, the colleague sees and
+    acts on the tasks assigned to the absent user (``workflows.cases.tasks.task_may_act``) and
+    receives his notices and their emails (``notifications.notice_services``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="absences", verbose_name=_("absent"))
+    colleague = models.ForeignKey(User, on_delete=models.CASCADE, related_name="covers", verbose_name=_("remplaçant"))
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au (inclus)"))
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("absence et remplacement")
+        verbose_name_plural = _("absences et remplacements")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absencecover_ends_after_start",
+                violation_error_message=_("La fin de l'absence précède son début."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(user=models.F("colleague")),
+                name="absencecover_not_oneself",
+                violation_error_message=_("On ne se remplace pas soi-même."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["colleague", "ends_on"], name="absencecover_colleague_idx"),
+            models.Index(fields=["user", "ends_on"], name="absencecover_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.colleague} ({self.starts_on} – {self.ends_on})"

@@ -7,8 +7,7 @@ from typing import TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 
-from guardian.shortcuts import get_objects_for_user
-
+from accounts.backends import DEPARTMENT_IDS, permissions_loaded
 from accounts.models import Role, User
 from reference.models import Department
 
@@ -20,13 +19,24 @@ def sees_all_departments(user: User | AnonymousUser) -> bool:
     return bool(user.is_active and (user.is_superuser or user.has_perm("reference.view_department")))
 
 
+def department_ids(user: User | AnonymousUser) -> frozenset[int]:
+    """The ids of the départements a user's guardian grants (his own and his groups'
+    ``view_department``) cover, read with his permissions in one query per user object
+    (``accounts.backends``); empty for an anonymous or inactive user."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    permissions_loaded(user)
+    ids: frozenset[int] = getattr(user, DEPARTMENT_IDS)
+    return ids
+
+
 def department_scope(user: User | AnonymousUser) -> QuerySet[Department]:
     """The départements a user may see: all for national roles, else their guardian grants."""
     if not user.is_authenticated or not user.is_active:
         return Department.objects.none()
     if sees_all_departments(user):
         return Department.objects.all()
-    return get_objects_for_user(user, "reference.view_department", klass=Department, accept_global_perms=False)
+    return Department.objects.filter(pk__in=department_ids(user))
 
 
 def scoped(queryset: QuerySet[M], user: User | AnonymousUser, *, department_field: str = "department") -> QuerySet[M]:

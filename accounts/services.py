@@ -37,7 +37,8 @@ def organisations_ensure(*, cget_name: str = "CGET") -> int:
 
 
 def role_group(role: Role | str) -> Group:
-    """The Django group of a role. Its permissions are data (accounts migration 0002), not code."""
+    """The Django group of a role. Its permissions are data (data migration
+    ``accounts/0003_role_groups_and_permissions``, through ``accounts.role_permissions``), not code."""
     return Group.objects.get(name=Role(role).label)
 
 

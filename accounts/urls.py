@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, reverse_lazy
 from django.views.generic import TemplateView
 
-from accounts import oidc, views
+from accounts import oidc, site_pages, views
 from accounts.forms import PasswordChooseForm, PasswordResetRequestForm
 
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html", extra_context={"title": "Accessibilité"}),
         name="accessibility",
     ),
+    # The footer's mandatory pages (DSFR): legal notice, personal data, cookies, site map.
+    path("mentions-legales/", site_pages.LegalNoticeView.as_view(), name="legal_notice"),
+    path("donnees-personnelles/", site_pages.PersonalDataView.as_view(), name="personal_data"),
+    path("cookies/", site_pages.CookiesView.as_view(), name="cookies"),
+    path("plan-du-site/", site_pages.SitemapView.as_view(), name="sitemap"),
     # Browsers ask /favicon.ico of pages without an icon link (the API's docs): the DSFR's favicon.
     path("favicon.ico", views.favicon, name="favicon"),
     # « Mot de passe oublié » by email: Django's views, French DSFR templates; the same answer

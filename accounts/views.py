@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in PREFECTURE_ROLES:
         return redirect("inbox:inbox")
     if role == Role.CGET_REFERENT:
-        return redirect("inbox:queue")
+        return redirect("inbox:cget_review_queue")  # the CGET reviews every submission
     return redirect("reference:department_list")
 
 

@@ -42,7 +42,45 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def fill(tasks: int) -> None:
+# Words of the companies' names and addresses: a search for one of them finds ~1/len of the cases.
+NAME_WORDS = ("Boulangerie", "Transports", "Bâtiment", "Services", "Énergie", "Logistique", "Santé", "Numérique")
+STREETS = ("rue de la Paix", "avenue Jean-Jaurès", "boulevard Gambetta", "place de la République")
+CASES_SQL = """
+INSERT INTO workflows_company (name, siret, size, sector, address, signature_level)
+SELECT (ARRAY[%(words)s])[1 + n %% %(nwords)s] || ' ' || 'Entreprise ' || n, lpad((900000000000 + n)::text, 14, '9'),
+       'PME', 'Commerce', (1 + n %% 90) || ' ' || (ARRAY[%(streets)s])[1 + n %% %(nstreets)s], 'local'
+FROM generate_series(1, %(count)s) AS n;
+INSERT INTO workflows_paqteconvention (state, termination_reason, created, company_id, department_id)
+SELECT (ARRAY['draft', 'negotiation', 'signed', 'active'])[1 + c.id %% 4], '', now(), c.id,
+       (SELECT array_agg(id ORDER BY id) FROM reference_department)[1 + c.id %% 101]
+FROM workflows_company c WHERE c.siret LIKE '99%%' AND c.address <> ''
+"""
+
+
+def fill_cases(count: int) -> int:
+    """``count`` PAQTE conventions (one company each) spread over the départements: the cases
+    the search and the scope read (the 100,000 processes of the filler all point at the 434
+    renovations)."""
+    from django.db import connection
+
+    words = ", ".join(f"'{word}'" for word in NAME_WORDS)
+    streets = ", ".join(f"'{street}'" for street in STREETS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM workflows_paqteconvention WHERE company_id IN"
+            " (SELECT id FROM workflows_company WHERE siret LIKE '99%%')"
+        )
+        cursor.execute("DELETE FROM workflows_company WHERE siret LIKE '99%%'")
+        for statement in CASES_SQL.split(";\n"):
+            sql = statement.replace("%(words)s", words).replace("%(streets)s", streets)
+            cursor.execute(sql, {"nwords": len(NAME_WORDS), "nstreets": len(STREETS), "count": count})
+        cursor.execute("ANALYZE workflows_company")
+        cursor.execute("ANALYZE workflows_paqteconvention")
+        cursor.execute("SELECT count(*) FROM workflows_paqteconvention")
+        return int(cursor.fetchone()[0])
+
+
+def fill(tasks: int, cases_wanted: int) -> None:
     os.environ["BENCH_DATABASE_URL"] = DATABASE_URL
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -62,6 +100,9 @@ def fill(tasks: int) -> None:
     t0 = time.perf_counter()
     volume = renewal.fill(tasks)
     say(f"filled in {time.perf_counter() - t0:.0f} s: {volume}")
+    t0 = time.perf_counter()
+    volume["cases"] = fill_cases(cases_wanted)
+    say(f"{volume['cases']:,} cases in {time.perf_counter() - t0:.0f} s")
     # The production hasher (config.settings.production keeps Django's PBKDF2 default), encoded
     # once: every benchmark account shares the hash.
     encoded = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
@@ -226,42 +267,87 @@ def run_stage(users: int, seconds: int, spawn_rate: float, port: int) -> dict[st
     return result
 
 
-def profile(samples: int) -> None:
-    """Each page type of the scenario through the Django client, in-process on the load database:
-    time, number of queries, and the slowest queries of the worst page."""
+def profile(samples: int, cpu: str = "") -> None:
+    """Each page type of the workspace through the Django client, in-process on the load
+    database: p50/p95, the number of queries (the same for every sampled user when constant),
+    the slowest queries; the anonymous login page is the reference measured in the same run
+    (middleware and template floor under the same load). ``cpu``: a page type to run under
+    cProfile too (its top functions land in ``benchmarks/out/load_cprofile.txt``)."""
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    import cProfile
+    import io
+    import pstats
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from workflows.inbox.models import SavedView
 
     plan = json.loads(PLAN.read_text())
     rng = __import__("random").Random(7)
     codes = sorted(plan["cases"])
-    out: dict[str, Any] = {}
-    for label, role_accounts, url_of in (
-        ("corbeille (mes tâches)", plan["agents"], lambda code: "/taches/"),
+    # A view shared with each sampled département: its queue, renovations only.
+    for code in codes[:samples]:
+        owner = User.objects.get(email__iexact=plan["agents"][code][0])
+        SavedView.objects.get_or_create(
+            owner=owner,
+            name="Rénovations en file",
+            defaults={
+                "tab": "file",
+                "query": "dossier=renewal",
+                "sharing": "department",
+                "department": owner.organisation.department,
+            },
+        )
+    views = {
+        v.owner.email.lower(): v.pk
+        for v in SavedView.objects.filter(name="Rénovations en file").select_related("owner")
+    }
+    referents = dict.fromkeys(codes, plan["referents"])
+    pages = (
+        ("référence : page de connexion (anonyme)", None, lambda code: "/connexion/"),
+        ("à traiter (mes tâches)", plan["agents"], lambda code: "/taches/"),
         ("file du département", plan["agents"], lambda code: "/taches/file/"),
+        ("tous", plan["agents"], lambda code: "/taches/tous/"),
+        (
+            "vue enregistrée",
+            plan["agents"],
+            lambda code: f"/taches/file/?dossier=renewal&vue={views[plan['agents'][code][0].lower()]}",
+        ),
+        ("recherche (un mot)", plan["agents"], lambda code: "/recherche/?q=boulangerie"),
+        ("recherche (deux mots)", plan["agents"], lambda code: "/recherche/?q=transports+gambetta"),
+        ("file, référent CGET (national)", referents, lambda code: "/taches/file/"),
+        ("recherche, référent CGET (national)", referents, lambda code: "/recherche/?q=boulangerie"),
+        ("revue CGET", referents, lambda code: "/taches/revue-cget/"),
         ("dossier", plan["agents"], lambda code: f"/renovations/{rng.choice(plan['cases'][code])['renewal']}/"),
-        ("revue CGET", dict.fromkeys(codes, plan["referents"]), lambda code: "/renovations/revue-cget/"),
-    ):
+    )
+    out: dict[str, Any] = {"load_average_before": os.getloadavg()}
+    profiler = cProfile.Profile()
+    for label, role_accounts, url_of in pages:
         times, counts, slowest = [], set(), []
         for i in range(samples):
             code = codes[i % len(codes)]
             client = Client()
-            client.force_login(User.objects.get(email__iexact=role_accounts[code][0]))
+            if role_accounts is not None:
+                client.force_login(User.objects.get(email__iexact=role_accounts[code][0]))
             url = url_of(code)
-            client.get(url)  # warm: session, permissions
+            client.get(url)  # warm: session, connection
+            profiled = cpu and cpu in label
             with CaptureQueriesContext(connection) as captured:
+                if profiled:
+                    profiler.enable()
                 t0 = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
+                if profiled:
+                    profiler.disable()
             assert response.status_code == 200, (url, response.status_code)
             counts.add(len(captured))
             slowest += [(float(q["time"]) * 1000, q["sql"][:300]) for q in captured.captured_queries]
@@ -272,8 +358,13 @@ def profile(samples: int) -> None:
             "queries": sorted(counts),
             "slowest_queries_ms": [(round(t, 1), sql) for t, sql in slowest[:3]],
         }
-        say(f"{label}: {out[label]}")
-    out["load_average"] = os.getloadavg()
+        say(f"{label}: p50 {out[label]['p50_ms']} ms, p95 {out[label]['p95_ms']} ms, queries {out[label]['queries']}")
+    out["load_average_after"] = os.getloadavg()
+    say(f"load average {out['load_average_before']} → {out['load_average_after']}")
+    if cpu:
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(60)
+        (OUT / "load_cprofile.txt").write_text(text.getvalue())
     (OUT / "load_profile.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
 
 
@@ -282,6 +373,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     fill_parser = sub.add_parser("fill")
     fill_parser.add_argument("--tasks", type=int, default=1_000_000)
+    fill_parser.add_argument("--cases", type=int, default=100_000, help="PAQTE conventions, one company each")
     run_parser = sub.add_parser("run")
     run_parser.add_argument("--users", type=int, nargs="+", default=[20, 100])
     run_parser.add_argument("--seconds", type=int, default=180, help="per stage, ramp-up included")
@@ -290,12 +382,21 @@ def main() -> None:
     run_parser.add_argument("--port", type=int, default=8710)
     profile_parser = sub.add_parser("profile")
     profile_parser.add_argument("--samples", type=int, default=30)
+    profile_parser.add_argument("--cpu", default="", help="a page label (part of it) to profile with cProfile")
+    sub.add_parser("cases", help="only (re)make the 100,000 PAQTE conventions of a filled database")
     args = parser.parse_args()
     if args.command == "profile":
-        profile(args.samples)
+        profile(args.samples, args.cpu)
+        return
+    if args.command == "cases":
+        os.environ["BENCH_DATABASE_URL"] = DATABASE_URL
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import renewal  # noqa: F401 - django.setup() on the benchmark database
+
+        say(f"{fill_cases(100_000):,} cases")
         return
     if args.command == "fill":
-        fill(args.tasks)
+        fill(args.tasks, args.cases)
         return
     if not PLAN.exists():
         sys.exit("run `benchmarks/load.py fill` first")

@@ -64,7 +64,7 @@ from accounts.services import organisations_ensure, user_create  # noqa: E402
 from reference.models import CityContract, Department  # noqa: E402
 from reference.services.importer import reference_import  # noqa: E402
 from tests.workflows.bench_flow import BareFlow  # noqa: E402
-from tests.workflows.renewal_helpers import PDF  # noqa: E402  (a real PDF: uploads must parse)
+from tests.workflows.renewal.helpers import PDF  # noqa: E402  (a real PDF: uploads must parse)
 from workflows.inbox import selectors  # noqa: E402
 from workflows.models import Commitment, Renewal, RenewalDocument, RenewalTransition  # noqa: E402
 from workflows.renewal.flows import RenewalFlow  # noqa: E402
@@ -134,8 +134,29 @@ def open_task(renewal_id: int, node: Any) -> Task:
     )
 
 
-def completion_round(renewal_ids: list[int], people: dict[str, User], timings: list[float]) -> None:
-    """One full-path cycle per case: build protocol → prefect validation → CGET return."""
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def completion_queries(sql: list[str]) -> dict[str, int]:
+    """The statements of one completion: those of its transaction (the kernel's path) and those
+    the event's receivers ran once it committed (notices, outbox), transaction control apart."""
+    commit = next((i for i, statement in enumerate(sql) if statement.startswith("COMMIT")), len(sql))
+    counted = [(i, statement) for i, statement in enumerate(sql) if statement.split()[0].upper() not in CONTROL]
+    return {
+        "transaction": sum(1 for i, _ in counted if i < commit),
+        "after_commit": sum(1 for i, _ in counted if i > commit),
+        "control": len(sql) - len(counted),
+    }
+
+
+def completion_round(
+    renewal_ids: list[int],
+    people: dict[str, User],
+    timings: list[float],
+    queries: list[dict[str, int]] | None = None,
+) -> None:
+    """One full-path cycle per case: build protocol → prefect validation → CGET return.
+    ``queries``: when given, the statements of each completion (``completion_queries``)."""
     for renewal_id in renewal_ids:
         code = Renewal.objects.values_list("department__code", flat=True).get(pk=renewal_id).lower()
         for node, user, transition in (
@@ -144,16 +165,23 @@ def completion_round(renewal_ids: list[int], people: dict[str, User], timings: l
             (RenewalFlow.review, people["referent"], "return_to_prefecture"),
         ):
             task_pk = open_task(renewal_id, node).pk
+            fresh = User.objects.get(pk=user.pk)
+            capture = CaptureQueriesContext(connection) if queries is not None else None
             started = time.perf_counter()
+            if capture is not None:
+                capture.__enter__()
             # A fresh user object per completion, as in a request (no permission cache carried over).
             renewal_task_complete(
                 task_pk=task_pk,
-                user=User.objects.get(pk=user.pk),
+                user=fresh,
                 transition=transition,
                 comment="à reprendre" if transition else "",
                 fields=PROTOCOL if node is RenewalFlow.build_protocol else None,
             )
             timings.append(time.perf_counter() - started)
+            if capture is not None and queries is not None:
+                capture.__exit__(None, None, None)
+                queries.append({"node": node.name, **completion_queries([q["sql"] for q in capture.captured_queries])})
 
 
 def bare_round(process_ids: list[int], timings: list[float]) -> None:
@@ -237,6 +265,9 @@ def prepare(people: dict[str, User]) -> tuple[list[int], float, int, list[float]
 
 def completions(people: dict[str, User], rounds: int) -> dict[str, Any]:
     ids, bulk_seconds, launched, _ = prepare(people)
+    counted: list[dict[str, Any]] = []
+    completion_round(ids[:3], people, [], counted)  # queries of 9 completions (3 per node), untimed
+    ids = ids[3:]
     full: list[float] = []
     t0 = time.perf_counter()
     completion_round(ids, people, full)
@@ -268,6 +299,7 @@ def completions(people: dict[str, User], rounds: int) -> dict[str, Any]:
         "ratio_1p": round(single_full / single_bare, 2),
         "ratio_2p": round(two_full / two_bare, 2),
         "history_rows": RenewalTransition.objects.count(),
+        "queries_per_completion": counted,
     }
 
 
@@ -292,9 +324,12 @@ WHERE u.email LIKE 'bulk%%@bench.local' AND ct.app_label = 'reference'
   AND p.codename IN ('view_department', 'work_in_department');
 
 -- 100,000 renovation processes over the 434 cases, 10 tasks each: 9 done, 1 open (60 %% in the
--- département queue, 40 %% assigned to an agent of the case's département).
+-- département queue, 40 %% assigned to an agent of the case's département). Their processes are
+-- marked done: a case has one running process (the kernel completes its tasks in it), the
+-- stress ones only weigh on the lists, which read tasks whatever their process's status.
 INSERT INTO viewflow_process (flow_class, status, created, data, artifact_content_type_id, artifact_object_id)
-SELECT %(flow)s, 'NEW', now() - (g || ' minutes')::interval, '{}'::jsonb, %(ct)s, r.ids[1 + g %% array_length(r.ids, 1)]
+SELECT %(flow)s, 'DONE', now() - (g || ' minutes')::interval, '{}'::jsonb, %(ct)s,
+       r.ids[1 + g %% array_length(r.ids, 1)]
 FROM generate_series(1, 100000) g, (SELECT array_agg(id ORDER BY id) AS ids FROM workflows_renewal) r;
 
 WITH nodes AS (
@@ -432,6 +467,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--tasks", type=int, default=1_000_000)
     parser.add_argument("--pages-only", action="store_true", help="reuse the filled database, measure pages only")
+    parser.add_argument("--completions-only", action="store_true", help="measure completions only (no fill, no pages)")
     parser.add_argument(
         "--async-commit",
         action="store_true",
@@ -459,12 +495,20 @@ def main() -> None:
             "postgres": connection.cursor().connection.info.server_version,
         },
     }
-    if not args.pages_only:
+    if not args.pages_only and not args.completions_only:
         result["completions"] = completions(people, args.rounds)
         say("filling to 1,000,000 tasks and 100,000 grants")
         t0 = time.perf_counter()
         result["volume"] = fill(args.tasks)
         say(f"filled in {time.perf_counter() - t0:.0f} s: {result['volume']}")
+    if args.completions_only:
+        result["completions"] = completions(people, args.rounds)
+        result["load_average_at_end"] = os.getloadavg()
+        out = ROOT / "benchmarks" / "out"
+        out.mkdir(exist_ok=True)
+        (out / "renewal_completions.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
     result["pages"] = measure_pages(people, args.samples)
     plans = explain(people)
     out = ROOT / "benchmarks" / "out"

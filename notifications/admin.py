@@ -1,5 +1,5 @@
 """Django admin for the administrateur national: campaign calendar and reminder rules
-(model permissions granted to the group by notifications migration 0003)."""
+(model permissions granted to the group by the data migration ``accounts/0003_role_groups_and_permissions``)."""
 
 from __future__ import annotations
 
@@ -56,10 +56,11 @@ class DeadlineAdmin(admin.ModelAdmin[Deadline]):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin[Reminder]):
-    list_display = ("deadline", "rule", "recipient", "status", "attempts", "created_at", "sent_at")
+    # A user's reminder, or a party's (a signatory reminded at its contact address).
+    list_display = ("deadline", "rule", "recipient", "party", "status", "cancel_reason", "attempts", "sent_at")
     list_filter = ("status", "rule")
-    list_select_related = ("deadline", "rule", "recipient")
-    search_fields = ("recipient__email", "deadline__title")
+    list_select_related = ("deadline", "rule", "recipient", "party")
+    search_fields = ("recipient__email", "party__contact_email", "party__name", "deadline__title")
     readonly_fields = [f.name for f in Reminder._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -44,8 +44,9 @@ def working_day_on_or_after(day: dt.date) -> dt.date:
 
 
 def send_date(*, due_on: dt.date, kind: str, days: int) -> dt.date:
-    """The day a reminder of that rule goes out for a deadline due on ``due_on``."""
-    if kind == ReminderRule.Kind.BEFORE:
+    """The day a reminder of that rule goes out for a deadline due on ``due_on`` (a per-party
+    rule is a before-rule whose recipients are the parties)."""
+    if kind != ReminderRule.Kind.AFTER:
         return working_day_on_or_before(due_on - dt.timedelta(days=days))
     return working_day_on_or_after(due_on + dt.timedelta(days=days))
 
@@ -68,7 +69,7 @@ def rule_window(
     After-rules (escalations): due once the send date has come, for ``catch_up_days`` (a sweep
     stopped for days still escalates; a campaign of years ago does not flood the CGET).
     """
-    if kind == ReminderRule.Kind.BEFORE:
+    if kind != ReminderRule.Kind.AFTER:
         last = _last_day_sent_by(today)
         high = last + dt.timedelta(days=days)
         if closer_days is None:

@@ -5,12 +5,16 @@
 - ``Deadline`` is one concrete date for one département, optionally for one case (generic link:
   the case models attach themselves through ``notifications.services``).
 - ``Reminder`` is the outbox: one row per (deadline, rule, recipient) under a unique constraint.
-  Its status is the truth about what was sent; Celery messages only carry ids.
+  Its status is the truth about what was sent; Celery messages only carry ids. The recipient is
+  a user, or a party to sign the case (``workflows.cases.parties.Party``: a maire, the ARS, a
+  company… who has no account), reminded at its contact address by the « per party » rules:
+  one row per (deadline, rule, party).
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -147,12 +151,20 @@ class ReminderRule(models.Model):
     class Kind(models.TextChoices):
         BEFORE = "before", _("avant l'échéance")
         AFTER = "after", _("après l'échéance (escalade)")
+        # Each party of the case that has not signed (nor refused), at its contact address.
+        PARTY = "party", _("avant l'échéance, à chaque signataire qui n'a pas signé")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rules", verbose_name=_("campagne"))
     name = models.CharField(_("nom"), max_length=100)
     kind = models.CharField(_("type"), max_length=6, choices=Kind.choices)
     days = models.PositiveSmallIntegerField(_("jours"), help_text=_("Jours avant (ou après) l'échéance."))
-    recipient_role = models.CharField(_("destinataires (rôle)"), max_length=20, choices=Role.choices)
+    recipient_role = models.CharField(
+        _("destinataires (rôle)"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Vide pour une règle « à chaque signataire » : le signataire est le destinataire."),
+    )
     department = models.ForeignKey(
         "reference.Department",
         on_delete=models.CASCADE,
@@ -175,6 +187,16 @@ class ReminderRule(models.Model):
         verbose_name = _("règle de relance")
         verbose_name_plural = _("règles de relance")
         ordering = ["campaign", "kind", "-days"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="party", recipient_role="")
+                | (~models.Q(kind="party") & ~models.Q(recipient_role="")),
+                name="reminderrule_role_unless_per_party",
+                violation_error_message=_(
+                    "Une règle « à chaque signataire » n'a pas de rôle destinataire ; les autres en ont un."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -188,7 +210,7 @@ class Reminder(models.Model):
         SENDING = "sending", _("en cours d'envoi")
         SENT = "sent", _("envoyée")
         FAILED = "failed", _("en échec")
-        CANCELLED = "cancelled", _("annulée (échéance respectée)")
+        CANCELLED = "cancelled", _("annulée")
 
     # A deadline's reminder (deadline + rule), or a case event's email (``notice``, see
     # ``notifications.notices``): the same outbox, the same exactly-once sending.
@@ -200,7 +222,18 @@ class Reminder(models.Model):
     # "digest" or "immediate" chosen for this row (the event type's preference); empty: the
     # user's general preference (deadline reminders).
     frequency = models.CharField(_("envoi"), max_length=10, blank=True, default="", db_default="")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    # A user, or a party to sign (its contact address, read when sending): exactly one.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
+    party = models.ForeignKey(
+        "workflows.Party",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+        verbose_name=_("signataire"),
+    )
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.READY)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
@@ -212,6 +245,7 @@ class Reminder(models.Model):
     )
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
+    cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("relance")
@@ -219,6 +253,12 @@ class Reminder(models.Model):
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["deadline", "rule", "recipient"], name="reminder_unique_per_recipient"),
+            models.UniqueConstraint(fields=["deadline", "rule", "party"], name="reminder_unique_per_party"),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, party__isnull=True)
+                | models.Q(recipient__isnull=True, party__isnull=False, notice__isnull=True),
+                name="reminder_user_or_party",
+            ),
             models.CheckConstraint(
                 condition=models.Q(deadline__isnull=False, rule__isnull=False, notice__isnull=True)
                 | models.Q(deadline__isnull=True, rule__isnull=True, notice__isnull=False),
@@ -235,7 +275,18 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.deadline} → {self.recipient_id} ({self.get_status_display()})"
+        to = f"signataire {self.party_id}" if self.party_id else self.recipient_id
+        return f"{self.deadline} → {to} ({self.get_status_display()})"
+
+
+def party_model() -> Any:
+    """The parties to sign (``workflows.cases.parties.Party``), a model of the case kernel above this
+    app: reached through the outbox's foreign key, never imported."""
+    return Reminder._meta.get_field("party").related_model
+
+
+def party_table() -> str:
+    return str(party_model()._meta.db_table)
 
 
 class NotificationPreference(models.Model):

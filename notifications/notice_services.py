@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from accounts.covers import covers_redirect
 from notifications.campaign import campaign_today
 from notifications.models import Reminder
 from notifications.notices import Event, EventPreference, Frequency, Notice
@@ -16,6 +17,21 @@ from notifications.notices import Event, EventPreference, Frequency, Notice
 def event_frequency(*, user: Any, event: str) -> str:
     found = EventPreference.objects.filter(user=user, event=event).values_list("frequency", flat=True).first()
     return found or Frequency.IMMEDIATE
+
+
+def event_preferences(*, user: Any) -> dict[str, str]:
+    """The user's choice for each event type (immediately by default)."""
+    chosen = dict(EventPreference.objects.filter(user=user).values_list("event", "frequency"))
+    return {event.value: chosen.get(event.value, Frequency.IMMEDIATE) for event in Event}
+
+
+def event_preferences_set(*, user: Any, choices: dict[str, str]) -> None:
+    """Record the user's choice per event type; the notices to come follow it (those already
+    in the outbox keep theirs)."""
+    with transaction.atomic():
+        for event, frequency in choices.items():
+            if event in Event.values and frequency in Frequency.values:
+                EventPreference.objects.update_or_create(user=user, event=event, defaults={"frequency": frequency})
 
 
 def notices_create(
@@ -30,41 +46,70 @@ def notices_create(
     case: Any = None,
 ) -> list[Notice]:
     """One notice per recipient for the event ``key`` (and one outbox row unless the user chose
-    "never" for this event type). A key already noticed to a recipient creates nothing."""
-    created: list[Notice] = []
+    "never" for this event type). A key already noticed to a recipient creates nothing.
+
+    A recipient absent today whose absence a colleague covers (``accounts.covers``, campaign
+    clock) is replaced by that colleague: the notice, and its email by the colleague's own
+    preference, are the colleague's, saying for whom."""
     event_type = event if event in Event.values else Event.OTHER
     case_type = ContentType.objects.get_for_model(type(case)) if case is not None else None
     now = timezone.now()
-    for recipient in {user.pk: user for user in recipients}.values():
-        try:
-            with transaction.atomic():
-                notice, fresh = Notice.objects.get_or_create(
-                    key=f"{key}:{recipient.pk}"[:160],
-                    defaults={
-                        "recipient": recipient,
-                        "event": event_type,
-                        "title": title[:250],
-                        "body": body,
-                        "link_path": link_path[:200],
-                        "department": department,
-                        "case_type": case_type,
-                        "case_id": case.pk if case is not None else None,
-                    },
+    today = campaign_today()
+    unique = list({user.pk: user for user in recipients}.values())
+    redirected: dict[int, tuple[Any, Any]] = {}
+    for recipient, absent in covers_redirect(users=unique, today=today):
+        if recipient.pk not in redirected or redirected[recipient.pk][1] is not None:
+            redirected[recipient.pk] = (recipient, absent)  # his own notice wins over a covered one
+    if not redirected:
+        return []
+    # In a few statements whatever the number of recipients (a return to a département of 500
+    # agents wrote its notices one by one: ~3,000 statements in the request, benchmarks/RESULTS.md):
+    # the keys already noticed, the new notices (a concurrent twin skipped by the unique key),
+    # the recipients' preferences for this event type, their outbox rows (one per notice: the
+    # notice is unique on the row, so a twin insert writes nothing).
+    keys = {pk: f"{key}:{pk}"[:160] for pk in redirected}
+    with transaction.atomic():
+        noticed = set(Notice.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        fresh = [
+            Notice(
+                key=keys[pk],
+                recipient=recipient,
+                event=event_type,
+                title=title[:250],
+                body=f"En l'absence de {absent}, que vous remplacez. {body}".strip() if absent is not None else body,
+                link_path=link_path[:200],
+                department=department,
+                case_type=case_type,
+                case_id=case.pk if case is not None else None,
+            )
+            for pk, (recipient, absent) in redirected.items()
+            if keys[pk] not in noticed
+        ]
+        if not fresh:
+            return []
+        Notice.objects.bulk_create(fresh, ignore_conflicts=True)
+        created = list(Notice.objects.filter(key__in=[notice.key for notice in fresh]).order_by("pk"))
+        chosen = dict(
+            EventPreference.objects.filter(
+                user_id__in=[notice.recipient_id for notice in created], event=event_type
+            ).values_list("user_id", "frequency")
+        )
+        people = {pk: recipient for pk, (recipient, _absent) in redirected.items()}
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    notice=notice,
+                    recipient_id=notice.recipient_id,
+                    frequency=chosen.get(notice.recipient_id, Frequency.IMMEDIATE),
+                    created_at=now,
+                    campaign_day=today,
                 )
-                if not fresh:
-                    continue
-                frequency = event_frequency(user=recipient, event=event_type)
-                if frequency != Frequency.NEVER and recipient.email:
-                    Reminder.objects.create(
-                        notice=notice,
-                        recipient=recipient,
-                        frequency=frequency,
-                        created_at=now,
-                        campaign_day=campaign_today(),
-                    )
-        except IntegrityError:  # the same event noticed concurrently: the other one stands
-            continue
-        created.append(notice)
+                for notice in created
+                if chosen.get(notice.recipient_id, Frequency.IMMEDIATE) != Frequency.NEVER
+                and people[notice.recipient_id].email
+            ],
+            ignore_conflicts=True,
+        )
     return created
 
 

@@ -25,6 +25,7 @@ class Event(models.TextChoices):
     SUBMITTED = "submitted", _("un dossier arrive dans votre file")
     APPROVED = "approved", _("un dossier est approuvé")
     SIGNED = "signed", _("un dossier est signé")
+    MESSAGE = "message", _("un message vous est adressé sur un dossier")
     OTHER = "other", _("autre changement d'un dossier suivi")
 
 

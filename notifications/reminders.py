@@ -11,6 +11,10 @@ skips), and does, in one transaction:
    ``accounts.selectors.department_scope``; national roles see everything). No Python loop
    over deadlines; the unique key (deadline, rule, recipient) makes reruns and concurrent
    sweeps harmless;
+   A « per party » rule (``ReminderRule.Kind.PARTY``) joins the open case deadlines in its window
+   with the parties of their case (``workflows.cases.parties.Party``, same content type and id)
+   that have not signed nor refused and have a contact address: one row per (deadline, rule,
+   party), under its own unique key. The party is the recipient; no user, no grant;
 3. reconciliation: rows left in ``sending`` past their lease (worker killed) go back to
    ``ready``;
 4. queueing, after commit: ``ready`` rows never queued or queued more than
@@ -36,7 +40,15 @@ from django.utils import timezone
 from accounts.models import NATIONAL_ROLES, DepartmentUserObjectPermission, User
 from notifications.calendar import rule_window, send_date
 from notifications.campaign import campaign_today
-from notifications.models import Deadline, DeadlineDefinition, NotificationPreference, Reminder, ReminderRule
+from notifications.models import (
+    Deadline,
+    DeadlineDefinition,
+    NotificationPreference,
+    Reminder,
+    ReminderRule,
+    party_model,
+    party_table,
+)
 from notifications.services import deadlines_generate
 
 logger = logging.getLogger(__name__)
@@ -58,11 +70,12 @@ class SweepResult:
 def _rules_with_windows(today: dt.date) -> Iterable[tuple[ReminderRule, tuple[dt.date | None, bool, dt.date]]]:
     rules = list(ReminderRule.objects.filter(is_active=True, campaign__is_active=True))
     for rule in rules:
+        # Before-rules of the same recipients (a role, or the parties) hand over to the closer one.
         closer = [
             other.days
             for other in rules
-            if other.kind == ReminderRule.Kind.BEFORE
-            and rule.kind == ReminderRule.Kind.BEFORE
+            if other.kind == rule.kind
+            and rule.kind != ReminderRule.Kind.AFTER
             and other.campaign_id == rule.campaign_id
             and other.recipient_role == rule.recipient_role
             and other.days < rule.days
@@ -79,13 +92,12 @@ def _rules_with_windows(today: dt.date) -> Iterable[tuple[ReminderRule, tuple[dt
         )
 
 
-def _due_select(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]) -> tuple[str, list[Any]]:
-    """SELECT deadline_id, recipient_id of the reminders of ``rule`` due in ``window``."""
+def _deadlines_where(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]) -> tuple[list[str], list[Any]]:
+    """The conditions on the deadlines ``d`` (and their definitions ``def``) a rule reminds of in
+    ``window``: open, of the rule's campaign, due in the window, of its definition and département."""
     low, low_inclusive, high = window
-    deadline, definition = Deadline._meta.db_table, DeadlineDefinition._meta.db_table
-    user, grant = User._meta.db_table, DepartmentUserObjectPermission._meta.db_table
     where = ["d.met_at IS NULL", "def.campaign_id = %s", "d.due_on <= %s"]
-    params: list[Any] = [True, rule.recipient_role, rule.campaign_id, high]
+    params: list[Any] = [rule.campaign_id, high]
     if low is not None:
         where.append("d.due_on >= %s" if low_inclusive else "d.due_on > %s")
         params.append(low)
@@ -95,6 +107,15 @@ def _due_select(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]
     if rule.department_id:
         where.append("d.department_id = %s")
         params.append(rule.department_id)
+    return where, params
+
+
+def _due_select(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]) -> tuple[str, list[Any]]:
+    """SELECT deadline_id, recipient_id of the reminders of ``rule`` due in ``window``."""
+    deadline, definition = Deadline._meta.db_table, DeadlineDefinition._meta.db_table
+    user, grant = User._meta.db_table, DepartmentUserObjectPermission._meta.db_table
+    where, window_params = _deadlines_where(rule, window)
+    params: list[Any] = [True, rule.recipient_role, *window_params]
     if rule.recipient_role not in NATIONAL_ROLES:
         # Prefecture roles: only the départements they are granted (department_scope's grants).
         view_department = Permission.objects.get(content_type__app_label="reference", codename="view_department")
@@ -112,12 +133,51 @@ def _due_select(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]
     return sql, params
 
 
+UNSIGNED = ("to_request", "requested")  # ``Party.State``: neither signed nor refused
+
+
+def _due_parties_select(rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date]) -> tuple[str, list[Any]]:
+    """SELECT deadline_id, party_id of the per-party reminders of ``rule`` due in ``window``:
+    the open case deadlines of the window, each with the parties of its case still to sign."""
+    deadline, definition = Deadline._meta.db_table, DeadlineDefinition._meta.db_table
+    where, params = _deadlines_where(rule, window)
+    where += ["p.state IN (%s, %s)", "p.contact_email <> ''"]
+    params += [*UNSIGNED]
+    sql = (
+        f"SELECT d.id AS deadline_id, p.id AS party_id FROM {deadline} d "  # noqa: S608 - metadata names only
+        f"JOIN {definition} def ON def.id = d.definition_id "
+        f"JOIN {party_table()} p ON p.case_type_id = d.case_type_id AND p.case_id = d.case_id "
+        f"WHERE {' AND '.join(where)}"
+    )
+    return sql, params
+
+
+def _insert_due_parties(
+    rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date], now: dt.datetime, today: dt.date
+) -> tuple[int, list[int]]:
+    """Write the due rows of a per-party rule (sent at once: a party has no digest preference)."""
+    select, params = _due_parties_select(rule, window)
+    table = Reminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (deadline_id, rule_id, party_id, status, attempts, created_at, campaign_day, "  # noqa: S608
+            "last_error, enqueued_at) "
+            f"SELECT due.deadline_id, %s, due.party_id, %s, 0, %s, %s, '', %s FROM ({select}) due "
+            "WHERE 1 = 1 ON CONFLICT (deadline_id, rule_id, party_id) DO NOTHING RETURNING id",
+            [rule.pk, Reminder.Status.READY, now, today, now, *params],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        return len(ids), ids
+
+
 def _insert_due(
     rule: ReminderRule, window: tuple[dt.date | None, bool, dt.date], now: dt.datetime, today: dt.date
 ) -> tuple[int, list[int]]:
     """Write the due rows of one rule; return how many, and the ids of those to send now. Rows of
     users who chose the immediate email are marked queued in the same INSERT (``enqueued_at``),
     so that the queueing costs no second pass over 100,000 fresh rows; digest rows wait."""
+    if rule.kind == ReminderRule.Kind.PARTY:
+        return _insert_due_parties(rule, window, now, today)
     select, params = _due_select(rule, window)
     table, preferences = Reminder._meta.db_table, NotificationPreference._meta.db_table
     with connection.cursor() as cursor:
@@ -225,8 +285,13 @@ def reminders_sweep(
 class DueReminder:
     deadline: Deadline
     rule: ReminderRule
-    recipient: User
+    recipient: User | None
     send_on: dt.date
+    party: Any = None  # a per-party rule's party (``workflows.cases.parties.Party``)
+
+    @property
+    def address(self) -> str:
+        return str(self.party.contact_email if self.party is not None else self.recipient.email)  # type: ignore[union-attr]
 
 
 def reminders_due_preview(*, today: dt.date) -> list[DueReminder]:
@@ -234,26 +299,30 @@ def reminders_due_preview(*, today: dt.date) -> list[DueReminder]:
     deadlines_generate()
     table = Reminder._meta.db_table
     pairs: list[tuple[int, int, int]] = []
+    party_pairs: list[tuple[int, int, int]] = []
     with connection.cursor() as cursor:
         for rule, window in _rules_with_windows(today):
-            select, params = _due_select(rule, window)
+            per_party = rule.kind == ReminderRule.Kind.PARTY
+            select, params = (_due_parties_select if per_party else _due_select)(rule, window)
+            column = "party_id" if per_party else "recipient_id"
             cursor.execute(
-                f"SELECT due.deadline_id, due.recipient_id FROM ({select}) due "  # noqa: S608
+                f"SELECT due.deadline_id, due.{column} FROM ({select}) due "  # noqa: S608
                 f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.deadline_id = due.deadline_id "
-                "AND r.rule_id = %s AND r.recipient_id = due.recipient_id)",
+                f"AND r.rule_id = %s AND r.{column} = due.{column})",
                 [*params, rule.pk],
             )
-            pairs.extend((deadline_id, rule.pk, recipient_id) for deadline_id, recipient_id in cursor.fetchall())
-    deadlines = Deadline.objects.select_related("department").in_bulk({p[0] for p in pairs})
-    rules = ReminderRule.objects.in_bulk({p[1] for p in pairs})
+            found = party_pairs if per_party else pairs
+            found.extend((deadline_id, rule.pk, other_id) for deadline_id, other_id in cursor.fetchall())
+    deadlines = Deadline.objects.select_related("department").in_bulk({p[0] for p in pairs + party_pairs})
+    rules = ReminderRule.objects.in_bulk({p[1] for p in pairs + party_pairs})
     users = User.objects.in_bulk({p[2] for p in pairs})
-    preview = [
-        DueReminder(
-            deadline=deadlines[d],
-            rule=rules[r],
-            recipient=users[u],
-            send_on=send_date(due_on=deadlines[d].due_on, kind=rules[r].kind, days=rules[r].days),
-        )
-        for d, r, u in pairs
+    parties = party_model().objects.in_bulk({p[2] for p in party_pairs})
+
+    def due(d: int, r: int, user: User | None, party: Any) -> DueReminder:
+        send_on = send_date(due_on=deadlines[d].due_on, kind=rules[r].kind, days=rules[r].days)
+        return DueReminder(deadline=deadlines[d], rule=rules[r], recipient=user, send_on=send_on, party=party)
+
+    preview = [due(d, r, users[u], None) for d, r, u in pairs] + [
+        due(d, r, None, parties[p]) for d, r, p in party_pairs
     ]
-    return sorted(preview, key=lambda p: (p.deadline.due_on, p.deadline.pk, p.rule.pk, p.recipient.email))
+    return sorted(preview, key=lambda p: (p.deadline.due_on, p.deadline.pk, p.rule.pk, p.address))

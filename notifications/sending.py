@@ -66,7 +66,7 @@ from psycopg import pq
 from accounts.models import User
 from notifications.calendar import send_date
 from notifications.campaign import campaign_today
-from notifications.models import Deadline, NotificationPreference, Reminder, ReminderRule
+from notifications.models import Deadline, NotificationPreference, Reminder, ReminderRule, party_table
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,33 @@ def _reminder_context(reminder: Reminder) -> dict[str, object]:
     }
 
 
+def _party_context(reminder: Reminder) -> dict[str, object]:
+    """A party's reminder: the case (the deadline's title names it), the campaign's date, and whom
+    to contact at the prefecture (the agent who added the party or asked for its signature)."""
+    party, deadline = reminder.party, reminder.deadline
+    assert party is not None and deadline is not None
+    return {
+        "reminder": reminder,
+        "party": party,
+        "deadline": deadline,
+        "department": deadline.department,
+        "contact": party.prefecture_contact,
+        "days_left": (deadline.due_on - reminder.campaign_day).days,
+    }
+
+
 def reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+    if reminder.party is not None:
+        assert reminder.deadline is not None
+        return _email(
+            subject=f"[Quartiers] Signature attendue avant le {reminder.deadline.due_on:%d/%m/%Y} : "
+            f"{reminder.deadline.title}",
+            to=reminder.party.contact_email,
+            template="notifications/email/party_reminder",
+            context=_party_context(reminder),
+            message_id=f"<relance-{reminder.pk}@{message_domain()}>",
+        )
+    assert reminder.recipient is not None
     context = _reminder_context(reminder)
     if reminder.notice is not None:
         return _email(
@@ -196,41 +222,62 @@ def _no_flush_wait() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+# Why a ready row is no longer worth sending, checked when it is claimed (``cancel_reason``).
+MET = "Échéance respectée"
+PARTY_SIGNED = "Le signataire a signé entre-temps"
+PARTY_REFUSED = "Le signataire a refusé de signer entre-temps"
+PARTY_NO_ADDRESS = "Le signataire n'a plus d'adresse électronique"
+
 _CLAIM = """
 WITH picked AS (
-    SELECT r.id, d.met_at IS NOT NULL AS met
+    SELECT r.id, CASE
+        WHEN d.met_at IS NOT NULL THEN %s
+        WHEN p.state = 'signed' THEN %s
+        WHEN p.state = 'refused' THEN %s
+        WHEN p.id IS NOT NULL AND p.contact_email = '' THEN %s
+    END AS reason
     FROM {reminders} r LEFT JOIN {deadlines} d ON d.id = r.deadline_id
+    LEFT JOIN {parties} p ON p.id = r.party_id
     WHERE r.id = ANY(%s) AND r.status = 'ready'
     ORDER BY r.id
     FOR UPDATE OF r SKIP LOCKED
 )
 UPDATE {reminders} r SET
-    status = CASE WHEN picked.met THEN 'cancelled' ELSE 'sending' END,
-    claim_token = CASE WHEN picked.met THEN NULL ELSE %s::uuid END,
-    claimed_until = CASE WHEN picked.met THEN NULL ELSE %s END,
-    attempts = CASE WHEN picked.met THEN r.attempts ELSE r.attempts + 1 END
+    status = CASE WHEN picked.reason IS NOT NULL THEN 'cancelled' ELSE 'sending' END,
+    cancel_reason = COALESCE(picked.reason, ''),
+    claim_token = CASE WHEN picked.reason IS NOT NULL THEN NULL ELSE %s::uuid END,
+    claimed_until = CASE WHEN picked.reason IS NOT NULL THEN NULL ELSE %s END,
+    attempts = CASE WHEN picked.reason IS NOT NULL THEN r.attempts ELSE r.attempts + 1 END
 FROM picked WHERE r.id = picked.id
-RETURNING r.id, NOT picked.met
+RETURNING r.id, picked.reason IS NULL
 """
 
 
 def _claim(*, reminder_ids: list[int], token: uuid.UUID, now: dt.datetime) -> list[int]:
-    """Conditional claim of a chunk; cancels rows whose deadline has been met. Returns the
-    claimed ids, sorted. Rows another transaction is claiming are skipped, not waited for."""
+    """Conditional claim of a chunk; cancels, with their reason, rows whose deadline has been met
+    and a party's rows once it has signed or refused (or lost its address). Returns the claimed
+    ids, sorted. Rows another transaction is claiming are skipped, not waited for."""
     claimed_until = now + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE)
     with transaction.atomic():
         _no_flush_wait()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
-                    _CLAIM.format(reminders=Reminder._meta.db_table, deadlines=Deadline._meta.db_table),
-                    [list(reminder_ids), str(token), claimed_until],
+                    _CLAIM.format(
+                        reminders=Reminder._meta.db_table, deadlines=Deadline._meta.db_table, parties=party_table()
+                    ),
+                    [MET, PARTY_SIGNED, PARTY_REFUSED, PARTY_NO_ADDRESS, list(reminder_ids), str(token), claimed_until],
                 )
                 return sorted(pk for pk, claimed in cursor.fetchall() if claimed)
         # Embedded mode (SQLite): one writer at a time, conditional UPDATEs suffice.
-        Reminder.objects.filter(
-            pk__in=reminder_ids, status=Reminder.Status.READY, deadline__met_at__isnull=False
-        ).update(status=Reminder.Status.CANCELLED)
+        ready = Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.READY)
+        for condition, reason in (
+            (Q(deadline__met_at__isnull=False), MET),
+            (Q(party__state="signed"), PARTY_SIGNED),
+            (Q(party__state="refused"), PARTY_REFUSED),
+            (Q(party__isnull=False, party__contact_email=""), PARTY_NO_ADDRESS),
+        ):
+            ready.filter(condition).update(status=Reminder.Status.CANCELLED, cancel_reason=reason)
         Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.READY).update(
             status=Reminder.Status.SENDING, claim_token=token, claimed_until=claimed_until, attempts=F("attempts") + 1
         )
@@ -443,7 +490,9 @@ def reminders_send(*, reminder_ids: list[int]) -> Outcome:
     if not claimed:
         return outcome
     reminders = list(
-        Reminder.objects.select_related("deadline__department", "rule", "recipient", "notice__department")
+        Reminder.objects.select_related(
+            "deadline__department", "rule", "recipient", "notice__department", "party__prefecture_contact"
+        )
         .filter(pk__in=claimed, claim_token=token)
         .order_by("pk")
     )
@@ -484,9 +533,11 @@ def digest_send(*, user_id: int) -> Outcome:
         .filter(claim_token=token)
         .order_by("deadline__due_on", "pk")
     )
+    user = reminders[0].recipient
+    assert user is not None  # a digest is a user's (a party's rows are never digested)
     sender = _Sender()
     try:
-        ok = _send_one(sender, digest_email(reminders[0].recipient, reminders, token), token, [r.pk for r in reminders])
+        ok = _send_one(sender, digest_email(user, reminders, token), token, [r.pk for r in reminders])
     except SMTPUnavailable as exc:
         _release(token=token, ids=[r.pk for r in reminders], error=str(exc), permanent=False)
         ok = False

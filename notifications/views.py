@@ -13,11 +13,12 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView
 
 from accounts.models import User
-from notifications import selectors, services
+from notifications import notice_services, selectors, services
 from notifications.campaign import campaign_today
-from notifications.forms import PreferenceForm
+from notifications.forms import EventPreferenceForm, PreferenceForm, event_field_name
 from notifications.ical import deadlines_calendar
 from notifications.models import Deadline
+from notifications.notices import Event
 from reference.exports import Column, ExportMixin, department_label
 
 
@@ -35,6 +36,15 @@ class PreferenceView(LoginRequiredMixin, FormView[PreferenceForm]):
         return self.request.user  # type: ignore[return-value]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault(
+            "event_form",
+            EventPreferenceForm(
+                initial={
+                    event_field_name(event): frequency
+                    for event, frequency in notice_services.event_preferences(user=self._user()).items()
+                }
+            ),
+        )
         token = selectors.calendar_token_get(user=self._user())
         feed_url = (
             self.request.build_absolute_uri(reverse("notifications:calendar_feed", args=[token.token]))
@@ -46,6 +56,24 @@ class PreferenceView(LoginRequiredMixin, FormView[PreferenceForm]):
     def form_valid(self, form: PreferenceForm) -> HttpResponse:
         services.preference_set(user=self._user(), frequency=form.cleaned_data["frequency"])
         messages.success(self.request, "Vos préférences sont enregistrées.")
+        return redirect("notifications:preferences")
+
+
+class EventPreferenceView(LoginRequiredMixin, View):
+    """POST: the email of each event type of the cases (at once, daily digest, never)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = EventPreferenceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choisissez, pour chaque événement, quand recevoir un courriel.")
+            return redirect("notifications:preferences")
+        notice_services.event_preferences_set(
+            user=request.user,
+            choices={event.value: form.cleaned_data[event_field_name(event.value)] for event in Event},
+        )
+        messages.success(request, "Vos préférences par événement sont enregistrées.")
         return redirect("notifications:preferences")
 
 

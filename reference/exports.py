@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import decimal
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,7 +50,7 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, int | float | datetime.date):
+    if isinstance(value, int | float | decimal.Decimal | datetime.date):
         return value
     text = str(value)
     if text.startswith(FORMULA_PREFIXES):
@@ -79,10 +80,16 @@ class _Echo:
 
 
 def _csv_text(value: Any) -> Any:
+    """Dates as French Excel reads them (``JJ/MM/AAAA``, a moment in local time as the XLSX
+    writes it), decimals with a comma (``12,5``)."""
     if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float | decimal.Decimal):
+        return str(value).replace(".", ",")
     return value
 
 
@@ -145,12 +152,24 @@ def _who(request: HttpRequest | None) -> str:
     return f"{name} <{user.email}>" if name else str(user.email)
 
 
-def _xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str) -> bytes:
+def information_rows(*, title: str, request: HttpRequest | None, count: int) -> list[tuple[str, Any]]:
+    """The « Informations » sheet of every XLSX: what, when (local time), by whom, with which
+    filters, from which page, how many rows."""
+    return [
+        ("Export", title),
+        ("Exporté le", timezone.localtime().replace(tzinfo=None, microsecond=0)),
+        ("Par", _who(request)),
+        ("Filtres", _filters(request)),
+        ("Page", request.path if request is not None else ""),
+        ("Lignes", count),
+        ("Source", "Quartiers – suivi de la circulaire du Premier ministre du 22 janvier 2019"),
+    ]
+
+
+def _xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str, request: HttpRequest | None) -> bytes:
     """The data sheet first (header in bold, frozen, with an auto-filter; columns as wide as their
     content; real dates and numbers), then an « Informations » sheet: what, when, by whom, filters."""
     lines = [[_xlsx_value(value) for value in line] for line in table_rows(columns, rows)]
-    request = _export_request.get()
-    _export_request.set(None)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(title))
     widths = [MIN_WIDTH] * len(columns)
@@ -178,16 +197,7 @@ def _xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str) -> b
     about = workbook.create_sheet("Informations")
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 80
-    exported = timezone.localtime().replace(tzinfo=None, microsecond=0)
-    for label, value in (
-        ("Export", _sheet_title(title)),
-        ("Exporté le", exported),
-        ("Par", _who(request)),
-        ("Filtres", _filters(request)),
-        ("Page", request.path if request is not None else ""),
-        ("Lignes", max(len(lines) - 1, 0)),
-        ("Source", "Quartiers – suivi de la circulaire du Premier ministre du 22 janvier 2019"),
-    ):
+    for label, value in information_rows(title=_sheet_title(title), request=request, count=max(len(lines) - 1, 0)):
         name = WriteOnlyCell(about, value=label)
         name.font = bold
         cell = WriteOnlyCell(about, value=safe_cell(value))
@@ -200,17 +210,26 @@ def _xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], title: str) -> b
 
 
 def export_response(
-    *, fmt: str, filename: str, columns: Sequence[Column], rows: Iterable[Any], title: str = ""
+    *,
+    fmt: str,
+    filename: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    title: str = "",
+    request: HttpRequest | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
     """The file response: ``filename`` without extension, ``rows`` the page's rows (already scoped);
-    the XLSX's sheet is named after ``title`` (else the file's name)."""
+    the XLSX's sheet is named after ``title`` (else the file's name), its « Informations » sheet
+    after ``request`` (else the one ``export_format`` kept: a view that asks for the file without
+    ``?export=``, as the inbox's selection, passes its own, never an earlier request's)."""
+    asked_by = request or _export_request.get()
+    _export_request.set(None)
     if fmt == "csv":
-        _export_request.set(None)
         response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
             _csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(_xlsx_bytes(columns, rows, title or filename), content_type=XLSX_TYPE)
+        response = HttpResponse(_xlsx_bytes(columns, rows, title or filename, asked_by), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 

@@ -85,3 +85,15 @@ ensure_chromium() {
   fi
   [ -x /usr/bin/chromium ] || die "Chromium est introuvable (/usr/bin/chromium) et n'a pas pu être installé : apt-get install chromium."
 }
+
+# poppler-utils (pdftoppm, pdftotext): the document tests render each PDF to PNG and read its text.
+ensure_poppler() {
+  command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && return 0
+  say "Installation de poppler-utils (paquet Debian) pour les tests des documents PDF"
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  fi
+  command -v pdftoppm >/dev/null 2>&1 || die "pdftoppm est introuvable et n'a pas pu être installé : apt-get install poppler-utils."
+}

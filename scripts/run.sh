@@ -14,6 +14,26 @@ SITE_URL="$(served_site_url)"
 export SITE_URL
 
 say "Base de données : migrations"
+# The embedded database of an earlier version may hold a migration history that is no longer
+# the project's (it was written anew once, before any release): it is set aside, not half-migrated.
+if [ -z "${DATABASE_URL:-}" ] && [ -f db.sqlite3 ] && ! python - <<'PY'
+import sys
+
+import django
+
+django.setup()
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+loader = MigrationLoader(connection)
+ours = {"accounts", "notifications", "reference", "workflows"}
+sys.exit(1 if any(app in ours and key not in loader.disk_migrations for key in loader.applied_migrations for app in [key[0]]) else 0)
+PY
+then
+  aside="db.sqlite3.ancien-$(date +%Y%m%d%H%M%S)"
+  mv db.sqlite3 "$aside"
+  say "Base de démonstration d'une version précédente mise de côté ($aside) ; nouvelle base créée"
+fi
 python manage.py migrate --noinput
 say "Données de référence"
 python manage.py import_reference

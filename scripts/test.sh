@@ -11,6 +11,7 @@ ensure_postgres
 ensure_database quartiers
 ensure_redis
 ensure_chromium
+ensure_poppler
 
 say "ruff"
 ruff check .

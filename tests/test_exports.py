@@ -22,8 +22,14 @@ from notifications.services import deadlines_generate
 from reference.exports import Column, safe_cell, table_rows
 from reference.models import CityContract, Department
 from tests.conftest import MakeUser
-from tests.steering.factories import held_service_heads
-from workflows.paqte.models import CharterConvention, Company, PaqteConvention, SemesterReport
+from tests.factories.meetings import held_service_heads
+from tests.factories.paqte import (
+    CharterConventionFactory,
+    CompanyFactory,
+    PaqteConventionFactory,
+    SemesterReportFactory,
+)
+from workflows.paqte.models import SemesterReport
 from workflows.renewal.services import renewal_launch
 
 pytestmark = pytest.mark.django_db
@@ -70,24 +76,13 @@ def add_cases(department: Department, agent: User, *, contracts: int = 1) -> Non
         renewal_launch(city_contract=contract, user=agent)
     for _ in range(contracts):
         n = next(_numbers)
-        company = Company.objects.create(
-            name=f"=Entreprise {n}",  # a formula-looking name: exported as text
-            siret=f"{n:014d}",
-            size=Company.Size.PME,
-            sector="Commerce",
-            address="1 rue de la Paix",
-            signature_level=Company.SignatureLevel.LOCAL,
-        )
-        PaqteConvention.objects.create(company=company, department=department, state="active")
-        CharterConvention.objects.create(
-            department=department,
-            reference=f"CEQ-{department.code}-{n:03d}",
-            company=company,
-            signed_on=datetime.date(2017, 1, 1),
-            ends_on=datetime.date(2020, 1, 1),
+        company = CompanyFactory.create(name=f"=Entreprise {n}")  # a formula-looking name: exported as text
+        PaqteConventionFactory.create(company=company, department=department, state="active")
+        CharterConventionFactory.create(
+            department=department, reference=f"CEQ-{department.code}-{n:03d}", company=company
         )
         year = 2019 + SemesterReport.objects.filter(department=department).count()
-        SemesterReport.objects.create(department=department, year=year, semester=1)
+        SemesterReportFactory.create(department=department, year=year, semester=1)
         held_service_heads(department, year, 1)
 
 

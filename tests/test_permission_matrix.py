@@ -87,7 +87,7 @@ def test_overseas_contract_without_department_is_national_only(
         (Role.AGENT, "/taches/"),
         (Role.PAQTE_REFERENT, "/taches/"),
         (Role.PREFECT_VALIDATOR, "/taches/"),
-        (Role.CGET_REFERENT, "/taches/file/"),
+        (Role.CGET_REFERENT, "/taches/revue-cget/"),
         (Role.NATIONAL_ADMIN, "/departements/"),
     ],
 )

@@ -41,6 +41,22 @@ logger = logging.getLogger(__name__)
 
 TYPE_MESSAGE = "Seuls les fichiers PDF ou bureautiques (Word, Excel, PowerPoint, OpenDocument) sont acceptés."
 
+# What a case's documents and the attachments of its notes and messages may be: PDF and office
+# files, 10 MB at most.
+MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
+OFFICE_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+}
+
 # --- markup a browser would sniff ----------------------------------------------------------------
 
 # WHATWG MIME Sniffing, "Identifying a resource with an unknown MIME type": the HTML patterns

@@ -127,6 +127,10 @@ class _Agent(HttpUser):
         self.post(url, with_values(fields, **self.decision()), name="terminer une tâche (POST)")
 
 
+# Words of the benchmark's companies (benchmarks/load.py, NAME_WORDS, STREETS) and of the contracts.
+SEARCHES = ("boulangerie", "transports+gambetta", "energie", "lille", "roubaix", "sante+paix")
+
+
 class PrefectureAgent(_Agent):
     weight = 8
     accounts = PLAN["agents"]
@@ -145,6 +149,14 @@ class PrefectureAgent(_Agent):
     @task(3)
     def case(self) -> None:
         self.get(f"/renovations/{random.choice(self.cases)['renewal']}/", name="dossier")
+
+    @task(1)
+    def all_tasks(self) -> None:
+        self.get("/taches/tous/", name="tous")
+
+    @task(1)
+    def search(self) -> None:
+        self.get(f"/recherche/?q={random.choice(SEARCHES)}", name="recherche")
 
     @task(2)
     def complete(self) -> None:
@@ -173,7 +185,7 @@ class CgetReferent(_Agent):
 
     @task(1)
     def review_queue(self) -> None:
-        self.get("/renovations/revue-cget/", name="revue CGET")
+        self.get("/taches/revue-cget/", name="revue CGET")
 
     @task(2)
     def complete(self) -> None:

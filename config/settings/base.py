@@ -74,6 +74,8 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "config.context_processors.campaign",
             ],
+            # On every page without a {% load %}: the breadcrumb ({% crumb %}) and the state badges.
+            "builtins": ["accounts.templatetags.site_nav", "workflows.templatetags.badges"],
         },
     }
 ]
@@ -98,6 +100,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Authenticates nobody: reads a user's permissions and département grants in one query.
+    "accounts.backends.PermissionsAtOnce",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -156,7 +160,15 @@ QUARTIERS_CAMPAIGN_TODAY = str(read("QUARTIERS_CAMPAIGN_TODAY", default="")).str
 # Redis: cache, Celery broker. Without it (embedded default) tasks run in-process.
 REDIS_URL = str(read("REDIS_URL", default=""))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # What the pages keep there is a saving, never a need (workflows.cases.kept): a Redis
+            # that does not answer costs a page half a second at most, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

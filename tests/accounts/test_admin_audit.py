@@ -4,12 +4,7 @@ read the log, nobody edits it."""
 
 from __future__ import annotations
 
-import importlib
-
 from django.contrib.admin.models import LogEntry as AdminLogEntry
-from django.contrib.auth.models import Group, Permission
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 
 import pytest
@@ -39,7 +34,12 @@ def test_an_organisation_renamed_in_the_admin_is_recorded(national_admin: User) 
     old_name = organisation.name
     response = logged_in(national_admin).post(
         f"/admin/accounts/organisation/{organisation.pk}/change/",
-        {"kind": organisation.kind, "name": "Préfecture du Nord (Lille)", "department": organisation.department_id},
+        {
+            "kind": organisation.kind,
+            "name": "Préfecture du Nord (Lille)",
+            "department": organisation.department_id,
+            "head_title": organisation.head_title,
+        },
         REMOTE_ADDR="192.0.2.40",
     )
     assert response.status_code == 302
@@ -115,6 +115,7 @@ def test_the_national_admin_reads_the_audit_log(national_admin: User) -> None:
             "kind": organisation.kind,
             "name": "Préfecture du Pas-de-Calais (Arras)",
             "department": organisation.department_id,
+            "head_title": organisation.head_title,
         },
     )
     entry = LogEntry.objects.get_for_object(organisation).get()
@@ -142,20 +143,3 @@ def test_staff_without_the_permission_cannot_read_the_audit_log(make_user: MakeU
     user = make_user(Role.AGENT, "59")
     User.objects.filter(pk=user.pk).update(is_staff=True)
     assert logged_in(User.objects.get(pk=user.pk)).get("/admin/auditlog/logentry/").status_code == 403
-
-
-def test_the_permission_migration_grants_and_revokes_view_logentry() -> None:
-    """accounts 0004 runs both ways (its functions on the historical models of that migration)."""
-    migration = importlib.import_module("accounts.migrations.0004_role_groups_view_logentry")
-    state_apps = MigrationLoader(connection).project_state(("accounts", "0004_role_groups_view_logentry")).apps
-    group = Group.objects.get(name=Role.NATIONAL_ADMIN.label)
-    permission = Permission.objects.get(content_type__app_label="auditlog", codename="view_logentry")
-    assert permission in group.permissions.all()
-    migration.revoke(state_apps, None)
-    assert permission not in group.permissions.all()
-    assert not Group.objects.exclude(name=Role.NATIONAL_ADMIN.label).filter(permissions=permission).exists()
-    migration.grant(state_apps, None)
-    assert permission in group.permissions.all()
-    assert set(group.permissions.filter(content_type__app_label="auditlog").values_list("codename", flat=True)) == {
-        "view_logentry"
-    }

@@ -29,7 +29,7 @@ import pytest
 import requests
 from axe_playwright_python.sync_playwright import Axe
 from axes.models import AccessAttempt  # type: ignore[import-untyped]
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts import oidc
@@ -38,7 +38,7 @@ from accounts.urls import proconnect_urlpatterns
 from config.env import BASE_DIR, VARIABLES
 from config.urls import urlpatterns as site_urlpatterns
 from tests.conftest import MakeUser
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, assert_accessible
+from tests.e2e.conftest import assert_accessible
 from tests.oidc_provider.process import Provider, provider_running
 
 if TYPE_CHECKING:
@@ -499,38 +499,31 @@ def test_production_refuses_a_half_or_clear_text_proconnect(env: dict[str, str],
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_in_chromium_an_agent_logs_in_with_proconnect_and_out(
-    proconnect: Provider, live_server: LiveServer, make_user: MakeUser
+    proconnect: Provider, live_server: LiveServer, make_user: MakeUser, browser: Browser
 ) -> None:
     make_user(Role.AGENT, "59", email=AGENT.lower())
     # Loopback by IP, the address registered at the provider (any port, RFC 8252 7.3).
     site = live_server.url.replace("localhost", "127.0.0.1")
     messages: list[str] = []  # the console, where Chromium reports CSP violations
     axe = Axe()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        try:
-            for email in (AGENT, UNKNOWN):
-                page = browser.new_context(locale="fr-FR").new_page()
-                page.set_default_timeout(15_000)
-                page.on("console", lambda message: messages.append(message.text))
-                page.goto(f"{site}/connexion/")
-                assert_accessible(axe, page)
-                page.get_by_role("button", name="S'identifier avec ProConnect").click()
-                page.locator("input[name=username]").fill(email)
-                page.locator("input[name=password]").fill(PROVIDER_PASSWORD)
-                page.get_by_role("button", name="Continuer").click()
-                page.get_by_role("button", name="Authorize").click()  # the provider's consent page
-                if email == UNKNOWN:
-                    expect(page.get_by_role("heading", level=1)).to_have_text(
-                        "Aucun compte Quartiers pour cette adresse"
-                    )
-                    assert_accessible(axe, page)
-                    continue
-                expect(page).to_have_url(f"{site}/taches/")
-                expect(page.get_by_role("heading", level=1)).to_have_text("Tâches")
-                page.get_by_role("button", name="Se déconnecter").click()
-                # Back on the login page through the provider's end-session endpoint (its state).
-                expect(page).to_have_url(re.compile(rf"^{re.escape(site)}/connexion/\?state=[\w-]+$"))
-        finally:
-            browser.close()
+    for email in (AGENT, UNKNOWN):
+        page = browser.new_context(locale="fr-FR").new_page()
+        page.set_default_timeout(15_000)
+        page.on("console", lambda message: messages.append(message.text))
+        page.goto(f"{site}/connexion/")
+        assert_accessible(axe, page)
+        page.get_by_role("button", name="S'identifier avec ProConnect").click()
+        page.locator("input[name=username]").fill(email)
+        page.locator("input[name=password]").fill(PROVIDER_PASSWORD)
+        page.get_by_role("button", name="Continuer").click()
+        page.get_by_role("button", name="Authorize").click()  # the provider's consent page
+        if email == UNKNOWN:
+            expect(page.get_by_role("heading", level=1)).to_have_text("Aucun compte Quartiers pour cette adresse")
+            assert_accessible(axe, page)
+            continue
+        expect(page).to_have_url(f"{site}/taches/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tâches")
+        page.get_by_role("button", name="Se déconnecter").click()
+        # Back on the login page through the provider's end-session endpoint (its state).
+        expect(page).to_have_url(re.compile(rf"^{re.escape(site)}/connexion/\?state=[\w-]+$"))
     assert [text for text in messages if "Content Security Policy" in text] == []

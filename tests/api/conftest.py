@@ -16,7 +16,8 @@ from accounts.models import Role
 from notifications.models import Deadline
 from reference.models import CityContract
 from tests.conftest import MakeUser
-from tests.followup.helpers import commitment, signed_renewal
+from tests.factories.meetings import MeetingFactory
+from tests.workflows.renewal.followup.helpers import commitment, signed_renewal
 from workflows.models import Renewal
 from workflows.renewal.followup.models import CommitmentFollowUp
 from workflows.renewal.followup.services import follow_ups_generate
@@ -73,7 +74,5 @@ def seeded() -> Seeded:
         data.follow_ups[code] = follow_up
         data.deadlines[code] = Deadline.objects.get(case_type=case_type, case_id=follow_up.pk)
         data.contracts[code] = renewal.city_contract
-        data.meetings[code] = Meeting.objects.create(
-            kind="service_heads", department=renewal.department, year=2019, semester=1
-        )
+        data.meetings[code] = MeetingFactory.create(department=renewal.department)
     return data

@@ -17,7 +17,7 @@ from accounts.models import Role
 from api import views
 from notifications.models import Deadline
 from tests.api.conftest import ApiAs, Seeded
-from tests.followup.helpers import commitment, signed_renewal
+from tests.workflows.renewal.followup.helpers import commitment, signed_renewal
 from workflows.renewal.followup.models import CommitmentFollowUp
 from workflows.renewal.followup.services import follow_ups_generate
 

@@ -26,7 +26,7 @@ from accounts.models import Organisation, Role, User  # noqa: E402
 from accounts.services import organisations_ensure, user_assign  # noqa: E402
 from notifications.reminders import reminders_sweep  # noqa: E402
 from reference.services.importer import reference_import  # noqa: E402
-from tests.workflows.renewal_helpers import EVALUATION, nord_contract, open_task, pdf  # noqa: E402
+from tests.workflows.renewal.helpers import EVALUATION, nord_contract, open_task, pdf  # noqa: E402
 from workflows.models import RenewalDocument  # noqa: E402
 from workflows.renewal.services import renewal_document_add, renewal_launch, renewal_task_complete  # noqa: E402
 

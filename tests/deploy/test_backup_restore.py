@@ -25,10 +25,10 @@ from notifications.reminders import reminders_sweep
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.deploy.conftest import CreateDatabase, server_url
+from tests.factories.meetings import held_service_heads
 from tests.notifications.factories import make_deadline, only_rules
-from tests.steering.factories import held_service_heads
 from tests.workflows.paqte.helpers import convention_of
-from tests.workflows.renewal_helpers import PDF, renewal_in
+from tests.workflows.renewal.helpers import PDF, renewal_in
 from workflows.models import Renewal, RenewalDocument, RenewalState, RenewalTransition
 from workflows.paqte.models import PaqteConvention, PaqteHistory
 from workflows.steering.models import Meeting

@@ -47,7 +47,7 @@ import requests
 from config.env import BASE_DIR, VARIABLES
 from tests.deploy.conftest import CreateDatabase
 from tests.notifications.test_faults import LOCK_FILE, Sink, _Handler, free_port, wait_until
-from tests.workflows.renewal_helpers import PDF
+from tests.workflows.renewal.helpers import PDF
 
 pytestmark = [pytest.mark.smoke]
 
@@ -302,10 +302,19 @@ def test_deploy_files_run_the_product_end_to_end(processes: Processes, mail_sink
         f"/contrats-de-ville/{code}/59/renovation/", {}, form_on="/departements/59/renovations/"
     )
     assert "La rénovation est lancée" in launched.text
-    # The evaluation task: in "Mes tâches" if assigned to the agent, else in the queue.
-    lists = [browser.get("/taches/").text, browser.get("/taches/file/").text]
-    task = next((m for page in lists if (m := re.search(r'href="(/circuits/\d+/taches/\d+/)"', page))), None)
-    assert task, "aucune tâche dans « Mes tâches » ni dans la file d'attente"
+    # The evaluation task: in « À traiter » if assigned to the agent, else in « File du département »;
+    # each row links to the task's page, remembering the list it was opened from (?liste=…).
+    lists = {"a-traiter": browser.get("/taches/").text, "file": browser.get("/taches/file/").text}
+    assert "À traiter" in lists["a-traiter"] and "File du département" in lists["file"]
+    task = next(
+        (
+            m
+            for tab, page in lists.items()
+            if (m := re.search(rf'href="(/circuits/\d+/taches/(\d+)/)\?liste={tab}&amp;pos=\d+&amp;tache=\2"', page))
+        ),
+        None,
+    )
+    assert task, "aucune tâche dans « À traiter » ni dans « File du département »"
     done = browser.post_form(
         task.group(1),
         {

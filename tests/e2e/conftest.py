@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still synchronous and single-threaded.
@@ -25,18 +26,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} est introuvable : scripts/test.sh l'installe (apt-get install chromium).")
-    # Once Playwright's loop runs, the test thread may get another DatabaseWrapper object: the
-    # serialized-rollback snapshot is kept on the wrapper class for that (tests/conftest.py).
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
@@ -52,5 +41,21 @@ def axe() -> Axe:
 
 
 def assert_accessible(axe: Axe, page: Page) -> None:
-    results = axe.run(page)
+    """Run axe on the page once it has loaded.
+
+    A click on a link returns before the navigation it starts has finished: axe run at that
+    moment sees a document being torn down (« Cannot read properties of null ») or a context
+    destroyed. The page's load is awaited, and a run that met a navigation is run again on
+    the page that came of it.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = axe.run(page)
+            break
+        except PlaywrightError as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
+            page.wait_for_timeout(200)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"

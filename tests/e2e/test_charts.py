@@ -22,7 +22,13 @@ SHOTS = os.environ.get("QUARTIERS_SHOTS", "")
 MEASURE = """figure => {
   const svg = figure.querySelector('svg');
   const box = svg.getBoundingClientRect();
-  const bars = [...svg.querySelectorAll('rect')].map(r => r.getBoundingClientRect().width);
+  const bars = [...svg.querySelectorAll('rect[data-value]')].map(r => r.getBoundingClientRect().width);
+  // what the eye sees of each bar: its proportional rect or the stub under it, the wider
+  const drawn = [...svg.querySelectorAll('rect[data-value]')].map(r => {
+    const before = r.previousElementSibling;
+    const stub = before && before.tagName === 'rect' ? before : null;
+    return Math.max(r.getBoundingClientRect().width, stub ? stub.getBoundingClientRect().width : 0);
+  });
   const labels = [...svg.querySelectorAll('text[x="0"]')].map(t => {
     const b = t.getBoundingClientRect();
     return {text: t.textContent, left: b.left - box.left, right: b.right - box.left, top: b.top, bottom: b.bottom};
@@ -30,7 +36,7 @@ MEASURE = """figure => {
   const values = [...figure.querySelectorAll('tbody td')].map(td => Number(td.textContent.replace(/\\s/g, '')));
   const names = [...figure.querySelectorAll('tbody th')].map(th => th.textContent.trim());
   const attrs = [...svg.querySelectorAll('rect')].map(r => r.getAttribute('width'));
-  return {bars, labels, values, names, attrs, width: box.width};
+  return {bars, drawn, labels, values, names, attrs, width: box.width};
 }"""
 
 
@@ -62,6 +68,9 @@ def test_dashboard_bars_match_their_data_table(
                 continue
             assert abs(bar / top_bar - value / top_value) < 0.01, (chart["names"], chart["values"], chart["bars"])
             drawn += bar > 0
+        # a value above 0 is a bar one sees (3 px at least, at 375 px too), a 0 none
+        for seen, value in zip(chart["drawn"], chart["values"], strict=True):
+            assert (seen >= 3) if value > 0 else (seen == 0), (chart["names"], chart["values"], chart["drawn"])
         # each label whole, inside the chart, on its own line (below the previous one)
         assert [label["text"] for label in chart["labels"]] == chart["names"]
         for label in chart["labels"]:

@@ -12,7 +12,7 @@ from accounts.models import Role
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_shell import PASSWORD, log_in
-from tests.followup.helpers import commitment, signed_renewal
+from tests.workflows.renewal.followup.helpers import commitment, signed_renewal
 from workflows.renewal.followup.services import follow_ups_generate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -4,6 +4,7 @@ review form is filled and submitted without the mouse."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role, User
 from tests.conftest import MakeUser
-from tests.workflows.renewal_helpers import open_task, renewal_in
+from tests.workflows.renewal.helpers import open_task, renewal_in
 from workflows.models import RenewalState
 from workflows.renewal.services import renewal_task_assign
 
@@ -38,7 +39,9 @@ FOCUSED = """() => {
   };
 }"""
 KEYS = """() => Array.from(document.querySelectorAll(arguments_selector))
-  .filter(el => !el.disabled && el.offsetParent !== null || (el.type === 'radio'))
+  .filter(el => !el.disabled && (el.offsetParent !== null || el.type === 'radio'))
+  // A closed disclosure (DSFR collapse) hides its controls until its button, itself reached, opens it.
+  .filter(el => !el.closest('.fr-collapse:not(.fr-collapse--expanded)'))
   .map(el => el.id || el.getAttribute('href') || el.getAttribute('name') || el.textContent.trim())"""
 
 
@@ -66,13 +69,18 @@ def controls(page: Page) -> list[str]:
     return page.evaluate(KEYS.replace("arguments_selector", repr(CONTROLS)))
 
 
+def radio_group(key: str) -> str:
+    """The group of a radio's id: « id_decision_0 » → « id_decision », « vue-partage-private » → « vue-partage »."""
+    return re.split(r"[-_](?=[^-_]*$)", str(key))[0]
+
+
 def assert_keyboard_reaches_everything(page: Page) -> list[dict[str, Any]]:
     focused = tab_through(page)
     reached = {item["key"] for item in focused}
     expected = controls(page)
-    radios = {item["key"] for item in focused if item["type"] == "radio"}
     # A radio group is one Tab stop (the arrows move inside it): one reached radio covers its group.
-    missing = [key for key in expected if key not in reached and not (radios and key.startswith("id_decision"))]
+    groups = {radio_group(item["key"]) for item in focused if item["type"] == "radio"}
+    missing = [key for key in expected if key not in reached and radio_group(key) not in groups]
     assert not missing, f"{page.url} : jamais atteints au clavier : {missing}"
     invisible = [item["key"] for item in focused if item["inContent"] and not (item["outline"] or item["labelOutline"])]
     assert not invisible, f"{page.url} : focus non visible sur {invisible}"
@@ -95,6 +103,20 @@ def test_inbox_and_task_form_with_the_keyboard_only(live_server: LiveServer, pag
     focused = assert_keyboard_reaches_everything(page)
     assert focused[0]["key"] == "#content"  # the first Tab stop is the skip link to the content
     assert any(str(item["key"]).startswith("/circuits/") for item in focused)  # the task's link
+    # « Enregistrer cette vue » is a disclosure: Enter on its button opens it, then Tab reaches its fields.
+    disclosure = page.get_by_role("button", name="Enregistrer cette vue")
+    assert "Enregistrer cette vue" in {item["key"] for item in focused}
+    disclosure.focus()
+    page.keyboard.press("Enter")
+    expect(disclosure).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#vue-nom")).to_be_visible()
+    inside = page.evaluate(KEYS.replace("arguments_selector", repr("#enregistrer-vue input, #enregistrer-vue button")))
+    assert inside == ["vue-nom", "vue-partage-private", "vue-partage-department", "Enregistrer la vue"]
+    reached = []
+    for _ in range(len(inside)):  # one Tab stop per field; the radio group is one
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED)["key"])
+    assert reached[:3] == ["vue-nom", "vue-partage-private", "Enregistrer la vue"], reached
     # Opening a task from the keyboard: focus its link, Enter.
     link = page.locator("#content a[href^='/circuits/']").first
     href = link.get_attribute("href")

@@ -36,7 +36,7 @@ def test_agent_sets_digest_and_calendar(live_server: LiveServer, page: Page, axe
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes préférences de notification")
     assert_accessible(axe, page)
     page.get_by_label("un récapitulatif quotidien").check()
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("Vos préférences sont enregistrées.")).to_be_visible()
     page.get_by_role("button", name="Créer mon adresse de calendrier").click()
     address = page.get_by_label("Adresse de votre calendrier")

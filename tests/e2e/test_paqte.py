@@ -116,6 +116,10 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
     assert_accessible(axe, page)
     page.get_by_role("link", name="Valider au nom du préfet et transmettre au CGET").click()
     click(page, "Valider et transmettre au CGET")
+    # The task done, the validator is back on the list he opened it from.
+    expect(page.get_by_text("Validé par le préfet et transmis au CGET : Bilan semestriel PAQTE")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tâches")
+    page.goto(report_url)
     expect(page.locator("#etat-bilan")).to_have_text("Transmis au CGET")
     log_out(page, live_server)
 
@@ -124,8 +128,10 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
     page.goto(f"{live_server.url}/taches/revue-cget/")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Examiner l'envoi (CGET)").click()
-    page.get_by_label("Commentaire pour « Renvoyer à la préfecture »").fill("Ajoutez des exemples d'actions.")
+    # The decision screen: the report beside one comment field, required for the return.
+    page.get_by_label("Commentaire ou motif du renvoi").fill("Ajoutez des exemples d'actions.")
     click(page, "Renvoyer à la préfecture")
+    page.goto(report_url)
     expect(page.locator("#etat-bilan")).to_have_text("Renvoyé par le CGET")
     log_out(page, live_server)
 

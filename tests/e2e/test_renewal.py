@@ -15,7 +15,7 @@ from reference.models import CityContract
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import PASSWORD
-from tests.workflows.renewal_helpers import PDF
+from tests.workflows.renewal.helpers import PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -49,8 +49,8 @@ def open_task_from_queue(page: Page, live_server: LiveServer, axe: Axe, title: s
 
 def submit(page: Page, button: str | None = None) -> None:
     """The task page's button: the transition table's label (one per decision)."""
-    if button is None:
-        page.locator("#content form button[type=submit]").last.click()
+    if button is None:  # the task's own button, before « Enregistrer le brouillon »
+        page.locator("#content form button[type=submit]:not([name=brouillon])").last.click()
     else:
         page.get_by_role("button", name=button).click()
     expect(page.get_by_text("est terminée")).to_be_visible()
@@ -118,6 +118,7 @@ def test_whole_renovation_in_the_browser(live_server: LiveServer, page: Page, ax
     log_in(page, live_server, "agent@example.gouv.fr")
     open_task_from_queue(page, live_server, axe, "Construire le protocole d'engagements")
     expect(page.get_by_text("Ajoutez un engagement sur la mobilité.")).to_be_visible()
+    page.get_by_role("button", name="Ajouter un engagement").click()
     page.locator("#id_engagements-1-party").select_option("state")
     page.locator("#id_engagements-1-domain").select_option("mobility")
     page.locator("#id_engagements-1-text").fill("Desserte du quartier toutes les 10 minutes")

@@ -15,7 +15,7 @@ from notifications.models import Deadline
 from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import PASSWORD, click, log_in, log_out
-from tests.synthesis.helpers import TEXT
+from tests.workflows.synthesis.helpers import TEXT
 from workflows.synthesis.models import Synthesis
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -53,6 +53,7 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     expect(page.locator("#etat-synthese")).to_have_text("Non commencée")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Rédiger la synthèse").click()
+    expect(page.locator("#id_steps_taken")).to_be_visible()
     assert_accessible(axe, page)
     page.locator("#id_steps_taken").fill("Douze.")
     expect(page.locator("#compteur-steps_taken")).to_have_text("6 caractères")
@@ -63,7 +64,13 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     click(page, "Enregistrer le brouillon")
     expect(page.locator("#etat-synthese")).to_have_text("Brouillon")
     click(page, "Soumettre à la validation préfectorale")
-    expect(page.get_by_text("La synthèse est incomplète, renseignez : Les difficultés rencontrées.")).to_be_visible()
+    expect(
+        page.get_by_text("La synthèse est incomplète, renseignez : Les difficultés rencontrées.", exact=True)
+    ).to_be_visible()
+    # The compliance rule that blocks it quotes the circular.
+    expect(
+        page.get_by_text("La synthèse traite les quatre parties demandées : « une synthèse de cinq pages")
+    ).to_be_visible()
     page.get_by_role("link", name="Rédiger la synthèse").click()
     page.locator("#id_difficulties").fill(TEXT["difficulties"])
     click(page, "Enregistrer le brouillon")

@@ -17,7 +17,7 @@ from accounts.models import Role
 from tests.conftest import MakeUser
 from tests.e2e.conftest import Axe, assert_accessible
 from tests.e2e.helpers import PASSWORD, log_in, log_out
-from tests.workflows.renewal_helpers import open_task, renewal_in
+from tests.workflows.renewal.helpers import open_task, renewal_in
 from workflows.models import RenewalState
 from workflows.renewal.services import renewal_task_complete
 

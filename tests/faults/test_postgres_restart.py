@@ -38,7 +38,7 @@ from tests.faults.servers import (
     remove_tree,
     start_gunicorn,
 )
-from tests.workflows.renewal_helpers import add_commitment, renewal_in
+from tests.workflows.renewal.helpers import add_commitment, renewal_in
 from workflows.models import RenewalState
 
 pytestmark = [
@@ -162,7 +162,12 @@ def test_postgres_killed_and_restarted_during_load(
 
         threads.append(reader.loop(read, stop))
 
+        # The outage starts once the agents have completed something (3 s on a quiet host; a
+        # loaded one may need longer before its first completion).
+        warmed = time.monotonic() + 60
         time.sleep(3)
+        while not any(person.completed_at for person, _ in people) and time.monotonic() < warmed:
+            time.sleep(0.5)
         outage_started = time.monotonic()
         postgres.stop("immediate")
         time.sleep(OUTAGE_SECONDS)

@@ -1,4 +1,5 @@
-"""Helpers for the reminder tests: deadlines of the 2019 campaign shipped by migration 0002."""
+"""Helpers for the reminder tests: deadlines of the 2019 campaign shipped by the data migration
+notifications 0002_campaign_2019."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def test_the_2019_campaign_ships_its_dates_for_every_department(nord: Department
         "city-contracts-end": D(2022, 12, 31),
     }
     assert Deadline.objects.filter(definition__code="synthesis").count() == Department.objects.count()
-    # 31 July 2019 is a per-case deadline only (one per renovation, migration 0010).
+    # 31 July 2019 is a per-case deadline only (one per renovation).
     assert not Deadline.objects.filter(due_on=D(2019, 7, 31), case_id__isnull=True).exists()
 
 
@@ -67,7 +67,7 @@ def test_three_year_end_of_a_case_follows_its_signature(nord: Department) -> Non
     deadline = deadline_sync_for_case(
         case=case, definition_code="paqte-convention-end", base_date=D(2019, 4, 10), department=nord
     )
-    assert deadline.due_on == D(2022, 4, 9)  # the day before the third anniversary (migration 0020)
+    assert deadline.due_on == D(2022, 4, 9)  # the day before the third anniversary (the campaign data)
     again = deadline_sync_for_case(
         case=case, definition_code="paqte-convention-end", base_date=D(2019, 5, 2), department=nord
     )

@@ -4,6 +4,7 @@ sweep and digest; a banner when it is not the real date; the replay command day 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from typing import Any
@@ -20,7 +21,7 @@ from notifications.campaign import campaign_calendar, campaign_clock_set, campai
 from notifications.models import CalendarToken, Campaign, Reminder
 from reference.models import Department
 from tests.conftest import MakeUser
-from tests.workflows.renewal_helpers import renewal_in
+from tests.workflows.renewal.helpers import renewal_in
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -68,6 +69,12 @@ def test_the_environment_sets_the_clock_and_the_admin_field_wins(make_user: Make
     assert "lundi 2 septembre 2019" in client.get("/", follow=True).content.decode()
 
 
+def export_rows(client: Client) -> list[dict[str, str]]:
+    """The per-département renovation export, one dict per contract (« ; »-separated CSV)."""
+    table = body(client.get("/departements/59/renovations/?export=csv"))
+    return list(csv.DictReader(io.StringIO(table), delimiter=";"))
+
+
 def test_lateness_exports_deadlines_and_ical_count_from_the_campaign_s_today(
     make_user: MakeUser, nord: Department
 ) -> None:
@@ -75,14 +82,18 @@ def test_lateness_exports_deadlines_and_ical_count_from_the_campaign_s_today(
     renewal = renewal_in("evaluation", agent=agent)
     client = Client()
     client.force_login(agent)
+    signature = campaign_calendar().renewal_signature
     # Real date (years after the campaign): late by thousands of days.
-    assert "en retard de" in body(client.get("/departements/59/renovations/?export=csv"))
+    rows = export_rows(client)
+    assert rows and all(row["Date limite de signature"] == f"{signature:%d/%m/%Y}" for row in rows)
+    late = (timezone.localdate() - signature).days
+    assert all(row["Statut"] == "en retard" and row["Jours de retard"] == str(late) for row in rows)
 
     campaign_clock_set(D(2019, 6, 15))
-    table = body(client.get("/departements/59/renovations/?export=csv"))
-    signature = campaign_calendar().renewal_signature
-    assert "en retard de" not in table
-    assert f"{(signature - D(2019, 6, 15)).days} jours restants" in table
+    rows = export_rows(client)
+    assert rows and all(row["Date limite de signature"] == f"{signature:%d/%m/%Y}" for row in rows)
+    assert all(row["Statut"] == "dans les temps" and row["Jours de retard"] == "0" for row in rows)
+    assert all(row["Signée le"] == "" for row in rows)
     assert "en retard" not in client.get(f"/renovations/{renewal.pk}/").content.decode()
 
     # /echeances/ lists what is coming as of the campaign's date.

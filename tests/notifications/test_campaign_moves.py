@@ -3,7 +3,9 @@ per-département table, the dashboard, and the reminders (the campaign is the on
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 from django.core import mail
@@ -19,7 +21,7 @@ from notifications.reminders import reminders_sweep
 from notifications.tasks import reminders_send_task
 from reference.models import Department
 from tests.conftest import MakeUser
-from tests.workflows.renewal_helpers import renewal_in
+from tests.workflows.renewal.helpers import renewal_in
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -66,7 +68,9 @@ def test_a_moved_signature_date_shows_on_every_page_and_in_the_reminders(
     assert "30 septembre 2019" in page and "31 juillet 2019" not in page
     late = (timezone.localdate() - D(2019, 9, 30)).days
     table = body(client.get("/departements/59/renovations/?export=csv"))
-    assert f"en retard de {late} jours" in table
+    rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
+    assert rows and all(row["Date limite de signature"] == "30/09/2019" for row in rows)
+    assert all(row["Statut"] == "en retard" and row["Jours de retard"] == str(late) for row in rows)
     national = Client()
     national.force_login(make_user(Role.CGET_REFERENT))
     dashboard = national.get("/pilotage/tableau-de-bord/").content.decode()

@@ -18,8 +18,8 @@ from notifications.services import deadline_sync_for_case
 from notifications.tasks import reminders_send_task
 from reference.models import CityContract, Department
 from tests.conftest import MakeUser
-from tests.followup.helpers import commitment, signed_renewal
 from tests.notifications.factories import only_rules
+from tests.workflows.renewal.followup.helpers import commitment, signed_renewal
 from workflows.renewal.followup.models import CommitmentFollowUp
 from workflows.renewal.followup.services import follow_ups_generate
 

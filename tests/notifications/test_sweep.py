@@ -50,7 +50,7 @@ def test_the_renovation_deadline_reminds_the_agents_of_the_department(
     deadline_sync_for_case(case=theirs, definition_code="city-contract-renewal", department=pas_de_calais)
     result = sweep(D(2019, 7, 24), django_capture_on_commit_callbacks)
     mine = Reminder.objects.filter(recipient=agent)
-    # One reminder for 31 July, not two: the département-wide duplicate is gone (migration 0010).
+    # One reminder for 31 July, not two: one per-case deadline, no département-wide duplicate.
     assert [(r.deadline.definition.code, r.rule.days, r.status) for r in mine] == [  # type: ignore[union-attr]
         ("city-contract-renewal", 7, "sent")
     ]

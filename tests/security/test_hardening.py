@@ -21,7 +21,7 @@ import pytest
 from accounts.models import Role, User
 from config.env import BASE_DIR, VARIABLES
 from tests.conftest import MakeUser
-from tests.workflows.renewal_helpers import nord_contract, pdf
+from tests.workflows.renewal.helpers import nord_contract, pdf
 from workflows.models import RenewalDocument
 from workflows.renewal.services import document_check, renewal_document_add, renewal_launch
 

@@ -29,14 +29,15 @@ from accounts.models import Role, User
 from reference.models import CityContract, Department
 from tests.conftest import MakeUser
 from tests.security.test_url_enumeration import changed, snapshot
-from tests.synthesis.helpers import TEXT
 from tests.workflows.paqte.helpers import add_all_axes, company_of
 from tests.workflows.paqte.test_permission_matrix import make_charter
-from tests.workflows.renewal_helpers import open_task
+from tests.workflows.renewal.helpers import open_task
+from tests.workflows.synthesis.helpers import TEXT
+from workflows.cases.runner import transition_run
 from workflows.paqte import services as paqte
 from workflows.renewal.flows import RenewalFlow
 from workflows.renewal.services import renewal_launch
-from workflows.synthesis.services import synthesis_save, synthesis_transition
+from workflows.synthesis.services import synthesis_save
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,12 @@ def task_url_names() -> list[str]:
                 names.append(f"{namespace}{pattern.name}")
 
     walk(get_resolver().url_patterns, "")
-    return sorted(set(names))
+    return sorted(set(names) - EVERY_FLOW)
+
+
+# The decision screen serves the decision tasks of every flow (``workflows.inbox.decisions``):
+# it is held to the département scope instead (``test_the_decision_screen_keeps_to_the_scope``).
+EVERY_FLOW = {"inbox:decision"}
 
 
 def open_human_task(case: Any, *, node: str | None = None) -> Task:
@@ -84,7 +90,7 @@ def flows_of(department: Department, agent: User, validator: User) -> dict[str, 
     convention = paqte.convention_create(user=agent, company=company_of(), department=department)
     add_all_axes(agent, convention)
     # The convention's ``sign`` task: the node name the renovation's last task shares.
-    convention = paqte.case_transition(case=convention, user=agent, name="start_negotiation")
+    convention = transition_run(case=convention, user=agent, name="start_negotiation")
     report = paqte.report_create(user=agent, department=department, year=2019, semester=1)
     designation = paqte.referent_save(
         user=agent,
@@ -96,7 +102,7 @@ def flows_of(department: Department, agent: User, validator: User) -> dict[str, 
     )
     synthesis = synthesis_save(user=agent, department=department, year=2019, **TEXT)
     # The synthesis' ``validate`` task: the node name the renovation's prefect step shares.
-    synthesis = synthesis_transition(user=agent, synthesis=synthesis, name="send_to_validation")
+    synthesis = transition_run(user=agent, case=synthesis, name="send_to_validation")
     return {
         "renovation": open_task(renewal, "evaluate"),
         "paqte-convention": open_human_task(convention, node="sign"),
@@ -218,3 +224,28 @@ def test_the_renovation_task_is_still_served_to_its_département(world: World) -
     other.force_login(world.users["agent-62"])
     assert other.post(reverse("workflows:task_unassign", args=[task.pk])).status_code == 404
     assert Task.objects.get(pk=task.pk).owner_id == world.users["agent-59"].pk
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_decision_screen_keeps_to_the_scope(world: World, role: str) -> None:
+    """Another département's task is not found (404); a task in scope that the role may not decide
+    is refused (403, or 400 for a decision the task does not offer); nothing ever changes."""
+    client = Client()
+    client.force_login(world.users[role])
+    own = ROLE_OF[role][1]
+    problems: list[str] = []
+    before_all = snapshot()
+    for key, task in sorted(world.tasks.items()):
+        code = key.split(" ")[1]
+        url = reverse("inbox:decision", kwargs={"task_pk": task.pk})
+        before = state_of(task)
+        response = client.post(url, {"decision": "approve", "comment": "Vu"})
+        expected = {404} if own is not None and own != code else {400, 403, 404}
+        if response.status_code not in expected:
+            problems.append(f"{role} POST {url} ({key}) : {response.status_code}, attendu {sorted(expected)}")
+        if state_of(task) != before:
+            problems.append(f"{role} POST {url} ({key}) : la tâche ou le dossier a changé")
+    tables = changed(before_all, snapshot())
+    if tables:
+        problems.append(f"{role} : la base a changé ({', '.join(tables)})")
+    assert not problems, "\n".join(problems)

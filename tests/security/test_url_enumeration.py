@@ -34,6 +34,11 @@ ROLES = ["anonyme", "agent-59", "referent-paqte-59", "valideur-59", "agent-62", 
 PUBLIC = {
     "login",
     "accessibility",
+    # The footer's mandatory pages of a State site: readable before logging in.
+    "legal_notice",
+    "personal_data",
+    "cookies",
+    "sitemap",
     "notifications:calendar_feed",
     "admin:login",
     "api:schema",  # the OpenAPI description of the read-only API (no data)

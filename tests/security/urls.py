@@ -24,11 +24,13 @@ from accounts.models import Role, User
 from notifications.models import Deadline
 from notifications.services import calendar_token_regenerate
 from reference.models import Department, Measure
-from tests.workflows.renewal_helpers import open_task, pdf, renewal_in
+from tests.factories.meetings import MeetingFactory
+from tests.workflows.renewal.helpers import open_task, pdf, renewal_in
+from workflows.cases.parties import Party
+from workflows.cases.party_services import party_add, party_sign
 from workflows.models import RenewalDocument, RenewalState
 from workflows.paqte import services as paqte
 from workflows.renewal.services import renewal_document_add
-from workflows.steering.models import Meeting
 
 # Text that only the Nord's seeded objects carry: a user of another département must never see it.
 MARKER = "Marqueur-Nord-7f3a"
@@ -53,21 +55,16 @@ def seed_nord(*, agent: User, validator: User, referent: User) -> Seed:
         renewal=renewal, user=agent, kind=RenewalDocument.Kind.EVALUATION, upload=pdf(f"{MARKER}.pdf")
     )
     task = open_task(renewal, "evaluate")
+    party = party_add(case=renewal, user=agent, role=Party.Role.MAYOR, name=f"Maire {MARKER}")
+    party = party_sign(party=party, user=agent, on=datetime.date(2019, 7, 1), upload=pdf(f"{MARKER}.pdf"))
     convention = paqte.convention_create(user=agent, company=company_of(name=f"Entreprise {MARKER}"), department=nord)
     add_all_axes(agent, convention)
     report = paqte.report_create(user=agent, department=nord, year=2019, semester=1)
     report = paqte.report_update(user=agent, report=report, organisation=MARKER, pru_count=1, job_seekers_qpv=2)
-    meeting = Meeting.objects.create(
-        kind=Meeting.Kind.SERVICE_HEADS,
-        department=nord,
-        year=2019,
-        semester=1,
-        date=datetime.date(2019, 3, 15),
-        minutes=f"Compte rendu {MARKER}",
-    )
+    meeting = MeetingFactory.create(department=nord, date=datetime.date(2019, 3, 15), minutes=f"Compte rendu {MARKER}")
     # a signed renovation with its follow-ups, the prefect's synthesis, a deadline.
-    from tests.followup.helpers import commitment, signed_renewal
-    from tests.synthesis.helpers import synthesis_in
+    from tests.workflows.renewal.followup.helpers import commitment, signed_renewal
+    from tests.workflows.synthesis.helpers import synthesis_in
     from workflows.renewal.followup.models import CommitmentFollowUp
     from workflows.renewal.followup.services import follow_ups_generate
 
@@ -85,6 +82,7 @@ def seed_nord(*, agent: User, validator: User, referent: User) -> Seed:
             "renewal": renewal,
             "document": document,
             "task": task,
+            "party": party,
             "convention": convention,
             "charter": make_charter("59"),
             "report": report,
@@ -112,6 +110,7 @@ PK_OF = {
     "paqte:report_action": "report",
     "paqte:report_pdf": "report",
     "paqte:report_xlsx": "report",
+    "paqte:report_figure": "report",
     "steering:meeting_detail": "meeting",
     "steering:meeting_action": "meeting",
     "api:meeting-detail": "meeting",
@@ -122,6 +121,12 @@ PK_OF = {
     "api:follow-up-record": "follow_up",
     "api:deadline-detail": "deadline",
     "inbox:follow": "renewal",
+    "inbox:exchange_note": "renewal",
+    "inbox:exchange_message": "renewal",
+    "inbox:exchange_attachment": "renewal",
+    "inbox:party_add": "renewal",
+    "inbox:party_state": "renewal",
+    "inbox:party_proof": "renewal",
 }
 # URL name → action name (an action the seeded object's state allows).
 ACTION_OF = {
@@ -196,12 +201,22 @@ SAMPLES: dict[str, Callable[[Seed, str, Any], str]] = {
     "path": lambda seed, name, cb: "inexistant/",  # the API's catch-all (api:not-found)
     "year": lambda seed, name, cb: str(seed.objects["synthesis"].year),
     "kind": lambda seed, name, cb: "renewal",  # a case kind's code (inbox:follow)
+    # a dashboard figure (steering:figure_list), a semestrial report's figure (paqte:report_figure)
+    "slug": lambda seed, name, cb: (
+        "bilan-entreprises-signataires" if name == "paqte:report_figure" else "contrats-en-retard"
+    ),
+    "type_": lambda seed, name, cb: "message",  # a case's message attachment (inbox:exchange_attachment)
+    "row": lambda seed, name, cb: "0",  # no such message: its attachment answers 404 to everyone
+    # no such party: its form answers 404 (403 to who only reads); a signed page: the Nord's party's
+    "party_pk": lambda seed, name, cb: str(seed.objects["party"].pk) if name == "inbox:party_proof" else "0",
+    "key": lambda seed, name, cb: "inexistante",  # a bulk action's progress key nobody started
 }
 
 
 # URLs whose argument is shared by every département, not an object of the Nord alone: the
-# région (Hauts-de-France holds the Nord and the Pas-de-Calais) and the national measures.
-SHARED = {"api:region-detail", "api:measure-detail"}
+# région (Hauts-de-France holds the Nord and the Pas-de-Calais), the national measures and the
+# dashboard's figures (each lists the cases of the user's own départements).
+SHARED = {"api:region-detail", "api:measure-detail", "steering:figure_list"}
 
 
 @dataclass(frozen=True)

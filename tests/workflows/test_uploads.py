@@ -27,7 +27,7 @@ from reportlab.pdfgen import canvas
 
 from accounts.models import Role, User
 from tests.conftest import MakeUser
-from tests.workflows.renewal_helpers import PDF, fresh, open_task, renewal_in
+from tests.workflows.renewal.helpers import PDF, fresh, open_task, renewal_in
 from workflows import uploads
 from workflows.models import Renewal, RenewalDocument, RenewalState
 from workflows.renewal.services import document_check

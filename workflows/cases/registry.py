@@ -53,6 +53,9 @@ class CaseKind:
     final_states: frozenset[str] = frozenset()  # open tasks are cancelled once the case is there
     departments: Callable[[Any], list[int]] = _department_ids
     title: Callable[[Any], str] = str
+    # The case's own name, without its kind ("CV059 – Lille" where the title says "Rénovation du
+    # contrat de ville CV059"): lists that show the kind's label beside it read this one.
+    name: Callable[[Any], str] | None = None
     # The title of the case's own deadlines ("Rénovation du contrat de ville CV059 – …"); the
     # definition's title followed by the case by default.
     deadline_title: Callable[[Any], str] | None = None
@@ -63,6 +66,13 @@ class CaseKind:
     list_related: tuple[str, ...] = ("department",)
     # The page where a task is done: the case's page unless the kind has task pages.
     task_url: Callable[[Any, Any], str] = lambda task, case: ""
+    # What the guards and blocking compliance rules of a ``checklist=True`` transition read of the
+    # case's related rows (``prefetch_related``): read once by the runner for the run, after the
+    # task form's writes, instead of once per rule and guard (``commitments``: exists, all, exists).
+    checked_related: tuple[str, ...] = ()
+
+    def name_of(self, case: Any) -> str:
+        return self.name(case) if self.name is not None else self.title(case)
 
     def history_of(self, case: Model) -> QuerySet[Any]:
         manager = self.history._default_manager

@@ -5,7 +5,9 @@ state its caller saw (django-fsm-2's optimistic locking, ``ConcurrentTransitionM
 the user's right (the FSM method's ``permission=``, which goes through guardian), gathers every
 refusal at once (state, required comment, each failing guard's French sentence from the
 transition table), calls the FSM method, saves, appends the history row, applies the table's
-deadline effects, moves the viewflow task, and sends the table's event once committed.
+deadline effects, moves the viewflow task, and sends the table's event once committed. What the
+table declares the transition freezes (``snapshot``) or creates (``creates``) is computed there,
+under the lock, once the refusals passed.
 
 ``available_transitions`` is what the pages show as buttons; ``refusals`` is why one would be
 refused now. Signals' ``apps/signals/managers.py`` (``update_status``) is the model.
@@ -18,15 +20,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, prefetch_related_objects
 
-from django_fsm import ConcurrentTransition
-
-from workflows.cases import tasks
-from workflows.cases.events import case_event
+from workflows.cases import compliance, tasks
+from workflows.cases.events import case_event_after_commit
+from workflows.cases.locks import case_locked, state_check
 from workflows.cases.registry import CaseKind, CaseRefused, kind_of
-from workflows.cases.transitions import DeadlineEffect, Transition
+from workflows.cases.transitions import GUARD_MEMO, DeadlineEffect, Transition
 
 M = TypeVar("M", bound=Model)
 
@@ -64,9 +64,14 @@ def refusals(case: Any, name: str, user: Any, *, comment: str = "", kind: CaseKi
     reasons = []
     if spec.comment_required and not comment.strip():
         reasons.append(COMMENT_REQUIRED)
+    broken = compliance.blocking_findings(case, kind_code=kind.code) if spec.checklist else []
+    # A failing guard that a broken compliance rule answers for is explained by the rule's
+    # quoted sentence, once.
+    answered = {finding.rule.guard for finding in broken}
     for condition in step.conditions:
-        if not condition(case):
+        if condition.__name__ not in answered and not condition(case):
             reasons.append(kind.table.refusal(condition.__name__, case, spec))
+    reasons.extend(finding.rule.refusal(case) for finding in broken)
     return reasons
 
 
@@ -150,47 +155,116 @@ def transition_run(
     ``prepare(locked)``: writes made on the locked case before the guards are read (a task form).
     Refusals raise the kind's ``error`` (a ``CaseRefused``) with every reason at once."""
     kind = kind_of(case)
-    spec = kind.table.get(name)
+    if task_pk is not None:
+        with tasks.task_held(kind, task_pk, user, seen_state) as hold:
+            if hold.case.pk != case.pk:
+                raise PermissionDenied("Cette action ne termine pas cette tâche.")
+            return _run(kind, hold, name=name, user=user, comment=comment, prepare=prepare, arguments=arguments)
+    with case_locked(case) as locked:
+        state_check(locked, seen_state)
+        return _run(
+            kind,
+            tasks.TaskHold(locked, tasks.tasks_locked(case=locked, kind=kind)),
+            name=name,
+            user=user,
+            comment=comment,
+            prepare=prepare,
+            arguments=arguments,
+        )
+
+
+def task_complete(
+    *,
+    kind: CaseKind,
+    task_pk: int,
+    user: Any,
+    transition: str | None = None,
+    comment: str = "",
+    prepare: Callable[[Any], None] | None = None,
+    seen_state: str | None = None,
+) -> Any:
+    """Complete the human task ``task_pk`` of ``kind`` (taking it first if it is in the queue) by
+    its transition: the one its node's table declares, or the decision ``transition`` among them.
+    ``seen_state``: the state the user's page showed (another one now: ``ConcurrentTransition``).
+
+    The task is read once, under the process lock: the case row is locked first, found from the
+    task number (``Task.DoesNotExist`` for a task of another kind)."""
+    with tasks.task_held(kind, task_pk, user, seen_state) as hold:
+        return _run(kind, hold, name=transition, user=user, comment=comment, prepare=prepare)
+
+
+CREATED = "_quartiers_created"
+
+
+def created_by(case: Any) -> Any:
+    """The case the transition just run on ``case`` created (its table's ``creates``), if any:
+    the page goes on to it."""
+    return case.__dict__.get(CREATED)
+
+
+def _run(
+    kind: CaseKind,
+    hold: tasks.TaskHold,
+    *,
+    name: str | None,
+    user: Any,
+    comment: str = "",
+    prepare: Callable[[Any], None] | None = None,
+    arguments: dict[str, Any] | None = None,
+) -> Any:
+    """The transition on the case ``hold`` locked (its task, when one is being completed),
+    inside the caller's transaction."""
+    arguments = dict(arguments or {})
+    locked, held, chosen = hold.case, hold.held, hold.task
+    if chosen is not None:
+        decisions = [spec.name for spec in kind.table.completing(chosen.flow_task.name)]
+        name = name or (decisions[0] if decisions else None)
+        if name not in decisions:
+            raise PermissionDenied("Cette action ne termine pas cette tâche.")
+        step = _fsm_step(locked, name)
+        if user is not None and step is not None and not step.has_perm(locked, user):
+            raise PermissionDenied(tasks.TASK_DENIED)  # before the form's writes
+    spec = kind.table.get(name) if name else None
     if spec is None:
         raise kind.error(["Action inconnue."])
-    model = type(case)
-    with transaction.atomic():
-        locked = model._default_manager.select_for_update(of=("self",)).get(pk=case.pk)
-        if seen_state is not None and getattr(locked, "state") != seen_state:  # noqa: B009
-            raise ConcurrentTransition("Le dossier a changé d'étape depuis son ouverture.")
-        if task_pk is not None:  # taken or completed by someone else since the page was opened
-            tasks.task_check_open(task_pk=task_pk, user=user)
-        if prepare is not None:
-            prepare(locked)
-        reasons = refusals(locked, name, user, comment=comment, kind=kind)
+    if prepare is not None:
+        prepare(locked)
+    locked.__dict__[GUARD_MEMO] = {}  # each guard queries once: for the refusals and for the FSM
+    if spec.checklist and kind.checked_related:  # read once for the rules and guards, after the form
+        prefetch_related_objects([locked], *kind.checked_related)
+    try:
+        reasons = refusals(locked, spec.name, user, comment=comment, kind=kind)
         if reasons:
             raise kind.error(reasons)
         if spec.comment_argument:
             arguments[spec.comment_argument] = comment.strip()
+        for argument, compute in spec.snapshot.items():  # frozen from the locked case
+            arguments[argument] = compute(locked)
         source = str(getattr(locked, "state"))  # noqa: B009 (any case model)
-        getattr(locked, name)(**arguments)
-        locked.save()
-        kind.history_append(
-            case=locked,
-            actor=user,
-            transition=name,
-            source=source,
-            target=str(getattr(locked, "state")),  # noqa: B009 (any case model)
-            comment=comment.strip(),
-        )
-        for effect in spec.deadlines:
-            _deadline_apply(locked, effect, kind)
-        tasks.tasks_follow(case=locked, transition=spec, user=user, task_pk=task_pk)
-        if spec.then is not None:
-            spec.then(locked, user)
-        if spec.event:
-            event_case, actor, text = locked, user, comment.strip()
-            transaction.on_commit(
-                lambda: case_event.send(
-                    sender=model, case=event_case, transition=spec, event=spec.event, actor=actor, comment=text
-                )
-            )
+        getattr(locked, spec.name)(**arguments)
+    finally:
+        del locked.__dict__[GUARD_MEMO]
+        for related in kind.checked_related:  # what follows (``then``, ``creates``) reads them anew
+            getattr(locked, "_prefetched_objects_cache", {}).pop(related, None)
+    locked.save()
+    kind.history_append(
+        case=locked,
+        actor=user,
+        transition=spec.name,
+        source=source,
+        target=str(getattr(locked, "state")),  # noqa: B009 (any case model)
+        comment=comment.strip(),
+    )
+    if spec.creates is not None:  # the case has moved (a renewed convention is no longer open)
+        locked.__dict__[CREATED] = spec.creates(locked, user)
+    for effect in spec.deadlines:
+        _deadline_apply(locked, effect, kind)
+    tasks.tasks_follow(case=locked, transition=spec, user=user, held=held, chosen=chosen)
+    if spec.then is not None:
+        spec.then(locked, user)
+    if spec.event:
+        case_event_after_commit(case=locked, transition=spec, event=spec.event, actor=user, comment=comment.strip())
     return locked
 
 
-__all__ = ["CaseRefused", "available_transitions", "refusals", "transition_run"]
+__all__ = ["CaseRefused", "available_transitions", "created_by", "refusals", "task_complete", "transition_run"]

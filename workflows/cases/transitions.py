@@ -3,8 +3,9 @@
 Each case kind has a ``transitions.py`` with one ``TransitionTable``: for each transition its
 name (the FSM method of the case), its label (the button), what the timeline says once it is
 done, whether a comment is required (and which argument of the FSM method receives it), the
-human task it completes, its deadline effects, the event it emits, and the French sentence
-shown for each guard that refuses it. The source and target states, and who may, stay on the
+human task it completes, its deadline effects, the event it emits, the French sentence
+shown for each guard that refuses it, what it freezes (``snapshot``) and the case it creates
+(``creates``), both computed by the runner under the case's lock. The source and target states, and who may, stay on the
 FSM method (django-fsm-2's ``source``/``target``/``permission``): declared once, read from there.
 
 Like les-emplois' ``JobApplicationWorkflow`` (``itou/job_applications/models.py``) and signals'
@@ -14,6 +15,7 @@ exports and notifications read it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -50,14 +52,31 @@ class Transition:
     completes: str = ""  # the human task node this transition completes
     deadlines: tuple[DeadlineEffect, ...] = ()
     event: str = ""  # emitted on commit through ``workflows.cases.events.case_event``
+    # Its comment is a message of the case's prefecture ↔ CGET thread (a CGET return's reason):
+    # the thread reads it from the history row (``workflows.cases.note_services.thread_of``).
+    message: bool = False
     secondary: bool = False  # a button of lesser weight (send back, terminate…)
     # guard name → French sentence, or a function of the case giving it (it may name what is missing)
     refusals: Mapping[str, str | Callable[[Any], str]] = field(default_factory=dict)
     system: bool = False  # run by Quartiers itself (bulk launch, expiry…), never a button
+    # The kind's blocking compliance rules refuse it too, each with its quoted sentence
+    # (``workflows.cases.compliance``): the submissions a prefecture sends on.
+    checklist: bool = False
     asks: tuple[str, ...] = ()  # what the button's form asks for, passed to the FSM method ("signed_on")
     # A write that belongs to the transition beyond its deadlines (the follow-ups of a signed
     # protocol, the charter migration deadline of the département): ``then(case, user)``.
     then: Callable[[Any, Any], None] | None = None
+    # Arguments of the FSM method computed on the locked case once its refusals passed, just before
+    # the method runs: argument → function of the case (the renovation table a synthesis freezes
+    # when it is transmitted to the CGET). Read under the row lock, so that what is frozen is the
+    # state the transition moved from, never a page's older copy.
+    snapshot: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # The case this transition creates (a renewed convention's successor, the PAQTE convention a
+    # charter becomes): ``creates(case, user)``, run by the runner under the lock once the case
+    # has moved and its history row is written, before the deadlines and ``then``. The pages
+    # then go to it (``workflows.cases.runner.created_by``), with ``created`` as their message.
+    creates: Callable[[Any, Any], Any] | None = None
+    created: str = ""
 
     @property
     def timeline_label(self) -> str:
@@ -108,3 +127,24 @@ class TransitionTable:
         if found is None:
             return "Cette action n'est pas possible."
         return found(case) if callable(found) else found
+
+
+GUARD_MEMO = "_quartiers_guards"
+
+
+def guard(function: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """A guard of a transition (django-fsm-2's ``conditions=``), read once per run: the runner
+    explains a refusal from it, then django-fsm-2 asks it again when the FSM method runs; during
+    the run (``GUARD_MEMO`` set on the locked case by ``workflows.cases.runner``) the second
+    answer is the first one, so a guard that queries (``commitments.exists()``) queries once."""
+
+    @functools.wraps(function)
+    def memoized(case: Any) -> bool:
+        memo: dict[Any, bool] | None = case.__dict__.get(GUARD_MEMO)
+        if memo is None:
+            return function(case)
+        if function not in memo:
+            memo[function] = function(case)
+        return memo[function]
+
+    return memoized

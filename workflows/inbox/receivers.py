@@ -2,9 +2,12 @@
 
 - returned → the département's agents (the case is back with them);
 - submitted (arrived in a queue) → whoever may take the case's open task now (the rule is the
-  transition table's, through ``task_may_act``);
+  transition table's, through ``task_may_act``, every candidate's permissions read in one query);
 - approved → the prefecture's team of the département;
 - signed → the CGET's referents;
+- message (``workflows.cases.note_services.message_add``) → the other side of the prefecture ↔
+  CGET thread: the prefecture team of the département for a CGET message; for a prefecture
+  message, the CGET referents who acted on the case (all of them if none has yet);
 - and, for every event, those who follow the case and may still see it.
 The actor himself is never told. Each gets one notice and, by his preference for the event
 type, one email through the outbox (``notifications.notice_services``), exactly once.
@@ -19,12 +22,14 @@ from django.contrib.contenttypes.models import ContentType
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from accounts.backends import permissions_loaded_many
 from accounts.models import NATIONAL_ROLES, Role, User
 from notifications.notice_services import notices_create
 from reference.models import Department
 from workflows.cases.events import case_event
 from workflows.cases.registry import kind_of
 from workflows.cases.tasks import process_of, task_may_act
+from workflows.inbox import counts
 from workflows.inbox.models import Follow
 from workflows.inbox.selectors import case_in_scope
 
@@ -47,6 +52,10 @@ def _may_take(case: Any, department_ids: list[int]) -> list[User]:
     if not tasks:
         return []
     candidates = _prefecture(department_ids) + _national(frozenset({Role.CGET_REFERENT}))
+    # Every candidate's permissions and grants in one query: the rule below is then read in
+    # memory (it asked the database once per candidate, 40 % of a completion's time at the
+    # benchmark's size: benchmarks/RESULTS.md).
+    permissions_loaded_many(candidates)
     return [user for user in candidates if any(task_may_act(user=user, task=task, case=case) for task in tasks)]
 
 
@@ -62,7 +71,15 @@ def _followers(case: Any) -> list[User]:
     ]
 
 
-def recipients_for(*, case: Any, event: str) -> list[User]:
+def _cget_of(case: Any) -> list[User]:
+    """The CGET referents who acted on the case (its history), else all of them."""
+    actors = kind_of(case).history_of(case).filter(actor__isnull=False).values("actor_id")
+    cget = frozenset({Role.CGET_REFERENT})
+    acted = list(User.objects.filter(is_active=True, role__in=cget, pk__in=actors))
+    return acted or _national(cget)
+
+
+def recipients_for(*, case: Any, event: str, actor: Any = None) -> list[User]:
     department_ids = kind_of(case).departments(case)
     if event == "returned":
         people = _prefecture(department_ids, (Role.AGENT, Role.PAQTE_REFERENT))
@@ -72,36 +89,145 @@ def recipients_for(*, case: Any, event: str) -> list[User]:
         people = _prefecture(department_ids)
     elif event == "signed":
         people = _national(frozenset({Role.CGET_REFERENT}))
+    elif event == "message":
+        people = _prefecture(department_ids) if actor is not None and actor.is_national else _cget_of(case)
     else:
         people = []
     return people + _followers(case)
 
 
 def case_event_notices(
-    sender: Any, *, case: Any, transition: Any, event: str, actor: Any, comment: str, **_: Any
+    sender: Any,
+    *,
+    case: Any,
+    transition: Any,
+    event: str,
+    actor: Any,
+    comment: str,
+    message: Any = None,
+    **_: Any,
 ) -> None:
     kind = kind_of(case)
-    people = [user for user in recipients_for(case=case, event=event) if actor is None or user.pk != actor.pk]
+    people = [
+        user for user in recipients_for(case=case, event=event, actor=actor) if actor is None or user.pk != actor.pk
+    ]
     if not people:
         return
-    # The history row this transition wrote (sent on its commit): the event's identity.
-    last = kind.history_of(case).filter(transition=transition.name).order_by("-pk").values_list("pk", flat=True).first()
+    by = f" par {actor}" if actor is not None else ""
+    if transition is None:  # a message of the case's thread: its row is the event's identity
+        identity = f"message{message.pk}" if message is not None else "message"
+        label = "Message du CGET" if message is not None and message.from_cget else "Message de la préfecture"
+        body = f"{label}{by} : {comment}"
+    else:
+        # The history row this transition wrote (sent on its commit): the event's identity.
+        identity = str(
+            kind.history_of(case)
+            .filter(transition=transition.name)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        label = transition.timeline_label
+        body = (
+            (f"Motif{by} : {comment}" if comment else f"Le {label.lower()}{by}.")
+            if event == "returned"
+            else (f"{comment}" if comment else "")
+        )
     department_ids = kind.departments(case)
     department = Department.objects.filter(pk__in=department_ids).order_by("code").first() if department_ids else None
-    by = f" par {actor}" if actor is not None else ""
     notices_create(
         recipients=people,
         event=event,
-        key=f"{kind.code}:{case.pk}:{last}:{event}",
-        title=f"{transition.timeline_label} – {kind.title(case)}",
-        body=(f"Motif{by} : {comment}" if comment else f"Le {transition.timeline_label.lower()}{by}.")
-        if event == "returned"
-        else (f"{comment}" if comment else ""),
-        link_path=kind.url(case),
+        key=f"{kind.code}:{case.pk}:{identity}:{event}",
+        title=f"{label} – {kind.title(case)}",
+        body=body,
+        link_path=kind.url(case) + ("#echanges" if transition is None else ""),  # a message: the thread
         department=department,
         case=case,
     )
 
 
+# --- What moves the inbox's kept counts (``workflows.inbox.counts``) -----------------------------
+
+
+def _case_departments(kind: Any, case: Any) -> list[int]:
+    return [int(pk) for pk in kind.departments(case)] if case is not None else []
+
+
+def task_written(sender: Any, instance: Task, **kwargs: Any) -> None:
+    """A task saved or deleted: the counts of its case's départements move. The process's
+    départements are kept in the cache (a process never changes case)."""
+    from workflows.cases.kept import kept_get, kept_set, shared
+    from workflows.cases.registry import kind_for_flow
+
+    if not isinstance(instance, Task) or not shared():  # nothing kept: nothing to move
+        return
+    process_id = instance.process_id
+    if process_id is None:
+        return
+    process = instance.process
+    # Its creation time with its id: a test database restored from a snapshot gives an id again.
+    key = f"{counts._prefix()}:process:{process_id}:{process.created.isoformat()}"
+    departments = kept_get(key)
+    if departments is None:
+        kind = kind_for_flow(process.flow_class)
+        departments = _case_departments(kind, process.artifact) if kind is not None else []
+        kept_set(key, departments, timeout=86400)
+    counts.scope_changed(departments)
+
+
+LOADED_DEPARTMENT = "_inbox_department_at_load"
+
+
+def _department_attname(kind: Any) -> str | None:
+    """The column the kind's lists are scoped on (``department_id``), when it is the case's own."""
+    if "__" in kind.department_field:
+        return None
+    return str(kind.model._meta.get_field(kind.department_field).attname)
+
+
+def case_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """The case's département as read from the database (not read if the load deferred it)."""
+    attname = _department_attname(kind_of(instance))
+    if attname is not None and attname in instance.__dict__:
+        instance.__dict__[LOADED_DEPARTMENT] = instance.__dict__[attname]
+
+
+def case_written(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A case saved or deleted (created, moved to another département): the counts of its
+    départements, and of the one it left (its cases' ids in scope are kept with them)."""
+    departments = _case_departments(kind_of(instance), instance)
+    left = instance.__dict__.get(LOADED_DEPARTMENT)
+    if left is not None:
+        departments.append(int(left))
+    counts.scope_changed(departments)
+    attname = _department_attname(kind_of(instance))
+    if attname is not None and attname in instance.__dict__:
+        instance.__dict__[LOADED_DEPARTMENT] = instance.__dict__[attname]
+
+
+def follow_written(sender: Any, instance: Follow, **kwargs: Any) -> None:
+    counts.user_changed(instance.user_id)
+
+
+def cover_written(sender: Any, instance: Any, **kwargs: Any) -> None:
+    counts.user_changed(instance.user_id, instance.colleague_id)
+
+
 def connect() -> None:
+    from django.db.models.signals import post_delete, post_init, post_save
+
+    from accounts.models import AbsenceCover
+    from workflows.cases.registry import kinds
+
     case_event.connect(case_event_notices, dispatch_uid="inbox.case_event_notices")
+    for signal in (post_save, post_delete):
+        name = "save" if signal is post_save else "delete"
+        # Every sender: a flow may save its tasks through a proxy model of viewflow's Task.
+        signal.connect(task_written, dispatch_uid=f"inbox.counts.task.{name}")
+        signal.connect(follow_written, sender=Follow, dispatch_uid=f"inbox.counts.follow.{name}")
+        signal.connect(cover_written, sender=AbsenceCover, dispatch_uid=f"inbox.counts.cover.{name}")
+        for kind in kinds():
+            signal.connect(case_written, sender=kind.model, dispatch_uid=f"inbox.counts.{kind.code}.{name}")
+    for kind in kinds():
+        post_init.connect(case_loaded, sender=kind.model, dispatch_uid=f"inbox.counts.{kind.code}.init")

@@ -1,42 +1,87 @@
-"""One search box for every case kind: contract code and name, EPCI, company name and SIRET
-(with or without spaces), people's names, the text of commitments — scoped like every list
-(``accounts.selectors.scoped``), accent- and case-insensitive.
+"""One search box for every case kind: contract code and name, EPCI, communes and QPV of the
+contract, company name, address and SIRET (with or without spaces), people's names (référents,
+signatories), the text of commitments, notes (prefecture only) and messages — scoped like every
+list (``accounts.selectors.scoped``), accent- and case-insensitive. Every word typed must match
+somewhere in the case (démarches-simplifiées' ``dossier_search_service.rb``: one query, every
+word; an exact number finds the case of that id).
 
-Both databases compare ``unaccent(lower(field))`` with the typed words, unaccented in Python:
-PostgreSQL through its ``unaccent`` extension (migration ``0751_search_unaccent``), SQLite (the
-embedded default) through the same-named function registered on each connection below.
-Démarches-simplifiées' ``dossier_search_service.rb`` is the model (exact number shortcut: a
-number finds the case of that id).
+Two ways of matching, on both databases:
+
+- short fields (codes, names, SIRET, communes): ``unaccent(lower(field))`` contains the word,
+  unaccented in Python: PostgreSQL through its ``unaccent`` extension (migration
+  ``0009_search_unaccent``), SQLite (the embedded default) through the same-named function
+  registered on each connection below;
+- long texts (commitments, notes, messages): on PostgreSQL, full-text search in the
+  ``french_unaccent`` configuration (French stemming after unaccent: « emplois » finds
+  « l'emploi », « creer » finds « Créer »), each word a prefix, served by a GIN index on each
+  table (migration ``workflows/0011_search_full_text``); found in their own table first, then
+  joined to the case by its id. On SQLite: the same contains as the short fields.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, Func, Q
+from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Lower
 
 from accounts.selectors import scoped
-from workflows.cases.registry import CaseKind, kind_for_code
+from workflows.cases.note_services import is_prefecture
+from workflows.cases.registry import CaseKind, kinds
 
-# Case kind → the fields searched (through the case's own relations).
+CONFIG = "french_unaccent"  # migration 0011: french, its words unaccented before stemming
+
+# Case kind → the short fields searched (through the case's own relations).
+_QPV = (
+    "city_contract__epci__qpvs__code",
+    "city_contract__epci__qpvs__name",
+    "city_contract__epci__qpvs__commune_names",
+)
 SEARCHED: dict[str, tuple[str, ...]] = {
     "renewal": (
         "city_contract__code",
         "city_contract__name",
         "city_contract__epci__name",
         "department__name",
-        "commitments__text",
+        *_QPV,
+        "protocol_signatories",
+        "signed_by",
+        "commitments__party_name",
     ),
-    "paqte-convention": ("company__name", "company__siret", "department__name"),
-    "paqte-charter": ("company__name", "company__siret", "department__name"),
+    "paqte-convention": ("company__name", "company__siret", "company__address", "department__name"),
+    "paqte-charter": ("reference", "company__name", "company__siret", "company__address", "department__name"),
     "paqte-referent": ("name", "email", "department__name"),
+    "paqte-report": ("department__name",),
+    "synthesis": ("department__name",),
     "meeting": ("city_contract__code", "city_contract__name", "department__name"),
 }
+
+
+@dataclass(frozen=True)
+class Text:
+    """A long text of another table that belongs to a case: ``model``'s ``field``, linked to
+    the case by ``case_field`` (its id), for the rows ``generic`` says (content type + id)."""
+
+    model: str
+    field: str
+    case_field: str
+    generic: bool = False
+    prefecture_only: bool = False
+
+
+TEXTS: dict[str, tuple[Text, ...]] = {"renewal": (Text("workflows.Commitment", "text", "renewal_id"),)}
+EXCHANGES = (
+    Text("workflows.Note", "text", "case_id", generic=True, prefecture_only=True),
+    Text("workflows.Message", "text", "case_id", generic=True),
+)
 PER_KIND = 20
 
 
@@ -79,23 +124,72 @@ class Hit:
         return getattr(self.case, "department", None)
 
 
-def _condition(fields: tuple[str, ...], words: list[str]) -> tuple[dict[str, Any], Q]:
+def _full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _tsquery(word: str) -> SearchQuery | None:
+    """Each token of the word as a prefix (``'emploi':*``): tokens are letters and digits only,
+    so nothing typed reaches the tsquery syntax."""
+    tokens = re.findall(r"\w+", word)
+    if not tokens:
+        return None
+    return SearchQuery(" & ".join(f"{token}:*" for token in tokens), search_type="raw", config=CONFIG)
+
+
+def _stop_words(words: list[str]) -> set[str]:
+    """The words PostgreSQL's French configuration ignores (« en », « des »): a full-text
+    query drops them, so every-word matching must too (one query)."""
+    if not _full_text() or not words:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM unnest(%s::text[]) AS word WHERE to_tsvector(%s::regconfig, word) = ''::tsvector",
+            [words, CONFIG],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _text_match(text: Text, word: str, kind: CaseKind) -> Q | None:
+    """The cases of ``kind`` one of whose ``text`` rows matches ``word``: found in that table
+    (its GIN index on PostgreSQL), then the case ids."""
+    model = apps.get_model(text.model)
+    rows = model._default_manager.all()
+    if text.generic:
+        rows = rows.filter(case_type=ContentType.objects.get_for_model(kind.model))
+    if _full_text():
+        query = _tsquery(word)
+        if query is None:
+            return None
+        rows = rows.annotate(_v=SearchVector(text.field, config=CONFIG)).filter(_v=query)
+    else:
+        rows = rows.annotate(_t=Unaccent(Lower(text.field))).filter(_t__contains=word)
+    return Q(pk__in=rows.values(text.case_field))
+
+
+def _condition(
+    kind: CaseKind, fields: tuple[str, ...], texts: tuple[Text, ...], words: list[str]
+) -> tuple[dict[str, Any], Q]:
     annotations = {f"_s{index}": Unaccent(Lower(field)) for index, field in enumerate(fields)}
     condition = Q()
     for word in words:
         digits = word.replace(" ", "")
-        any_field = Q()
+        any_field = Q(pk__in=[])
         for index, field in enumerate(fields):
             any_field |= Q(**{f"_s{index}__contains": word})
             if field.endswith("siret") and digits.isdigit():
                 any_field |= Q(**{f"{field}__contains": digits})
+        for text in texts:
+            found = _text_match(text, word, kind)
+            if found is not None:
+                any_field |= found
         condition &= any_field
     return annotations, condition
 
 
 def cases_search(*, user: Any, query: str) -> list[Hit]:
     """The cases of every kind the user may see that match every word typed (a SIRET typed with
-    spaces is one word: its digits)."""
+    spaces is one word: its digits). Notes are searched for the prefecture team only."""
     text = unaccent(query.strip())[:200]
     if len(text) < 2 or not user.is_authenticated:
         return []
@@ -104,22 +198,38 @@ def cases_search(*, user: Any, query: str) -> list[Hit]:
         _register_sqlite_unaccent(None, connection)
     squeezed = text.replace(" ", "")
     words = [squeezed] if squeezed.isdigit() and len(squeezed) >= 9 else text.split()
-    hits: list[Hit] = []
-    for code, fields in SEARCHED.items():
-        kind = kind_for_code(code)
-        if kind is None:
-            continue
-        annotations, condition = _condition(fields, words)
+    ignored = _stop_words(words)
+    words = [word for word in words if word not in ignored] or words
+    exchanges = tuple(text for text in EXCHANGES if not text.prefecture_only or is_prefecture(user))
+    searched = kinds()
+    parts = []
+    for index, kind in enumerate(searched):
+        fields = SEARCHED.get(kind.code, ("department__name",))
+        annotations, condition = _condition(kind, fields, TEXTS.get(kind.code, ()) + exchanges, words)
         cases = scoped(kind.model._default_manager.all(), user, department_field=kind.department_field)
         if text.isdigit():
             condition |= Q(pk=int(text))
-        matched = (
+        parts.append(
             cases.annotate(**annotations)
             .filter(condition)
-            .values_list("pk", flat=True)
+            .annotate(_kind=Value(index))
+            .values_list("_kind", "pk")
             .distinct()
             .order_by("pk")[:PER_KIND]
         )
-        found = kind.model._default_manager.filter(pk__in=list(matched)).select_related(*kind.list_related)
+    matched: dict[int, list[Any]] = {index: [] for index in range(len(searched))}
+    if parts and connection.features.supports_slicing_ordering_in_compound:
+        # Every kind's matches in one statement (``UNION ALL`` of each kind's first PER_KIND):
+        # a round trip per kind before, seven on every search.
+        rows: Any = parts[0].union(*parts[1:], all=True)
+    else:  # SQLite: no LIMIT inside a compound statement
+        rows = [row for part in parts for row in part]
+    for index, pk in rows:
+        matched[int(index)].append(pk)
+    hits: list[Hit] = []
+    for index, kind in enumerate(searched):
+        if not matched[index]:
+            continue
+        found = kind.model._default_manager.filter(pk__in=matched[index]).select_related(*kind.list_related)
         hits.extend(Hit(kind=kind, case=case) for case in found.order_by("pk"))
     return hits

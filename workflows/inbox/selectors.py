@@ -5,28 +5,33 @@ same way: the node references of the kind's flow (no join on the process), the r
 the task carries (``owner_permission``, for the queue) and ``process_id IN`` the processes of the
 cases of the user's départements (``accounts.selectors.scoped`` on the case model). viewflow's own
 ``user_queue`` matches guardian's *generic* grant tables; ours are direct-foreign-key tables, so
-it could not see them. Indexes for a million tasks: migration ``workflows/0002_task_indexes``
+it could not see them. Indexes for a million tasks: migration ``workflows/0008_task_and_process_indexes``
 (inbox: owner/created partial on ASSIGNED; queue: type/permission/created partial on NEW;
 history: process/finished), measured in ``benchmarks/renewal.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import F, Lookup, Q, QuerySet, Value
 
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from accounts.covers import covered_user_ids
 from accounts.models import User
 from accounts.selectors import scoped, sees_all_departments
+from notifications.campaign import campaign_calendar, campaign_today
 from workflows.cases.registry import CaseKind, kind_for_code, kind_for_flow, kinds
 from workflows.cases.tasks import human_nodes
+from workflows.inbox import counts
 
 AnyUser = User | AnonymousUser
 
@@ -36,16 +41,83 @@ def _flow_kinds() -> list[CaseKind]:
 
 
 def _scoped_case_ids(user: AnyUser, kind: CaseKind) -> list[Any]:
-    """The ids of the cases of ``kind`` in the user's départements, read once per request: the
-    tabs, their counts and the navigation's counts share them (cached on the request's user)."""
-    cache: dict[str, list[Any]] = user.__dict__.setdefault("_inbox_case_ids", {})
-    if kind.code not in cache:
-        cache[kind.code] = list(
-            scoped(kind.model._default_manager.all(), user, department_field=kind.department_field).values_list(
-                "pk", flat=True
-            )
-        )
-    return cache[kind.code]
+    """The ids of the cases of ``kind`` in the user's départements, read once per request for
+    every kind in one ``UNION ALL`` (a query per kind before: six round trips on every page):
+    the tabs, their counts and the navigation's counts share them (cached on the request's user)."""
+    cache: dict[str, list[int]] | None = user.__dict__.get("_inbox_case_ids")
+    if cache is None:
+        # Kept with the user's counts (``workflows.inbox.counts``): his scope's cases change only
+        # when a case of his départements is written, which moves their key.
+        key = f"{_counts_key(user)}:cases"
+        kept = counts.ids_kept(key)
+        if kept is not None:
+            cache = user.__dict__["_inbox_case_ids"] = kept
+            return cache.get(kind.code, [])
+        cache = user.__dict__["_inbox_case_ids"] = {found.code: [] for found in _flow_kinds()}
+        parts = [
+            # Unordered: a model's default ordering (a PAQTE convention's, by company name)
+            # joined and sorted the 100,000 companies for a list of ids (benchmarks/RESULTS.md).
+            scoped(found.model._default_manager.all(), user, department_field=found.department_field)
+            .order_by()
+            .annotate(_kind=Value(index))
+            .values_list("_kind", "pk")
+            for index, found in enumerate(_flow_kinds())
+        ]
+        codes = [found.code for found in _flow_kinds()]
+        if parts:
+            for index, pk in parts[0].union(*parts[1:], all=True):
+                cache[codes[index]].append(pk)
+        counts.ids_keep(key, cache)
+    return cache.get(kind.code, [])
+
+
+class Ids:
+    """The ids an ``any_of`` lookup compares with, as one value. Django walks a list given to
+    a lookup element by element (``Query.resolve_lookup_value``, for expressions inside it):
+    the 1,000 conventions of a département cost a thousand calls in each of the five tab
+    counts of every page, the larger part of building them (benchmarks/RESULTS.md). Held in
+    this wrapper, the ids go to the database untouched."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any) -> None:
+        self.values = [int(value) for value in values]
+
+    def __iter__(self) -> Any:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+class AnyOf(Lookup):
+    """``artifact_object_id__any_of=Ids(…)``: on PostgreSQL ``= ANY(%s)``, the ids one array
+    parameter. Django prepares each value of an ``__in`` list one by one, and a page compiled
+    the 1,000 PAQTE conventions of a département into every tab's count (a quarter of its time,
+    benchmarks/RESULTS.md). Elsewhere (SQLite), ``IN (…)``."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def _ids(self) -> list[int]:
+        return self.rhs.values if isinstance(self.rhs, Ids) else [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = self._ids()
+        if not ids:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = self._ids()
+        if not ids:
+            raise EmptyResultSet
+        return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+
+
+Process._meta.get_field("artifact_object_id").register_lookup(AnyOf)
 
 
 def _held_permissions(user: AnyUser) -> list[str]:
@@ -54,6 +126,36 @@ def _held_permissions(user: AnyUser) -> list[str]:
         cached = sorted(user.get_all_permissions())
         user.__dict__["_inbox_permissions"] = cached
     return cached
+
+
+def _human_tasks_in_scope(user: AnyUser) -> QuerySet[Task]:
+    """The human tasks of every case kind in the user's départements, built once per request
+    and shared by every tab and count (a request built it six times: a sixth of the inbox's
+    time went to compiling the same condition, benchmarks/RESULTS.md)."""
+    cached: QuerySet[Task] | None = user.__dict__.get("_inbox_scope_tasks")
+    if cached is not None:
+        return cached.all()
+    national = sees_all_departments(user)
+    nodes: list[Any] = []
+    in_scope = Q(pk__in=[])
+    for kind in _flow_kinds():
+        nodes += human_nodes(kind.flow)
+        if not national:
+            # The case ids in scope are read first (one small query), given as values.
+            in_scope |= Q(
+                flow_class=kind.flow,
+                artifact_content_type=ContentType.objects.get_for_model(kind.model),
+                artifact_object_id__any_of=Ids(_scoped_case_ids(user, kind)),
+            )
+    # One condition for every kind (a node belongs to one flow, so a task of one kind's node is
+    # never in another kind's process): the planner walks the processes in scope → their open
+    # tasks (``quartiers_task_queue_process``) instead of filtering every open task of the table
+    # through one sub-plan per kind, OR-ed (benchmarks/RESULTS.md, "workspace's speed").
+    condition = Q(flow_task_type="HUMAN", flow_task__in=nodes)
+    if not national:
+        condition &= Q(process_id__in=Process.objects.filter(in_scope).values("pk"))
+    tasks = user.__dict__["_inbox_scope_tasks"] = Task.objects.filter(condition)
+    return tasks.all()
 
 
 def _case_tasks(
@@ -67,59 +169,62 @@ def _case_tasks(
     """Human tasks of every case kind in the user's départements; for tasks still in a queue
     (NEW), only those whose role permission the user holds (unless ``any_role``: the "Tous"
     tab shows every open task of his cases, whoever may take it)."""
-    national = sees_all_departments(user)
     held = _held_permissions(user) if permissions is None else permissions
-    condition = Q(pk__in=[])
-    for kind in _flow_kinds():
-        flow_condition = Q(flow_task_type="HUMAN", flow_task__in=human_nodes(kind.flow))
-        if STATUS.NEW in statuses and not any_role:
-            flow_condition &= Q(owner_permission__in=held)
-        if not national:
-            # The case ids in scope are read first (one small query): given as values, the
-            # planner walks case → process → open tasks instead of scanning the queue.
-            processes = Process.objects.filter(
-                flow_class=kind.flow,
-                artifact_content_type=ContentType.objects.get_for_model(kind.model),
-                artifact_object_id__in=_scoped_case_ids(user, kind),
-            )
-            flow_condition &= Q(process_id__in=processes.values("pk"))
-        condition |= flow_condition
-    tasks = Task.objects.filter(condition, status__in=statuses)
+    tasks = _human_tasks_in_scope(user)
+    if STATUS.NEW in statuses and not any_role:
+        tasks = tasks.filter(owner_permission__in=held)
+    tasks = tasks.filter(status__in=statuses)
     if owner is not None:
         tasks = tasks.filter(owner=owner)
     elif statuses == [STATUS.ASSIGNED]:
-        tasks = tasks.filter(owner=user)
+        # His tasks, and those of the colleagues whose absence he covers today (accounts.covers).
+        tasks = tasks.filter(owner_id__in=[user.pk, *covered_user_ids(user=user, today=campaign_today())])
     return tasks
 
 
 def _with_cases(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """Each task with its process and its case (one query per case kind)."""
-    return tasks.select_related("process", "owner").prefetch_related(
+    """Each task with its owner, its process (one query for the page's processes, by id) and
+    its case (one query per case kind). The process is not joined: at 100,000 processes
+    PostgreSQL hashed the whole table for it (benchmarks/RESULTS.md, "workspace's speed")."""
+    return tasks.select_related("owner").prefetch_related(
+        "process",
         GenericPrefetch(
             "process__artifact",
             [kind.model._default_manager.select_related(*kind.list_related) for kind in _flow_kinds()],
-        )
+        ),
     )
 
 
-def _filtered(tasks: QuerySet[Task], *, department: str | None = None, kind: str | None = None) -> QuerySet[Task]:
+def _in_departments(tasks: QuerySet[Task], **where: str) -> QuerySet[Task]:
+    """The tasks of the cases whose département matches ``where`` (``code=…``, ``region__code=…``),
+    as a sub-query (no query of its own): each case kind's processes, matched on the artifact's
+    content type too (a synthesis and a renovation may share an id). It only narrows the tasks it
+    is given, already scoped to the user's départements."""
+    matched = Q(pk__in=[])
+    for case_kind in _flow_kinds():
+        matched |= Q(
+            artifact_content_type=ContentType.objects.get_for_model(case_kind.model),
+            artifact_object_id__in=case_kind.model._default_manager.filter(
+                **{f"{case_kind.department_field}__{name}": value for name, value in where.items()}
+            ).values("pk"),
+        )
+    return tasks.filter(process_id__in=Process.objects.filter(matched).values("pk"))
+
+
+def _filtered(
+    tasks: QuerySet[Task], *, department: str | None = None, kind: str | None = None, region: str | None = None
+) -> QuerySet[Task]:
     if kind:
         found = kind_for_code(kind)
         if found is None or found.flow is None:
             return tasks.none()
         tasks = tasks.filter(flow_task__in=human_nodes(found.flow))
     if department:
-        # Each case kind's processes, matched on the artifact's content type too: a synthesis
-        # and a renovation may share an id.
-        in_department = Q(pk__in=[])
-        for case_kind in _flow_kinds():
-            in_department |= Q(
-                artifact_content_type=ContentType.objects.get_for_model(case_kind.model),
-                artifact_object_id__in=case_kind.model._default_manager.filter(
-                    **{f"{case_kind.department_field}__code": department}
-                ).values("pk"),
-            )
-        tasks = tasks.filter(process_id__in=Process.objects.filter(in_department).values("pk"))
+        tasks = _in_departments(tasks, code=department)
+    if region:
+        # The région's départements (``reference.Department.region``, INSEE codes: 32
+        # Hauts-de-France); an unknown code matches no case, the list is empty.
+        tasks = _in_departments(tasks, region__code=region)
     return tasks
 
 
@@ -143,7 +248,7 @@ def task_queue(*, user: AnyUser, department: str | None = None, kind: str | None
     queue = _with_cases(_filtered(tasks, department=department, kind=kind))
     # NEW tasks have no owner: joining the user table for it made PostgreSQL hash the whole
     # table at 1,000,000 tasks (benchmarks/RESULTS.md).
-    return queue.select_related(None).select_related("process").order_by(order)
+    return queue.select_related(None).order_by(order)
 
 
 def review_permissions(user: AnyUser) -> list[str]:
@@ -151,15 +256,18 @@ def review_permissions(user: AnyUser) -> list[str]:
     return sorted(perm for perm in user.get_all_permissions() if perm.partition(".")[2].startswith("review_"))
 
 
-def cget_review_queue(*, user: AnyUser, department: str | None = None, kind: str | None = None) -> QuerySet[Task]:
-    """Every submission waiting for the CGET, of every case kind and département, taken or not."""
+def _review_tasks(user: AnyUser) -> QuerySet[Task]:
     permissions = review_permissions(user) if user.is_authenticated else []
     if not permissions:
         return Task.objects.none()
-    tasks = _case_tasks(user, statuses=[STATUS.NEW, STATUS.ASSIGNED], permissions=permissions).filter(
+    return _case_tasks(user, statuses=[STATUS.NEW, STATUS.ASSIGNED], permissions=permissions).filter(
         owner_permission__in=permissions
     )
-    return _with_cases(_filtered(tasks, department=department, kind=kind)).order_by("created")
+
+
+def cget_review_queue(*, user: AnyUser, department: str | None = None, kind: str | None = None) -> QuerySet[Task]:
+    """Every submission waiting for the CGET, of every case kind and département, taken or not."""
+    return _with_cases(_filtered(_review_tasks(user), department=department, kind=kind)).order_by("created")
 
 
 @dataclass
@@ -169,6 +277,7 @@ class TaskRow:
     task: Task
     kind: CaseKind | None
     case: Any
+    risk: Any = None  # the early warning of the case (``workflows.cases.risk``), if it has one
 
     @property
     def kind_label(self) -> str:
@@ -178,7 +287,7 @@ class TaskRow:
     def case_title(self) -> str:
         if self.kind is None or self.case is None:
             return str(self.task.process)
-        return self.kind.title(self.case)
+        return self.kind.name_of(self.case)
 
     @property
     def url(self) -> str:
@@ -192,9 +301,21 @@ class TaskRow:
 
 
 def task_rows(tasks: Any) -> list[TaskRow]:
-    return [
+    from workflows.cases.risk import risks
+
+    rows = [
         TaskRow(task=task, kind=kind_for_flow(task.process.flow_class), case=task.process.artifact) for task in tasks
     ]
+    # The early warning of the page's cases, one kind at a time (its histories: one query).
+    by_kind: dict[str, list[TaskRow]] = {}
+    for row in rows:
+        if row.kind is not None and row.case is not None:
+            by_kind.setdefault(row.kind.code, []).append(row)
+    for code, kind_rows in by_kind.items():
+        found = risks(code, [row.case for row in kind_rows])
+        for row in kind_rows:
+            row.risk = found.get(row.case.pk)
+    return rows
 
 
 # --- The tabs of the inbox, their filters, sort and counts ---------------------------------------
@@ -220,7 +341,30 @@ TABS: tuple[Tab, ...] = (
     Tab("traites", "Traités par moi", "Vous n'avez encore terminé aucune tâche.", default_sort="-termine"),
     Tab("tous", "Tous", "Aucune tâche ouverte dans votre périmètre."),
 )
-TAB_CODES = {tab.code: tab for tab in TABS}
+# The CGET's review: every submission waiting for it, a tab of the reviewers' inbox only.
+REVIEW_TAB = Tab("revue-cget", "Revue CGET", "Aucun envoi n'attend l'examen du CGET.")
+TAB_CODES = {tab.code: tab for tab in (*TABS, REVIEW_TAB)}
+
+
+def visible_tabs(user: AnyUser) -> tuple[Tab, ...]:
+    """The tabs of the user's inbox: the five, and the CGET's review for those who review."""
+    if user.is_authenticated and review_permissions(user):
+        return (*TABS, REVIEW_TAB)
+    return TABS
+
+
+def shown_tabs(user: AnyUser) -> tuple[Tab, ...]:
+    """The tabs the inbox shows the user, his own queue first: a national user (the référent
+    CGET, the administrateur national) has no département, so no « File du département » tab
+    (its address still answers, with the same scope); for those who review, « Revue CGET »
+    comes right after « À traiter »."""
+    tabs = visible_tabs(user)
+    if user.is_authenticated and sees_all_departments(user):
+        tabs = tuple(tab for tab in tabs if tab.code != "file")
+    if REVIEW_TAB in tabs:
+        tabs = (tabs[0], REVIEW_TAB, *(tab for tab in tabs[1:] if tab != REVIEW_TAB))
+    return tabs
+
 
 SORTS: dict[str, tuple[str, str]] = {
     # URL value → (column, French label of the column)
@@ -233,18 +377,23 @@ SORTS: dict[str, tuple[str, str]] = {
 
 
 def _followed_processes(user: AnyUser) -> QuerySet[Process]:
+    """The processes of the cases the user follows: his follows read first (a few rows), then
+    matched by id on each kind's processes (a sub-query per kind, OR-ed, scanned the 100,000
+    processes)."""
     from workflows.inbox.models import Follow
 
+    by_type: dict[int, list[int]] = {}
+    for case_type_id, case_id in Follow.objects.filter(user_id=user.pk or 0).values_list("case_type_id", "case_id"):
+        by_type.setdefault(case_type_id, []).append(case_id)
     followed = Q(pk__in=[])
     for kind in _flow_kinds():
         content_type = ContentType.objects.get_for_model(kind.model)
-        followed |= Q(
-            flow_class=kind.flow,
-            artifact_content_type=content_type,
-            artifact_object_id__in=Follow.objects.filter(user_id=user.pk or 0, case_type=content_type).values(
-                "case_id"
-            ),
-        )
+        if by_type.get(content_type.pk):
+            followed |= Q(
+                flow_class=kind.flow,
+                artifact_content_type=content_type,
+                artifact_object_id__any_of=Ids(by_type[content_type.pk]),
+            )
     return Process.objects.filter(followed)
 
 
@@ -257,23 +406,106 @@ def tab_tasks(*, user: AnyUser, tab: str) -> QuerySet[Task]:
     if tab == "file":
         return _case_tasks(user, statuses=[STATUS.NEW])
     if tab == "suivis":
-        return _case_tasks(user, statuses=OPEN_STATUSES, any_role=True).filter(
-            process_id__in=_followed_processes(user).values("pk")
-        )
+        # The followed processes read first (a few): as values, an empty list costs no query and
+        # the tasks are reached through their processes (a sub-query made PostgreSQL walk every
+        # open task of a national user, 0.4 s at 1,000,000 tasks).
+        followed: list[int] | None = user.__dict__.get("_inbox_followed")
+        if followed is None:
+            followed = user.__dict__["_inbox_followed"] = list(_followed_processes(user).values_list("pk", flat=True))
+        return _case_tasks(user, statuses=OPEN_STATUSES, any_role=True).filter(process_id__in=followed)
     if tab == "traites":
         return _case_tasks(user, statuses=[STATUS.DONE], owner=user)
+    if tab == REVIEW_TAB.code:
+        return _review_tasks(user)
     return _case_tasks(user, statuses=OPEN_STATUSES, any_role=True)
 
 
+# A count shown on a tab, a saved view or the navigation stops there (« 500+ »): counting a
+# national list to its end read tens of thousands of index entries on every page
+# (benchmarks/RESULTS.md, "workspace's speed"); nobody reads a list that long page by page.
+COUNT_CAP = 500
+
+
+def capped_count(tasks: QuerySet[Task], *, cap: int | None = None) -> int:
+    """The number of tasks, exact up to ``cap`` (``COUNT_CAP``), ``cap + 1`` beyond
+    (``COUNT(*)`` over a ``LIMIT cap + 1`` sub-query)."""
+    cap = COUNT_CAP if cap is None else cap
+    return tasks.order_by().values("pk")[: cap + 1].count()
+
+
+def count_label(count: int, *, cap: int | None = None) -> str:
+    """« 12 », or « 500+ » past the cap."""
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap}+" if count > cap else str(count)
+
+
 def tab_counts(*, user: AnyUser, only: tuple[str, ...] | None = None) -> dict[str, int]:
-    """Each tab's count, read once per request (the navigation and the tabs share them)."""
+    """Each tab's count (capped: ``COUNT_CAP + 1`` means more), read once per request (the
+    navigation and the tabs share them)."""
     if not user.is_authenticated:
         return {tab.code: 0 for tab in TABS}
-    cache: dict[str, int] = user.__dict__.setdefault("_inbox_counts", {})
-    for tab in TABS:
-        if tab.code not in cache and (only is None or tab.code in only):
-            cache[tab.code] = tab_tasks(user=user, tab=tab.code).count()
-    return dict(cache)
+    cache: dict[str, int] | None = user.__dict__.get("_inbox_counts")
+    if cache is None:
+        # Those kept since something they count last changed (``workflows.inbox.counts``).
+        cache = user.__dict__["_inbox_counts"] = counts.counts_kept(_counts_key(user))
+    wanted = [tab.code for tab in visible_tabs(user) if tab.code not in cache and (only is None or tab.code in only)]
+    if wanted:
+        cache.update(capped_counts({code: tab_tasks(user=user, tab=code) for code in wanted}))
+        counts.counts_keep(_counts_key(user), cache)
+    return {code: count for code, count in cache.items() if code in TAB_CODES}
+
+
+def _counts_key(user: AnyUser) -> str:
+    key: str | None = user.__dict__.get("_inbox_counts_key")
+    if key is None:
+        key = user.__dict__["_inbox_counts_key"] = counts.counts_key(user, calendar=campaign_calendar())
+    return key
+
+
+def kept_counts(*, user: AnyUser, lists: dict[str, Callable[[], QuerySet[Task]]]) -> dict[str, int]:
+    """``capped_counts`` of lists of the user's (his saved views), kept with his tabs' counts
+    under the same key: ``lists``' codes name what they count (a view and its query), their
+    values build the list only when it must be counted."""
+    cache: dict[str, int] | None = user.__dict__.get("_inbox_counts")
+    if cache is None:
+        cache = user.__dict__["_inbox_counts"] = counts.counts_kept(_counts_key(user))
+    wanted = {code: tasks() for code, tasks in lists.items() if code not in cache}
+    if wanted:
+        cache.update(capped_counts(wanted))
+        counts.counts_keep(_counts_key(user), cache)
+    return {code: cache[code] for code in lists}
+
+
+def capped_counts(lists: dict[str, QuerySet[Task]], *, cap: int | None = None) -> dict[str, int]:
+    """``capped_count`` of each list, in one statement: ``SELECT (SELECT COUNT(*) FROM (… LIMIT
+    501)), (…), …``. The five tabs cost five round trips on every inbox page, and the
+    navigation's two on every other page (benchmarks/RESULTS.md, "workspace's speed"); a list
+    that can hold nothing (``none()``, an empty scope) counts 0 without being sent."""
+    from django.db import connections
+
+    cap = COUNT_CAP if cap is None else cap
+    found: dict[str, int] = {}
+    parts: list[tuple[str, str, tuple[Any, ...]]] = []
+    for code, tasks in lists.items():
+        limited = tasks.order_by().values("pk")[: cap + 1]
+        try:
+            sql, params = limited.query.sql_with_params()
+        except EmptyResultSet:
+            found[code] = 0
+            continue
+        parts.append((code, sql, params))
+    if parts:
+        using = next(iter(lists.values())).db
+        # Django's own compiled statements, their values kept apart as parameters.
+        statement = "SELECT " + ", ".join(  # noqa: S608
+            f"(SELECT COUNT(*) FROM ({sql}) AS capped_{index})"  # noqa: S608
+            for index, (_code, sql, _params) in enumerate(parts)
+        )
+        with connections[using].cursor() as cursor:
+            cursor.execute(statement, [value for _code, _sql, params in parts for value in params])
+            row = cursor.fetchone()
+        found.update({code: int(count) for (code, _sql, _params), count in zip(parts, row, strict=True)})
+    return found
 
 
 def step_choices() -> list[tuple[str, str]]:
@@ -300,41 +532,75 @@ def _deadline_exists(**condition: Any) -> Any:
     )
 
 
+def _at_risk() -> Q:
+    """Tasks of cases the early warning flags « à risque » or late as of the campaign's today
+    (``workflows.cases.risk``), as their badges say."""
+    from workflows.cases.risk import flagged_ids, risk_models
+
+    condition = Q(pk__in=[])
+    for model in risk_models():
+        kind = kind_for_code(model.kind_code)
+        if kind is not None and kind.flow is not None:
+            ids = flagged_ids(model.kind_code)
+            processes = Process.objects.filter(flow_class=kind.flow, artifact_object_id__in=ids)
+            condition |= Q(process_id__in=processes.values("pk"))
+    return condition
+
+
 def tasks_filter(
     tasks: QuerySet[Task],
     *,
     kind: str | None = None,
     step: str | None = None,
     department: str | None = None,
+    region: str | None = None,
     late: bool = False,
+    at_risk: bool = False,
     due_before: Any = None,
     today: Any = None,
 ) -> QuerySet[Task]:
-    """The inbox's filters: case kind, step, département, late (an open deadline of the case is
-    past), due before a date (an open deadline of the case falls on or before it)."""
-    tasks = _filtered(tasks, department=department, kind=kind)
+    """The inbox's filters: case kind, step, département, région (its départements), late (an
+    open deadline of the case is past), due before a date (an open deadline of the case falls on
+    or before it)."""
+    tasks = _filtered(tasks, department=department, kind=kind, region=region)
     if step:
         code, _, node_name = step.partition(".")
         found = kind_for_code(code)
         nodes = [node for node in human_nodes(found.flow) if node.name == node_name] if found and found.flow else []
         if not nodes:
             return tasks.none()
-        tasks = tasks.filter(flow_task__in=nodes, process__flow_class=found.flow)  # type: ignore[union-attr]
+        tasks = tasks.filter(flow_task__in=nodes)  # a node is of one flow: no join on the process
     if late:
-        from django.utils import timezone
+        from notifications.campaign import campaign_today
 
-        tasks = tasks.filter(_deadline_exists(due_on__lt=today or timezone.localdate()))
+        tasks = tasks.filter(_deadline_exists(due_on__lt=today or campaign_today()))
     if due_before:
         tasks = tasks.filter(_deadline_exists(due_on__lte=due_before))
+    if at_risk:
+        tasks = tasks.filter(_at_risk())
     return tasks
 
 
-def tasks_sort(tasks: QuerySet[Task], sort: str | None, *, default: str = "cree") -> tuple[QuerySet[Task], str]:
-    """Sorted by a whitelisted column (``-`` for descending); returns the sort applied."""
+# Columns a task always has: where their nulls go changes nothing.
+NEVER_NULL = frozenset({"created", "flow_task", "status"})
+
+
+def tasks_sort(
+    tasks: QuerySet[Task], sort: str | None, *, default: str = "cree", few: bool = False
+) -> tuple[QuerySet[Task], str]:
+    """Sorted by a whitelisted column (``-`` for descending); returns the sort applied.
+
+    ``few``: the list is bounded by the user's départements (a few thousand tasks at most),
+    reached through their processes. Ascending on a column that is never null, the order is
+    then written ``NULLS FIRST``, which viewflow's global ``created`` index cannot serve: else
+    PostgreSQL walks that index over the whole table and filters it (benchmarks/RESULTS.md)."""
     applied = sort if sort and sort.lstrip("-") in SORTS else default
     column = SORTS[applied.lstrip("-")][0]
     descending = applied.startswith("-")
-    order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    if descending:
+        order = F(column).desc(nulls_last=True)
+    else:
+        order = F(column).asc(nulls_first=True) if few and column in NEVER_NULL else F(column).asc(nulls_last=True)
     return tasks.order_by(order, "-pk" if descending else "pk"), applied
 
 
@@ -342,7 +608,7 @@ def tab_page_tasks(tasks: QuerySet[Task], *, tab: str) -> QuerySet[Task]:
     """What a page of a tab reads with its tasks: process, case (one query per kind), owner."""
     tasks = _with_cases(tasks)
     if tab == "file":  # see task_queue: no owner to join
-        tasks = tasks.select_related(None).select_related("process")
+        tasks = tasks.select_related(None)
     return tasks
 
 

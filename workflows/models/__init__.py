@@ -1,5 +1,8 @@
 """Every case kind's models, gathered for Django's app « workflows » (one module per kind)."""
 
+from workflows.cases.notes import Message, Note
+from workflows.cases.parties import Party
+from workflows.cases.party_history import PartyHistory
 from workflows.inbox.models import Follow, SavedView
 from workflows.paqte.models import *  # noqa: F403
 from workflows.paqte.models import __all__ as _paqte_all
@@ -33,4 +36,8 @@ __all__ = [
     "CommitmentFollowUp",
     "Follow",
     "SavedView",
+    "Note",
+    "Message",
+    "Party",
+    "PartyHistory",
 ]

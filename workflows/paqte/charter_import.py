@@ -32,6 +32,7 @@ from django.db import transaction
 
 from reference.models import Department
 from reference.services.csv_reader import CsvReadError, csv_text_check, csv_text_read
+from workflows.cases.locks import case_lock
 from workflows.cases.tasks import workflow_start
 from workflows.paqte.deadlines import charter_migration_follow, charters_deadlines_sync
 from workflows.paqte.models import Axis, CharterConvention, Company
@@ -230,11 +231,7 @@ def charters_write(
                 company.full_clean()
                 company.save()
                 report.companies_created += 1
-            charter = (
-                CharterConvention.objects.select_for_update()
-                .filter(department=row["department"], reference=row["reference"])
-                .first()
-            )
+            charter = case_lock(CharterConvention, department=row["department"], reference=row["reference"])
             if charter is None:
                 charter = CharterConvention.objects.create(company=company, **row)
                 workflow_start(case=charter)

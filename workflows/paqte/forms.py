@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
-from dsfr.forms import DsfrBaseForm
-
-from notifications.campaign import SEMESTER_FORM_CHOICES
+from notifications.campaign import SEMESTER_FORM_CHOICES, campaign_today
 from reference.models import Department
+from workflows.cases.forms import EMPTY_CHOICE, CaseForm, CaseModelForm
 from workflows.paqte.models import (
     Axis,
     CommitteeMember,
@@ -26,15 +24,19 @@ from workflows.paqte.siret import siret_clean
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ConventionCreateForm(DsfrBaseForm):
+class ConventionCreateForm(CaseForm):
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label="Département")
     siret = forms.CharField(label="SIRET de l'entreprise", max_length=20, help_text="14 chiffres.")
     name = forms.CharField(label="Raison sociale", max_length=200, required=False)
-    size = forms.ChoiceField(label="Taille", choices=[("", "—"), *Company.Size.choices], required=False)
+    size = forms.ChoiceField(label="Taille", choices=[("", EMPTY_CHOICE), *Company.Size.choices], required=False)
     sector = forms.CharField(label="Secteur d'activité", max_length=150, required=False)
     address = forms.CharField(label="Adresse", max_length=300, required=False)
     signature_level = forms.ChoiceField(
-        label="Signature", choices=[("", "—"), *Company.SignatureLevel.choices], required=False
+        label="Signature", choices=[("", EMPTY_CHOICE), *Company.SignatureLevel.choices], required=False
+    )
+    required_when = dict.fromkeys(
+        ("name", "size", "sector", "address", "signature_level"),
+        "Obligatoire pour une entreprise qui n'est pas encore connue.",
     )
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
@@ -56,19 +58,35 @@ class ConventionCreateForm(DsfrBaseForm):
         return data
 
 
-class ObjectiveForm(DsfrBaseForm):
+class ObjectiveForm(CaseForm):
     indicator = forms.ModelChoiceField(
         queryset=KeyIndicator.objects.order_by("position"),
         label="Indicateur clé",
         required=False,
         empty_label="— engagement spécifique (PME, TPE) —",
     )
-    axis = forms.ChoiceField(label="Axe de l'engagement spécifique", choices=[("", "—"), *Axis.choices], required=False)
+    axis = forms.ChoiceField(
+        label="Axe de l'engagement spécifique", choices=[("", EMPTY_CHOICE), *Axis.choices], required=False
+    )
     label = forms.CharField(label="Engagement spécifique", max_length=250, required=False)
     target = forms.IntegerField(label="Cible", min_value=0)
+    required_when = {
+        "axis": "Obligatoire pour un engagement spécifique.",
+        "label": "Obligatoire pour un engagement spécifique.",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        # An objective is a key indicator, or a PME's or TPE's specific commitment on one axis (annex 2).
+        data = super().clean() or {}
+        if not data.get("indicator"):
+            if not data.get("axis"):
+                self.add_error("axis", "Choisissez l'axe de l'engagement spécifique.")
+            if not (data.get("label") or "").strip():
+                self.add_error("label", "Décrivez l'engagement spécifique.")
+        return data
 
 
-class ResultForm(DsfrBaseForm):
+class ResultForm(CaseForm):
     objective = forms.ModelChoiceField(queryset=Objective.objects.none(), label="Objectif")
     year = forms.IntegerField(label="Année", min_value=2018, max_value=2100)
     semester = forms.TypedChoiceField(label="Semestre", choices=SEMESTER_FORM_CHOICES, coerce=int)
@@ -80,21 +98,36 @@ class ResultForm(DsfrBaseForm):
         self.fields["objective"].label_from_instance = lambda o: o.title
 
 
-class SignForm(DsfrBaseForm):
-    signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT, initial=datetime.date.today)
+class SignForm(CaseForm):
+    signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT, initial=campaign_today)
 
 
-class CommentForm(DsfrBaseForm):
-    comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+class CommentForm(CaseForm):
+    """The comment of a transition whose table requires one (a return, a termination)."""
+
+    comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if action:  # several buttons on one page: each comment names its action
+            self.fields["comment"].label = f"Commentaire pour « {action} »"
+            self._bound_fields_cache.pop("comment", None)
 
 
-class ReferentForm(DsfrBaseForm, forms.ModelForm):
+class ReferentForm(CaseModelForm):
     class Meta:
         model = ReferentDesignation
         fields = ["name", "function", "email", "phone"]
 
 
-class ReportForm(DsfrBaseForm, forms.ModelForm):
+class ReportForm(CaseModelForm):
+    """The annex 2 report: a draft may miss anything; sending it needs what ``is_complete`` checks."""
+
+    required_when = dict.fromkeys(
+        ("organisation", "pru_count", "job_seekers_qpv"),
+        "Obligatoire pour soumettre le bilan à la validation préfectorale.",
+    )
+
     class Meta:
         model = SemesterReport
         fields = ["organisation", "partners", "examples", "strategy", "pru_count", "job_seekers_qpv"]
@@ -103,7 +136,7 @@ class ReportForm(DsfrBaseForm, forms.ModelForm):
         }
 
 
-class ReportCreateForm(DsfrBaseForm):
+class ReportCreateForm(CaseForm):
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label="Département")
     year = forms.IntegerField(label="Année", min_value=2019, max_value=2100)
     semester = forms.TypedChoiceField(label="Semestre", choices=SEMESTER_FORM_CHOICES, coerce=int)
@@ -115,13 +148,13 @@ class ReportCreateForm(DsfrBaseForm):
             self.fields["department"].initial = departments.first()
 
 
-class MemberForm(DsfrBaseForm, forms.ModelForm):
+class MemberForm(CaseModelForm):
     class Meta:
         model = CommitteeMember
         fields = ["kind", "name", "contact"]
 
 
-class MeetingForm(DsfrBaseForm):
+class MeetingForm(CaseForm):
     """A PAQTE steering committee or checkpoint, recorded as a meeting of the département."""
 
     kind = forms.ChoiceField(

@@ -23,7 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
 from notifications.campaign import SEMESTER_CHOICES, campaign_today, convention_end, semester_label
-from workflows.cases.history import AppendOnlyHistory
+from workflows.cases.history import AppendOnly, AppendOnlyHistory
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
 from workflows.submissions.models import Submission, SubmissionState
@@ -41,6 +41,7 @@ __all__ = [
     "ReferentDesignation",
     "SemesterReport",
     "SemesterResult",
+    "SemesterResultRecord",
     "SteeringCommittee",
 ]
 
@@ -78,7 +79,7 @@ class PaqteHistory(AppendOnlyHistory):
 
 
 class KeyIndicator(models.Model):
-    """The predefined key indicators of the PAQTE (data migration 0002), one axis each."""
+    """The predefined key indicators of the PAQTE (data migration ``0007_paqte_key_indicators``), one axis each."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     axis = models.CharField(_("axe"), max_length=12, choices=Axis.choices)
@@ -340,7 +341,8 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
 
     @transition(state, source=State.ACTIVE, target=State.RENEWED, conditions=[is_near_end], permission=_can_work)
     def renew(self) -> None:
-        """The service creates the new draft convention (``renewal_of``) in the same transaction."""
+        """Its successor, a draft (``renewal_of``), is what the transition creates (the table's
+        ``creates``: ``workflows.paqte.successors``), in the same transaction."""
 
     @transition(state, source=[State.SIGNED, State.ACTIVE], target=State.TERMINATED, permission=_can_work)
     def terminate(self, *, reason: str) -> None:
@@ -414,6 +416,30 @@ class SemesterResult(models.Model):
         return f"{self.year}-S{self.semester}: {self.value}"
 
 
+class SemesterResultRecord(AppendOnly, models.Model):
+    """Each recording of a semester result, written once (``SemesterResult`` keeps only the last
+    value): the history a semestrial report's figures are recomputed from « as of » its
+    transmission to the CGET (``workflows.paqte.figures``)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="result_records")
+    year = models.PositiveSmallIntegerField(_("année"))
+    semester = models.PositiveSmallIntegerField(_("semestre"), choices=SEMESTER_CHOICES)
+    value = models.PositiveIntegerField(_("réalisé"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saisie d'un résultat semestriel")
+        verbose_name_plural = _("historique des résultats semestriels")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["objective", "year", "semester", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}-S{self.semester}: {self.value} ({self.at:%d/%m/%Y})"
+
+
 # --- Charte entreprises et quartiers ------------------------------------------------------------
 
 
@@ -473,8 +499,9 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
         self.offered_on = today or timezone.localdate()
 
     @transition(state, source=State.OFFERED, target=State.MIGRATED, permission=_can_work)
-    def migrate(self, *, convention: PaqteConvention) -> None:
-        self.paqte_convention = convention
+    def migrate(self) -> None:
+        """The PAQTE convention it becomes (``paqte_convention``) is what the transition creates
+        (the table's ``creates``: ``workflows.paqte.successors``), in the same transaction."""
 
     @transition(state, source=State.OFFERED, target=State.DECLINED, permission=_can_work)
     def decline(self) -> None:
@@ -514,6 +541,10 @@ class SemesterReport(PaqteSubmission):
     job_seekers_qpv = models.PositiveIntegerField(
         _("demandeurs d'emploi en fin de mois (DEFM) dans les QPV"), null=True, blank=True
     )
+    # The report's figures as transmitted to the CGET (``workflows.paqte.selectors.ReportFigures``),
+    # frozen by the runner under the case's lock (the table's ``snapshot``); None: computed from the
+    # data when the page is drawn (a draft, a report returned by the CGET).
+    figures_snapshot = models.JSONField(_("chiffres transmis"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bilan semestriel PAQTE")
@@ -541,6 +572,38 @@ class SemesterReport(PaqteSubmission):
     )
     def send_to_validation(self) -> None:
         pass
+
+    # Transmitted to the CGET: the figures are frozen (``figures``, computed by the runner under
+    # the lock); returned, the report is corrected on live figures again.
+    @transition(
+        "state",
+        source=SubmissionState.PREFECT_VALIDATION,
+        target=SubmissionState.SUBMITTED,
+        permission=lambda report, user: report.may_validate(user),
+    )
+    def validate(self, *, figures: dict[str, Any]) -> None:
+        self.submitted_at = timezone.now()
+        self.figures_snapshot = figures
+
+    @transition(
+        "state",
+        source=SubmissionState.SUBMITTED,
+        target=SubmissionState.RETURNED,
+        permission=lambda report, user: report.may_review(user),
+    )
+    def return_to_prefecture(self, *, reason: str) -> None:
+        self.return_comment = reason
+        self.figures_snapshot = None
+
+    @transition(
+        "state",
+        source=SubmissionState.RETURNED,
+        target=SubmissionState.SUBMITTED,
+        permission=lambda report, user: report.may_work(user),
+    )
+    def resubmit(self, *, figures: dict[str, Any]) -> None:
+        self.submitted_at = timezone.now()
+        self.figures_snapshot = figures
 
     @property
     def semester_label(self) -> str:

@@ -17,8 +17,9 @@ from django_fsm import ConcurrentTransition
 from accounts.models import User
 from notifications.campaign import campaign_today, semester_bounds
 from reference.models import Department
+from workflows.cases.locks import case_lock, case_locked
 from workflows.cases.registry import kind_of
-from workflows.cases.runner import refusals, transition_run
+from workflows.cases.runner import created_by, transition_run
 from workflows.cases.tasks import workflow_start
 from workflows.paqte.models import (
     NEAR_END_DAYS,
@@ -32,17 +33,19 @@ from workflows.paqte.models import (
     ReferentDesignation,
     SemesterReport,
     SemesterResult,
+    SemesterResultRecord,
     SteeringCommittee,
     Submission,
 )
 from workflows.paqte.permissions import can_work
 from workflows.paqte.siret import siret_clean
+from workflows.paqte.successors import ALREADY_OPEN, convention_open
 from workflows.paqte.transitions import PaqteError
 
 C = TypeVar("C", bound=Model)
 
 
-__all__ = ["PaqteError", "case_transition", "history_append"]
+__all__ = ["PaqteError", "history_append"]
 
 
 # --- Transitions and history: the case kernel ---------------------------------------------------
@@ -55,12 +58,6 @@ def history_append(
     kind_of(case).history_append(
         case=case, actor=actor, transition=transition, source=source, target=target, comment=comment
     )
-
-
-def case_transition(*, case: C, user: User | None, name: str, comment: str = "", **kwargs: Any) -> C:
-    """Run transition ``name`` on ``case`` through the case kernel (its table: the history row,
-    the viewflow task, the deadlines); returns the saved copy."""
-    return transition_run(case=case, name=name, user=user, comment=comment, **kwargs)
 
 
 def _require_work(user: User, department: Department) -> None:
@@ -101,12 +98,9 @@ def convention_create(*, user: User, company: Company, department: Department) -
     if PaqteConvention.objects.filter(
         company=company, department=department, state__in=PaqteConvention.OPEN_STATES
     ).exists():
-        raise PaqteError("Cette entreprise a déjà une convention PAQTE en cours dans ce département.")
+        raise PaqteError(ALREADY_OPEN)
     with transaction.atomic():
-        convention = PaqteConvention.objects.create(company=company, department=department)
-        history_append(case=convention, actor=user, transition="create", source="", target=convention.state)
-        workflow_start(case=convention)
-    return convention
+        return convention_open(user=user, company=company, department=department)
 
 
 def objective_add(
@@ -152,17 +146,11 @@ def objective_remove(*, user: User, objective: Objective) -> None:
 
 
 def convention_renew(*, user: User, convention: PaqteConvention, comment: str = "") -> PaqteConvention:
-    """Close the convention as renewed and open its successor as a draft with the same objectives."""
-    with transaction.atomic():
-        old = case_transition(case=convention, user=user, name="renew", comment=comment)
-        new = PaqteConvention.objects.create(company=old.company, department=old.department, renewal_of=old)
-        Objective.objects.bulk_create(
-            Objective(convention=new, axis=o.axis, indicator_id=o.indicator_id, label=o.label, target=o.target)
-            for o in old.objectives.all()
-        )
-        history_append(case=new, actor=user, transition="create", source="", target=new.state, comment="Renouvellement")
-        workflow_start(case=new)
-    return new
+    """Close the convention as renewed; its successor, a draft with the same objectives, is what
+    the transition creates (``workflows.paqte.successors``, run by the kernel under the lock)."""
+    renewed = transition_run(case=convention, user=user, name="renew", comment=comment)
+    successor: PaqteConvention = created_by(renewed)
+    return successor
 
 
 def conventions_offer_renewal(*, today: datetime.date | None = None) -> list[PaqteConvention]:
@@ -180,7 +168,8 @@ def conventions_offer_renewal(*, today: datetime.date | None = None) -> list[Paq
 
 
 def result_record(*, user: User, objective: Objective, year: int, semester: int, value: int) -> SemesterResult:
-    """The result of an objective over a semester (re-recording replaces the figure)."""
+    """The result of an objective over a semester (re-recording replaces the figure; every
+    recording stays in ``SemesterResultRecord``)."""
     convention = objective.convention
     _require_work(user, convention.department)
     if convention.state != PaqteConvention.State.ACTIVE:
@@ -192,9 +181,13 @@ def result_record(*, user: User, objective: Objective, year: int, semester: int,
     start, end = semester_bounds(year, semester)
     if convention.signed_on and convention.ends_on and (end < convention.signed_on or start > convention.ends_on):
         raise PaqteError("Ce semestre est hors de la durée de la convention.")
-    result, _ = SemesterResult.objects.update_or_create(
-        objective=objective, year=year, semester=semester, defaults={"value": value, "recorded_by": user}
-    )
+    with transaction.atomic():  # the last value, and its recording in the history of results
+        result, _ = SemesterResult.objects.update_or_create(
+            objective=objective, year=year, semester=semester, defaults={"value": value, "recorded_by": user}
+        )
+        SemesterResultRecord.objects.create(
+            objective=objective, year=year, semester=semester, value=value, recorded_by=user
+        )
     return result
 
 
@@ -206,7 +199,7 @@ def referent_save(
 ) -> ReferentDesignation:
     _require_work(user, department)
     with transaction.atomic():
-        designation = ReferentDesignation.objects.select_for_update().filter(department=department).first()
+        designation = case_lock(ReferentDesignation, department=department)
         if designation is None:
             designation = ReferentDesignation(department=department)
         elif not designation.is_editable:
@@ -223,7 +216,7 @@ def referent_save(
 
 
 def submission_return(*, user: User, submission: Submission, comment: str) -> Submission:
-    return case_transition(case=submission, user=user, name="return_to_prefecture", comment=comment)
+    return transition_run(case=submission, user=user, name="return_to_prefecture", comment=comment)
 
 
 # --- Semestrial report ----------------------------------------------------------------------------
@@ -246,8 +239,7 @@ def report_create(*, user: User, department: Department, year: int, semester: in
 
 def report_update(*, user: User, report: SemesterReport, **fields: Any) -> SemesterReport:
     _require_work(user, report.department)
-    with transaction.atomic():
-        locked = SemesterReport.objects.select_for_update().get(pk=report.pk)
+    with case_locked(report) as locked:
         if not locked.is_editable:
             raise PaqteError("Le bilan ne se modifie qu'en brouillon ou après un renvoi du CGET.")
         for name, value in fields.items():
@@ -282,28 +274,14 @@ def committee_member_add(
 
 
 def charter_offer(*, user: User, charter: CharterConvention, today: datetime.date | None = None) -> CharterConvention:
-    return case_transition(case=charter, user=user, name="offer", today=today or campaign_today())
+    return transition_run(case=charter, user=user, name="offer", today=today or campaign_today())
 
 
 def charter_migrate(*, user: User, charter: CharterConvention) -> PaqteConvention:
-    """Turn an offered charter convention into a PAQTE convention (draft) carrying its targets."""
-    with transaction.atomic():
-        locked = (
-            CharterConvention.objects.select_for_update().select_related("company", "department").get(pk=charter.pk)
-        )
-        reasons = refusals(locked, "migrate", user)  # the kernel's refusals, before creating the convention
-        if reasons:
-            raise PaqteError(reasons)
-        convention = convention_create(user=user, company=locked.company, department=locked.department)
-        first_indicator: dict[str, KeyIndicator] = {}
-        for indicator in KeyIndicator.objects.order_by("position"):
-            first_indicator.setdefault(indicator.axis, indicator)
-        Objective.objects.bulk_create(
-            Objective(convention=convention, axis=axis, indicator=first_indicator[axis], target=int(target))
-            for axis, target in sorted(locked.targets.items())
-            if axis in first_indicator and target is not None
-        )
-        case_transition(case=locked, user=user, name="migrate", convention=convention, comment="Transformée en PAQTE")
+    """Turn an offered charter convention into a PAQTE convention (draft) carrying its targets:
+    the convention the transition creates (``workflows.paqte.successors``, under the lock)."""
+    migrated = transition_run(case=charter, user=user, name="migrate", comment="Transformée en PAQTE")
+    convention: PaqteConvention = created_by(migrated)
     return convention
 
 

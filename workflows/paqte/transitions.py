@@ -23,6 +23,7 @@ from typing import Any
 from reference.models import Department
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
+from workflows.paqte import compliance  # noqa: F401  (registers the PAQTE compliance rules)
 from workflows.paqte.deadlines import CHARTER_EXPIRY, charter_migration_follow
 from workflows.paqte.flows import (
     CharterConventionFlow,
@@ -38,6 +39,8 @@ from workflows.paqte.models import (
     ReferentDesignation,
     SemesterReport,
 )
+from workflows.paqte.selectors import report_frozen
+from workflows.paqte.successors import charter_successor, convention_successor
 from workflows.submissions.transitions import submission_table
 
 REFERENT_CONTACT = "referent-paqte-contact"
@@ -67,7 +70,8 @@ CONVENTION = TransitionTable(
         done="Convention signée",
         completes="sign",
         asks=("signed_on",),
-        refusals={"has_valid_commitments": lambda convention: " ".join(convention.commitment_problems())},
+        # The objectives' rules (four axes, key indicators) refuse it with annex 2's sentences.
+        checklist=True,
         deadlines=(
             DeadlineEffect(
                 "create",
@@ -99,6 +103,8 @@ CONVENTION = TransitionTable(
             )
         },
         deadlines=(DeadlineEffect("met", CONVENTION_END),),
+        creates=convention_successor,
+        created="La convention est renouvelée : la nouvelle convention est en brouillon.",
     ),
     Transition(
         "terminate",
@@ -131,6 +137,8 @@ CHARTER = TransitionTable(
         completes="conclude",
         deadlines=_CHARTER_SETTLED,
         then=_charter_migration_follow,
+        creates=charter_successor,
+        created="La convention PAQTE est créée à partir de la charte.",
     ),
     Transition(
         "decline",
@@ -157,15 +165,14 @@ CHARTER = TransitionTable(
 # --- Submissions to the CGET: the référent's contact, the semestrial report --------------------------
 
 REFERENT = submission_table(REFERENT_CONTACT)
+# Annex 2's format and the strategy are compliance rules (``workflows.paqte.compliance``).
+# Transmitted to the CGET (and again after a return), the report freezes its figures as they stand
+# that day (``selectors.report_frozen``, under the case's lock): they can be recomputed from the
+# histories « as of » the transmission (``selectors.report_recomputed``).
 REPORT = submission_table(
     SEMESTER_REPORT,
     occurrence=lambda report: f"{report.year}-S{report.semester}",
-    refusals={
-        "is_complete": (
-            "Le bilan est incomplet : renseignez l'organisation retenue, le nombre de PRU d'intérêt national "
-            "et le nombre de demandeurs d'emploi dans les QPV."
-        )
-    },
+    snapshot={"figures": report_frozen},
 )
 
 _COMMON: dict[str, Any] = {"history": PaqteHistory, "history_link": None, "error": PaqteError, "denied": DENIED}
@@ -179,6 +186,7 @@ CONVENTION_KIND = register(
         flow=PaqteConventionFlow,
         list_related=("company", "department"),
         final_states=frozenset({"expired", "renewed", "terminated"}),
+        name=lambda convention: str(convention.company),
         **_COMMON,
     )
 )
@@ -191,6 +199,7 @@ CHARTER_KIND = register(
         flow=CharterConventionFlow,
         list_related=("company", "department"),
         final_states=frozenset({"migrated", "declined", "expired"}),
+        name=lambda charter: f"{charter.reference} – {charter.company}",
         **_COMMON,
     )
 )
@@ -202,6 +211,7 @@ REFERENT_KIND = register(
         table=REFERENT,
         flow=ReferentDesignationFlow,
         final_states=frozenset({"approved"}),
+        name=lambda referent: referent.name or str(referent.department),
         **_COMMON,
     )
 )
@@ -213,6 +223,7 @@ REPORT_KIND = register(
         table=REPORT,
         flow=SemesterReportFlow,
         final_states=frozenset({"approved"}),
+        name=lambda report: report.semester_label,
         **_COMMON,
     )
 )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("bilans/nouveau/", views.report_create, name="report_create"),
     path("bilans/<int:pk>/", views.report_detail, name="report_detail"),
     path("bilans/<int:pk>/actions/<str:name>/", views.report_action, name="report_action"),
+    path("bilans/<int:pk>/chiffres/<slug:slug>/", views.report_figure, name="report_figure"),
     path("bilans/<int:pk>/bilan.pdf", views.report_download, {"fmt": "pdf"}, name="report_pdf"),
     path("bilans/<int:pk>/bilan.xlsx", views.report_download, {"fmt": "xlsx"}, name="report_xlsx"),
     # The PAQTE tasks and the CGET's review of PAQTE submissions are in the one inbox.

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
@@ -23,9 +24,11 @@ from notifications.campaign import campaign_calendar, campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
 from workflows.cases.history import timeline
+from workflows.cases.progress import case_return
 from workflows.cases.registry import kind_of
-from workflows.cases.runner import available_transitions
+from workflows.cases.runner import available_transitions, created_by, transition_run
 from workflows.paqte import exports, selectors, services
+from workflows.paqte import figures as paqte_figures
 from workflows.paqte.forms import (
     CommentForm,
     ConventionCreateForm,
@@ -38,7 +41,7 @@ from workflows.paqte.forms import (
     ResultForm,
     SignForm,
 )
-from workflows.paqte.models import Company, PaqteConvention, Submission
+from workflows.paqte.models import CharterConvention, Company, PaqteConvention, Submission
 from workflows.paqte.permissions import can_review, can_work
 from workflows.paqte.services import PaqteError
 from workflows.paqte.transitions import CHARTER, CONVENTION
@@ -58,9 +61,22 @@ def available_actions(case: Any, user: Any, url_name: str, *args: Any) -> list[d
             "needs_comment": spec.comment_required,
             "secondary": spec.secondary,
             "url": reverse(url_name, args=[*args, spec.name]),
+            "forms": _action_forms(spec),
         }
         for spec in available_transitions(case, user)
     ]
+
+
+def _action_forms(spec: Any) -> list[Any]:
+    """What the button's form asks (the table's ``asks`` and required comment), as DSFR forms;
+    one id per action (a page shows several)."""
+    auto_id = f"id_%s-{spec.name}"
+    found: list[Any] = []
+    if "signed_on" in spec.asks:
+        found.append(SignForm(auto_id=auto_id))
+    if spec.comment_required:
+        found.append(CommentForm(auto_id=auto_id, action=spec.label))
+    return found
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,15 +99,44 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
     return result or True
 
 
+def _transition_redirect(done: Any, page: str, pk: int) -> HttpResponse:
+    """After a transition's button: the case it created (its table's ``creates``: a renewed
+    convention's successor, the convention a charter becomes), else the case's own ``page``."""
+    created = created_by(done) if done is not None else None
+    if created is not None:
+        return redirect(kind_of(created).url(created))
+    return redirect(page, pk=pk)
+
+
 def _submit(
     request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], *, success: str, failure: str
 ) -> Any:
     """Validate ``form``, then run ``action`` on its cleaned data like ``_run``; an invalid form
     gets ``failure`` as its message. Returns what ``_run`` returns, or None."""
     if form.is_valid():
-        return _run(request, lambda: action(form.cleaned_data), success)
+        result = _run(request, lambda: action(form.cleaned_data), success)
+        if result is None:
+            _typed_keep(request, form)
+        return result
     messages.error(request, failure)
+    _typed_keep(request, form)
     return None
+
+
+# What was typed in a form refused on POST, kept in the session for the page the user is sent back
+# to (post/redirect/get): that page binds the form to it again, with its errors (nothing is lost).
+TYPED = "paqte-typed"
+
+
+def _typed_keep(request: HttpRequest, form: Any) -> None:
+    request.session[f"{TYPED}:{type(form).__name__}"] = {
+        key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+    }
+
+
+def _typed(request: HttpRequest, form_class: type) -> MultiValueDict[str, Any] | None:
+    kept = request.session.pop(f"{TYPED}:{form_class.__name__}", None)
+    return MultiValueDict(kept) if kept else None
 
 
 def _errors(form: Any) -> str:
@@ -111,12 +156,26 @@ CONVENTION_COLUMNS = (
     Column("Prend fin le", lambda c: c.ends_on),
     Column("Objectifs", lambda c: c.objective_count),
 )
+
+
+def charter_migration_status(charter: CharterConvention) -> str:
+    """The export's status beside the migration deadline (a real date in its own column): annex 2
+    asks every charter convention to become a PAQTE convention by the campaign's date."""
+    if charter.state == CharterConvention.State.MIGRATED:
+        return "transformée"
+    if charter.state in (CharterConvention.State.DECLINED, CharterConvention.State.EXPIRED):
+        return "close sans transformation"
+    return "en retard" if campaign_today() > campaign_calendar().charter_migration else "à transformer"
+
+
 CHARTER_COLUMNS = (
     Column("Numéro", lambda c: c.reference),
     Column("Entreprise", lambda c: c.company.name),
     Column("Département", lambda c: department_label(c.department)),
     Column("Fin", lambda c: c.ends_on),
     Column("État", lambda c: c.get_state_display()),
+    Column("À transformer avant le", lambda c: campaign_calendar().charter_migration),
+    Column("Statut", charter_migration_status),
 )
 PAQTE_DEPARTMENT_COLUMNS = (
     Column("Département", lambda d: department_label(d)),
@@ -187,15 +246,16 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "referent_actions": (
                 available_actions(referent, user, "paqte:referent_action", department.code) if referent else []
             ),
-            "referent_history": timeline(referent) if referent else [],
-            "referent_form": ReferentForm(instance=referent)
+            "referent_history": timeline(referent, user=request.user) if referent else [],
+            "referent_returned": case_return(referent) if referent else None,
+            "referent_form": ReferentForm(_typed(request, ReferentForm), instance=referent)
             if works and (referent is None or referent.is_editable)
             else None,
             "referent_due_on": campaign_calendar().referent_contact,
             "committee": committee,
             "meetings": paqte_meetings(department=department),
-            "member_form": MemberForm() if works else None,
-            "meeting_form": MeetingForm(companies=companies) if works else None,
+            "member_form": MemberForm(_typed(request, MemberForm)) if works else None,
+            "meeting_form": MeetingForm(_typed(request, MeetingForm), companies=companies) if works else None,
             "conventions": selectors.convention_list(user=user, department=department),
             "reports": selectors.report_list(user=user, department=department),
             "works": works,
@@ -216,6 +276,7 @@ def referent_save(request: HttpRequest, code: str) -> HttpResponse:
         )
     else:
         messages.error(request, escape("Désignation non enregistrée : " + _errors(form)))
+        _typed_keep(request, form)
     return redirect("paqte:department_detail", code=code)
 
 
@@ -341,11 +402,14 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "convention": convention,
             "objectives": objectives,
             "actions": available_actions(convention, request.user, "paqte:convention_action", pk),
-            "history": timeline(convention),
+            "history": timeline(convention, user=request.user),
             "today": today,
-            "objective_form": ObjectiveForm() if works and convention.is_editable else None,
+            "objective_form": ObjectiveForm(_typed(request, ObjectiveForm))
+            if works and convention.is_editable
+            else None,
             "result_form": (
                 ResultForm(
+                    _typed(request, ResultForm),
                     objectives=convention.objectives.select_related("indicator"),
                     initial={"year": today.year, "semester": 1 if today.month <= 6 else 2},
                 )
@@ -374,21 +438,12 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             messages.error(request, "Indiquez la date de signature.")
             return redirect("paqte:convention_detail", pk=pk)
         asked = {field: form.cleaned_data[field] for field in spec.asks}
-    if name == "renew":  # a service: the renewed convention gets its successor, in draft
-        new = _run(
-            request,
-            lambda: services.convention_renew(user=user, convention=convention, comment=comment),
-            "La convention est renouvelée : la nouvelle convention est en brouillon.",
-        )
-        if new:
-            return redirect("paqte:convention_detail", pk=new.pk)
-    else:
-        _run(
-            request,
-            lambda: services.case_transition(case=convention, user=user, name=name, comment=comment, **asked),
-            f"{spec.timeline_label}.",
-        )
-    return redirect("paqte:convention_detail", pk=pk)
+    done = _run(
+        request,
+        lambda: transition_run(case=convention, user=user, name=name, comment=comment, **asked),
+        spec.created or f"{spec.timeline_label}.",
+    )
+    return _transition_redirect(done, "paqte:convention_detail", pk)
 
 
 @login_required
@@ -465,7 +520,7 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": str(charter),
             "charter": charter,
             "actions": available_actions(charter, request.user, "paqte:charter_action", pk),
-            "history": timeline(charter),
+            "history": timeline(charter, user=request.user),
         },
     )
 
@@ -478,21 +533,13 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise PermissionDenied
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
-    if name == "migrate":  # a service: the charter's targets become a PAQTE convention, in draft
-        convention = _run(
-            request,
-            lambda: services.charter_migrate(user=user, charter=charter),
-            "La convention PAQTE est créée à partir de la charte.",
-        )
-        if convention:
-            return redirect("paqte:convention_detail", pk=convention.pk)
-    else:
-        _run(
-            request,
-            lambda: services.case_transition(case=charter, user=user, name=name, comment=comment),
-            f"{CHARTER[name].timeline_label}.",
-        )
-    return redirect("paqte:charter_detail", pk=pk)
+    spec = CHARTER[name]
+    done = _run(
+        request,
+        lambda: transition_run(case=charter, user=user, name=name, comment=comment),
+        spec.created or f"{spec.timeline_label}.",
+    )
+    return _transition_redirect(done, "paqte:charter_detail", pk)
 
 
 # --- Reports and the CGET review -----------------------------------------------------------------
@@ -565,7 +612,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "context_rows": exports.context_rows(data),
             "form": form,
             "actions": available_actions(report, request.user, "paqte:report_action", pk),
-            "history": timeline(report),
+            "returned": case_return(report),
+            "history": timeline(report, user=request.user),
             "comment_form": CommentForm(),
         },
     )
@@ -578,7 +626,7 @@ def _submission_action(request: HttpRequest, submission: Submission | None, name
     comment = request.POST.get("comment", "").strip()
     _run(
         request,
-        lambda: services.case_transition(case=submission, user=user, name=name, comment=comment),
+        lambda: transition_run(case=submission, user=user, name=name, comment=comment),
         f"{kind_of(submission).table[name].timeline_label}.",
     )
 
@@ -591,6 +639,45 @@ def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect("paqte:report_detail", pk=pk)
 
 
+REPORT_FIGURE_COLUMNS = (
+    Column("Département", lambda item: department_label(item.department)),
+    Column("Ligne", lambda item: item.label),
+    Column("État", lambda item: item.state),
+    Column("Précision", lambda item: item.detail),
+    Column("Valeur", lambda item: item.value),
+)
+
+
+@login_required
+def report_figure(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
+    """What one figure of the report counts (or sums): the conventions, objectives, QPV or
+    contracts, from the figure's one definition (``workflows.paqte.figures``), with the report's
+    département and semester; once transmitted, as of its transmission (its frozen figures)."""
+    report = selectors.report_get(user=request.user, pk=pk)
+    figure = paqte_figures.report_figures().get(slug)
+    if figure is None:
+        raise Http404("Chiffre inconnu.")
+    scope, frozen = selectors.figures_scope(report)
+    items = figure.items(scope)
+    fmt = export_format(request)
+    if fmt:
+        stem = f"bilan-paqte-{report.department.code}-{report.year}-S{report.semester}-{slug}"
+        return export_response(fmt=fmt, filename=stem, columns=REPORT_FIGURE_COLUMNS, rows=items, title=figure.label)
+    return render(
+        request,
+        "workflows/paqte/report_figure_list.html",
+        {
+            "title": f"{figure.label} – {report}",
+            "report": report,
+            "figure": figure,
+            "items": items,
+            "total": sum(item.value or 0 for item in items) if figure.value else len(items),
+            "frozen": frozen,
+            "as_of": scope.as_of,
+        },
+    )
+
+
 @login_required
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     report = selectors.report_get(user=request.user, pk=pk)
@@ -601,7 +688,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
         response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
     else:
         response = HttpResponse(
-            exports.report_xlsx(data),
+            exports.report_xlsx(data, request=request),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'

@@ -10,36 +10,22 @@ from typing import Any
 
 from viewflow.workflow.models import Task
 
-from workflows.cases.history import timeline
+from workflows.cases.history import case_returns, timeline
 from workflows.renewal.models import Renewal
-from workflows.renewal.transitions import KIND, TRANSITIONS
-
-DECISION_NODES = ("validate", "review")
+from workflows.renewal.transitions import TRANSITIONS
 
 
 def task_decision_context(*, task: Task, renewal: Renewal) -> dict[str, Any]:
-    node = task.flow_task.name
-    context: dict[str, Any] = {
-        "decisions": TRANSITIONS.completing(node),
-        "is_decision": node in DECISION_NODES,
-    }
-    if node not in DECISION_NODES:
+    decisions = TRANSITIONS.completing(task.flow_task.name)
+    # A decision is a task that ends in one of several transitions (validate or send back,
+    # approve or return): read from the table, not from the node's name.
+    context: dict[str, Any] = {"decisions": decisions, "is_decision": len(decisions) > 1}
+    if len(decisions) < 2:
         return context
-    returned = [spec.name for spec in TRANSITIONS if spec.event == "returned"]
-    history = KIND.history_of(renewal).filter(transition__in=returned).select_related("actor").order_by("-at", "-pk")
     context.update(
         commitments=list(renewal.commitments.select_related("measure_indicator")),
         documents=list(renewal.documents.select_related("uploaded_by")),
         timeline=timeline(renewal),
-        returns=[
-            {
-                "at": row.at,
-                "actor": row.actor,
-                "action": TRANSITIONS.timeline_label(row.transition),
-                "comment": row.comment,
-            }
-            for row in history
-            if row.comment
-        ],
+        returns=case_returns(renewal),
     )
     return context

@@ -1,8 +1,9 @@
 """Renovation of a contrat de ville: the process only.
 
 Each human task's completion calls exactly one transition of the ``Renewal`` case (the table of
-``workflows.renewal.transitions`` says which); the gateways read the case's state, so the step
-is never stored twice.
+``workflows.renewal.transitions`` says which); the prefect's validation and the CGET's review are
+``Decision`` tasks that read the case's state to choose the next task, so the step is never
+stored twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.shortcuts import redirect
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflows.cases.flows import QuartiersFlowMixin
+from workflows.cases.flows import Decision, QuartiersFlowMixin
 from workflows.renewal.models import Renewal, RenewalProcess, RenewalState
 from workflows.renewal.models.renewal import REVIEW, VALIDATE, WORK
 
@@ -44,22 +45,17 @@ class RenewalFlow(QuartiersFlowMixin, flow.Flow):
         .Next(this.validate)
     )
     validate = (
-        flow.View(task_view)
+        Decision(task_view, this.is_validated)
         .Permission(VALIDATE)
         .Annotation(title="Valider le protocole (préfet)")
-        .Next(this.after_validation)
-    )
-    after_validation = (
-        flow.If(this.is_validated)
-        .Annotation(title="Protocole validé par le préfet ?")
-        .Then(this.review)
+        .Next(this.review)
         .Else(this.build_protocol)
     )
-    review = flow.View(task_view).Permission(REVIEW).Annotation(title="Revue du CGET").Next(this.after_review)
-    after_review = (
-        flow.If(this.is_approved)
-        .Annotation(title="Protocole approuvé par le CGET ?")
-        .Then(this.sign)
+    review = (
+        Decision(task_view, this.is_approved)
+        .Permission(REVIEW)
+        .Annotation(title="Revue du CGET")
+        .Next(this.sign)
         .Else(this.build_protocol)
     )
     sign = flow.View(task_view).Permission(WORK).Annotation(title="Enregistrer la signature").Next(this.end)

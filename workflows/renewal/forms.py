@@ -5,20 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from dsfr.forms import DsfrBaseForm
-
+from reference.forms import DsfrForm
 from reference.models import CityContract, MeasureIndicator
+from workflows.cases.forms import CHECKBOX_TEMPLATE, CaseForm, CaseModelForm
+from workflows.renewal.followup.services import follow_up_value_clean
 from workflows.renewal.models import Commitment, Renewal, RenewalDocument
 from workflows.renewal.transitions import TRANSITIONS
 
 
-class EvaluationForm(DsfrBaseForm, forms.ModelForm[Renewal]):
+def _document_required(form: forms.BaseForm, name: str, kind: str, message: str) -> None:
+    """A task's document is required unless one of its kind is already deposited on the case."""
+    instance = getattr(form, "instance", None)
+    if getattr(form, "draft", False) or form.cleaned_data.get(name) or instance is None:
+        return
+    if not instance.documents.filter(kind=kind).exists():
+        form.add_error(name, message)
+
+
+class EvaluationForm(CaseModelForm):
+    """The mid-term evaluation (circular of 22 January 2019, annex 1: its date, what works and what
+    must improve, the conseils citoyens consulted): everything the transition needs is asked here."""
+
     document = forms.FileField(
         label="Document d'évaluation",
         required=False,
-        help_text="PDF ou fichier bureautique, 10 Mo au plus. Facultatif s'il a déjà été déposé.",
+        help_text="PDF ou fichier bureautique, 10 Mo au plus.",
+    )
+    required_when = {"document": "Obligatoire s'il n'a pas encore été déposé."}
+    required_to_submit = (
+        "evaluation_date",
+        "evaluation_strengths",
+        "evaluation_improvements",
+        "councils_consulted_on",
+        "councils_consulted",
     )
 
     class Meta:
@@ -32,13 +54,23 @@ class EvaluationForm(DsfrBaseForm, forms.ModelForm[Renewal]):
         ]
         widgets = {
             "evaluation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "evaluation_strengths": forms.Textarea(attrs={"rows": 5}),
+            "evaluation_improvements": forms.Textarea(attrs={"rows": 5}),
             "councils_consulted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "councils_consulted": forms.Textarea(attrs={"rows": 3}),
         }
 
     uploads = {"document": RenewalDocument.Kind.EVALUATION}
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _document_required(
+            self, "document", RenewalDocument.Kind.EVALUATION, "Déposez le document d'évaluation à mi-parcours."
+        )
+        return data
 
-class ProtocolForm(DsfrBaseForm, forms.ModelForm[Renewal]):
+
+class ProtocolForm(CaseModelForm):
     class Meta:
         model = Renewal
         fields = [
@@ -49,13 +81,22 @@ class ProtocolForm(DsfrBaseForm, forms.ModelForm[Renewal]):
             "merged_contracts",
             "protocol_signatories",
         ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in (
+                "urban_renewal_project",
+                "educational_city_project",
+                "other_major_projects",
+                "childhood_parenting",
+                "protocol_signatories",
+            )
+        }
 
     uploads: dict[str, str] = {}
+    required_to_submit = ("childhood_parenting", "protocol_signatories")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["childhood_parenting"].required = True
-        self.fields["protocol_signatories"].required = True
         renewal = self.instance
         merged = self.fields["merged_contracts"]
         assert isinstance(merged, forms.ModelMultipleChoiceField)
@@ -65,7 +106,7 @@ class ProtocolForm(DsfrBaseForm, forms.ModelForm[Renewal]):
         merged.required = False
 
 
-class DecisionForm(DsfrBaseForm, forms.Form):
+class DecisionForm(CaseForm):
     """A decision among the transitions that complete one task (the prefect's validation, the
     CGET's review), with the comment their table requires (a return says what to take up)."""
 
@@ -76,8 +117,8 @@ class DecisionForm(DsfrBaseForm, forms.Form):
         label="Commentaire",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Obligatoire en cas de renvoi.",
     )
+    required_when = {"comment": "Obligatoire en cas de renvoi : il est transmis à l'agent et gardé dans l'historique."}
     uploads: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -105,15 +146,25 @@ class ReviewForm(DecisionForm):
     legend = "Décision du CGET"
 
 
-class SignatureForm(DsfrBaseForm, forms.ModelForm[Renewal]):
+class SignatureForm(CaseModelForm):
     document = forms.FileField(label="Protocole signé (PDF)", required=False, help_text="PDF, 10 Mo au plus.")
 
     class Meta:
         model = Renewal
         fields = ["signed_on", "signed_by"]
-        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signed_by": forms.Textarea(attrs={"rows": 3}),
+        }
 
     uploads = {"document": RenewalDocument.Kind.SIGNED_PROTOCOL}
+    required_when = {"document": "Obligatoire s'il n'a pas encore été déposé."}
+    required_to_submit = ("signed_on", "signed_by")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _document_required(self, "document", RenewalDocument.Kind.SIGNED_PROTOCOL, "Déposez le protocole signé (PDF).")
+        return data
 
 
 TASK_FORMS: dict[str, type[forms.BaseForm]] = {
@@ -125,7 +176,7 @@ TASK_FORMS: dict[str, type[forms.BaseForm]] = {
 }
 
 
-class CommitmentForm(DsfrBaseForm, forms.ModelForm[Commitment]):
+class CommitmentForm(CaseModelForm):
     class Meta:
         model = Commitment
         fields = [
@@ -141,7 +192,10 @@ class CommitmentForm(DsfrBaseForm, forms.ModelForm[Commitment]):
             "frequency",
             "unit",
         ]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "target_value": "Dans l'unité de l'indicateur : un pourcentage entre 0 et 100, un nombre entier…",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,24 +204,57 @@ class CommitmentForm(DsfrBaseForm, forms.ModelForm[Commitment]):
         indicator.queryset = MeasureIndicator.objects.select_related("measure")
         indicator.required = False
 
+    required_when = {
+        "party_name": "Obligatoire si la partie est « Autre signataire ».",
+        "other_domain": "Obligatoire si le domaine est « Autre domaine ».",
+    }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("party") == Commitment.Party.OTHER and not data.get("party_name"):
             self.add_error("party_name", "Nommez l'autre signataire.")
         if data.get("domain") == "other" and not data.get("other_domain"):
             self.add_error("other_domain", "Précisez le domaine.")
+        target = data.get("target_value")
+        if target and "target_value" not in self.errors:
+            # The target is checked as its follow-ups will be: the same unit rules, one implementation.
+            probe = Commitment(unit=data.get("unit") or "")
+            try:
+                data["target_value"] = follow_up_value_clean(commitment=probe, value=target)
+            except ValidationError as invalid:
+                self.add_error("target_value", invalid)
         return data
 
 
+class BaseCommitmentFormSet(forms.BaseInlineFormSet):
+    """The protocol's commitments: one row per commitment, each with its « Supprimer » box; one
+    blank row to add one without JavaScript (with it, « Ajouter un engagement » adds rows from
+    ``empty_form``, static/quartiers/formset.js). A blank row has no « Supprimer » box."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Supprimer cet engagement"
+            form.fields["DELETE"].template_name = CHECKBOX_TEMPLATE  # type: ignore[attr-defined]
+
+
 CommitmentFormSet = inlineformset_factory(
-    Renewal, Commitment, form=CommitmentForm, extra=1, can_delete=True, max_num=60
+    Renewal,
+    Commitment,
+    form=CommitmentForm,
+    formset=BaseCommitmentFormSet,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=60,
+    validate_max=True,
 )
 
 
-class DocumentForm(DsfrBaseForm, forms.Form):
+class DocumentForm(DsfrForm, forms.Form):
     kind = forms.ChoiceField(label="Nature", choices=RenewalDocument.Kind.choices)
     file = forms.FileField(label="Fichier", help_text="PDF ou fichier bureautique, 10 Mo au plus.")
 
 
-class ReassignForm(DsfrBaseForm, forms.Form):
+class ReassignForm(DsfrForm, forms.Form):
     to = forms.TypedChoiceField(label="Confier à", coerce=int)

@@ -1,9 +1,10 @@
 """Writes on the renovation cases. Typed, keyword-only; views stay thin.
 
 A task completion runs the task's transition through the case kernel
-(``workflows.cases.runner.transition_run``): case row lock, refusals, the FSM method, the
-history row, the deadline effects of ``workflows.renewal.transitions``, then viewflow's process
-lock to complete the task and create the next one: all in one transaction.
+(``workflows.cases.runner.task_complete``): case row lock, the process row lock with the task,
+refusals, the FSM method, the history row, the deadline effects of
+``workflows.renewal.transitions``, then the task completed and the next one created: all in one
+transaction.
 """
 
 from __future__ import annotations
@@ -20,36 +21,24 @@ from viewflow.workflow.models import Task
 
 from accounts.models import User
 from reference.models import CityContract
-from workflows.cases.runner import transition_run
+from workflows.cases.locks import case_locked
+from workflows.cases.runner import task_complete, transition_run
 from workflows.cases.tasks import (
+    TASK_DENIED,
     TaskUnavailable,
     kind_tasks,
     task_assign,
-    task_get,
+    task_held,
     task_may_act,
+    task_may_see,
     task_reassign,
     task_unassign,
     workflow_start,
 )
 from workflows.renewal.models import Renewal, RenewalDocument, RenewalState
 from workflows.renewal.models.renewal import may_work
-from workflows.renewal.transitions import KIND, TRANSITIONS, RenewalRefused
-from workflows.uploads import upload_check
-
-MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
-OFFICE_TYPES = {
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-}
-
+from workflows.renewal.transitions import KIND, RenewalRefused
+from workflows.uploads import MAX_DOCUMENT_SIZE, OFFICE_TYPES, upload_check
 
 __all__ = ["RenewalRefused", "TaskUnavailable", "renewal_launch", "renewal_task_complete"]
 
@@ -57,15 +46,16 @@ __all__ = ["RenewalRefused", "TaskUnavailable", "renewal_launch", "renewal_task_
 def renewal_launch(*, city_contract: CityContract, user: User | None, bulk: bool = False) -> tuple[Renewal, bool]:
     """Create the case if needed and launch it once: idempotent (returns whether it launched)."""
     with transaction.atomic():
-        renewal, _ = Renewal.objects.get_or_create(
+        created, _ = Renewal.objects.get_or_create(
             city_contract=city_contract, defaults={"department_id": city_contract.department_id}
         )
-        renewal = Renewal.objects.select_for_update().get(pk=renewal.pk)
-        if renewal.state != RenewalState.NOT_STARTED:
-            return renewal, False
-        renewal = transition_run(case=renewal, name="launch", user=user, comment="Lancement national" if bulk else "")
-        workflow_start(case=renewal, bulk=bulk)
-        return renewal, True
+        with case_locked(created) as renewal:
+            if renewal.state != RenewalState.NOT_STARTED:
+                return renewal, False
+            comment = "Lancement national" if bulk else ""
+            renewal = transition_run(case=renewal, name="launch", user=user, comment=comment)
+            workflow_start(case=renewal, bulk=bulk)
+            return renewal, True
 
 
 def renewal_tasks() -> QuerySet[Task]:
@@ -77,6 +67,32 @@ def task_allowed(*, user: User, task: Task, renewal: Renewal) -> bool:
     return task_may_act(user=user, task=task, case=renewal)
 
 
+def task_page_allowed(*, user: User, task: Task, renewal: Renewal) -> bool:
+    """The task's page: the kernel's ``task_may_see`` (the role's rule, whoever holds the task)."""
+    return task_may_see(user=user, task=task, case=renewal)
+
+
+def _task_form_write(
+    locked: Renewal,
+    *,
+    user: User,
+    fields: Mapping[str, Any] | None,
+    uploads: Iterable[tuple[str, UploadedFile]],
+    commitments: Any,
+) -> None:
+    """What a task's form holds, written on the locked case: fields, commitments, documents."""
+    for field, value in (fields or {}).items():
+        if field == "merged_contracts":
+            locked.merged_contracts.set(value)
+        else:
+            setattr(locked, field, value)
+    if commitments is not None:  # the protocol's commitments formset, saved on the locked case
+        commitments.instance = locked
+        commitments.save()
+    for kind, upload in uploads:
+        renewal_document_add(renewal=locked, user=user, kind=kind, upload=upload)
+
+
 def renewal_task_complete(
     *,
     task_pk: int,
@@ -86,32 +102,49 @@ def renewal_task_complete(
     fields: Mapping[str, Any] | None = None,
     uploads: Iterable[tuple[str, UploadedFile]] = (),
     commitments: Any = None,
+    seen_state: str | None = None,
 ) -> Renewal:
     """Complete a human task (claiming it first if it is still in the queue): the form's
     fields, commitments and documents are written on the locked case, then the task's
-    transition (the decision, for the prefect's and the CGET's tasks) runs through the kernel."""
-    task, case = task_get(KIND, task_pk)
-    renewal = cast(Renewal, case)
-    decisions = [spec.name for spec in TRANSITIONS.completing(task.flow_task.name)]
-    name = transition or decisions[0]
-    if name not in decisions:
-        raise PermissionDenied("Cette action ne termine pas cette tâche.")
-    if not task_may_act(user=user, task=task, case=renewal):
-        raise PermissionDenied("Cette tâche ne relève pas de votre rôle ou de votre département.")
+    transition (the decision, for the prefect's and the CGET's tasks) runs through the kernel
+    (``task_complete``: the task is read once, under the process lock). ``seen_state``: the step
+    the user's page showed (another one now: a lost race, nothing written, the form kept)."""
 
     def prepare(locked: Renewal) -> None:
-        for field, value in (fields or {}).items():
-            if field == "merged_contracts":
-                locked.merged_contracts.set(value)
-            else:
-                setattr(locked, field, value)
-        if commitments is not None:  # the protocol's commitments formset, saved on the locked case
-            commitments.instance = locked
-            commitments.save()
-        for kind, upload in uploads:
-            renewal_document_add(renewal=locked, user=user, kind=kind, upload=upload)
+        _task_form_write(locked, user=user, fields=fields, uploads=uploads, commitments=commitments)
 
-    return transition_run(case=renewal, name=name, user=user, comment=comment, task_pk=task.pk, prepare=prepare)
+    renewal: Renewal = task_complete(
+        kind=KIND,
+        task_pk=task_pk,
+        user=user,
+        transition=transition,
+        comment=comment,
+        prepare=prepare,
+        seen_state=seen_state,
+    )
+    return renewal
+
+
+def renewal_task_draft_save(
+    *,
+    task_pk: int,
+    user: User,
+    fields: Mapping[str, Any] | None = None,
+    uploads: Iterable[tuple[str, UploadedFile]] = (),
+    commitments: Any = None,
+    seen_state: str | None = None,
+) -> Renewal:
+    """« Enregistrer le brouillon »: what the task's form holds is written, the task stays open and
+    no transition runs (its refusals wait for the task's button). The task is held as for its
+    completion (the kernel's ``task_held``): the case still at ``seen_state``, the task open and
+    the user's (or a colleague's whose absence he covers), his role one that may complete it."""
+    with task_held(KIND, task_pk, user, seen_state) as hold:
+        locked = cast(Renewal, hold.case)
+        if hold.task is None or not task_may_see(user=user, task=hold.task, case=locked):
+            raise PermissionDenied(TASK_DENIED)
+        _task_form_write(locked, user=user, fields=fields, uploads=uploads, commitments=commitments)
+        locked.save()
+    return locked
 
 
 def renewal_task_assign(*, task_pk: int, user: User) -> None:
@@ -155,12 +188,14 @@ def renewal_document_add(*, renewal: Renewal, user: User, kind: str, upload: Upl
 
 
 def renewal_commitments_save(*, renewal: Renewal, user: User, formset: Any) -> None:
-    """Commitments change only while the protocol is negotiated, by the département's agents."""
+    """Commitments change only while the protocol is negotiated, by the département's agents
+    (checked on the locked case: the protocol may have been sent on since the page was opened)."""
     if not may_work(renewal, user):
         raise PermissionDenied("Vous ne pouvez pas modifier ce protocole.")
-    if renewal.state != RenewalState.NEGOTIATION:
-        raise RenewalRefused(["Les engagements ne se modifient que pendant la négociation du protocole."])
-    with transaction.atomic():
+    with case_locked(renewal) as locked:
+        if locked.state != RenewalState.NEGOTIATION:
+            raise RenewalRefused(["Les engagements ne se modifient que pendant la négociation du protocole."])
+        formset.instance = locked
         formset.save()
 
 

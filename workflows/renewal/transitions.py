@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
+from workflows.renewal import compliance, risk  # noqa: F401  (register the compliance rules, the early warning)
 from workflows.renewal.flows import RenewalFlow
 from workflows.renewal.models import Renewal, RenewalTransition
 
@@ -31,9 +32,9 @@ def _follow_ups(renewal: Renewal, user: Any) -> None:
     follow_ups_generate(renewal=renewal)
 
 
+# The protocol's commitments and its volet enfance are checked by the compliance rules
+# (``workflows.renewal.compliance``), which refuse with the circular's quoted sentence.
 PROTOCOL_REFUSALS = {
-    "has_commitment": "Le protocole ne contient aucun engagement.",
-    "has_childhood_parenting": "Le volet enfance et soutien à la parentalité est obligatoire.",
     "has_signatories": "Indiquez les signataires du protocole.",
 }
 
@@ -66,6 +67,7 @@ TRANSITIONS = TransitionTable(
         done="Protocole transmis au préfet",
         completes="build_protocol",
         refusals=PROTOCOL_REFUSALS,
+        checklist=True,
     ),
     Transition(
         "validate",
@@ -73,6 +75,7 @@ TRANSITIONS = TransitionTable(
         done="Protocole validé par le préfet et transmis au CGET",
         completes="validate",
         refusals=PROTOCOL_REFUSALS,
+        checklist=True,
         event="submitted",
     ),
     Transition(
@@ -101,12 +104,14 @@ TRANSITIONS = TransitionTable(
         comment_argument="comment",
         secondary=True,
         event="returned",
+        message=True,
     ),
     Transition(
         "sign",
         "Enregistrer la signature",
         done="Protocole signé",
         completes="sign",
+        checklist=True,
         refusals={
             "has_signature": "Renseignez la date de signature et les signataires ayant signé.",
             "has_signed_protocol": "Le protocole signé (PDF) n'a pas été déposé.",
@@ -143,8 +148,10 @@ KIND = register(
         denied="Vous n'avez pas le droit de faire cette action sur ce dossier.",
         departments=_departments,
         title=lambda renewal: f"Rénovation du contrat de ville {renewal.city_contract.code}",
+        name=lambda renewal: str(renewal.city_contract),
         deadline_title=_title,
         url=lambda renewal: reverse("workflows:renewal_detail", args=[renewal.pk]),
+        checked_related=("commitments",),
         list_related=("city_contract", "department"),
         task_url=lambda task, renewal: reverse("workflows:renewal_task", args=[task.process_id, task.pk]),
     )

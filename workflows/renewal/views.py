@@ -5,14 +5,14 @@ through services; refusals and concurrent changes become French messages."""
 from __future__ import annotations
 
 import logging
-import mimetypes
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -26,7 +26,10 @@ from accounts.models import User
 from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
+from workflows.cases import states
 from workflows.cases.history import timeline
+from workflows.cases.progress import case_return, next_steps
+from workflows.cases.storage import private_download
 from workflows.renewal import selectors, services
 from workflows.renewal.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
 from workflows.renewal.models import Renewal, RenewalDocument, RenewalState
@@ -40,6 +43,9 @@ BUSY_MESSAGE = (
     "La base de données est momentanément occupée : rien n'a été enregistré. "
     "Votre saisie est conservée ci-dessous ; renvoyez le formulaire dans un instant."
 )
+# The task forms that may be saved as a draft (long forms: nothing typed is lost).
+DRAFT = "brouillon"
+DRAFT_NODES = ("evaluate", "build_protocol")
 CONCURRENT_MESSAGE = (
     "Le dossier a été modifié par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré, "
     "votre saisie est conservée ci-dessous."
@@ -47,13 +53,25 @@ CONCURRENT_MESSAGE = (
 
 
 def _stepper(renewal: Renewal) -> dict[str, Any]:
+    """The DSFR stepper true to the case: its step, and where the transitions a person may run
+    from it lead (django-fsm-2's targets, the table's labels): forward, and a return if there is one."""
     number = renewal.step_number()
-    labels = [str(RenewalState(step).label) for step in STEPS]
+    labels = {str(step): str(RenewalState(step).label) for step in STEPS}
+    if not number:
+        return {"number": 0, "total": len(STEPS), "title": "Rénovation non lancée", "next": labels[STEPS[0]]}
+    forward: list[tuple[str, str]] = []
+    back: list[tuple[str, str]] = []
+    for target, label in next_steps(renewal):
+        if target not in labels:
+            continue
+        (forward if STEPS.index(RenewalState(target)) >= number else back).append((labels[target], label))
     return {
-        "number": max(number, 1),
+        "number": number,
         "total": len(STEPS),
-        "title": labels[max(number, 1) - 1] if number else "Rénovation non lancée",
-        "next": labels[number] if 0 < number < len(STEPS) else "",
+        "title": labels[STEPS[number - 1]],
+        "next": forward[0][0] if forward else "",
+        "next_by": forward[0][1] if forward else "",
+        "back": back,
     }
 
 
@@ -64,17 +82,25 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         renewal = selectors.renewal_get(user=user, pk=kwargs["pk"])
         tasks = list(selectors.renewal_open_tasks(renewal=renewal))
+        days = renewal.days_to_deadline(selectors.today())
         return super().get_context_data(
             renewal=renewal,
             title=f"Rénovation du contrat de ville {renewal.city_contract.code}",
             stepper=_stepper(renewal),
-            timeline=timeline(renewal),
+            returned=case_return(renewal),
+            timeline=timeline(renewal, user=user),
             documents=renewal.documents.select_related("uploaded_by"),
             commitments=renewal.commitments.select_related("measure_indicator"),
             tasks=[(task, services.task_allowed(user=user, task=task, renewal=renewal)) for task in tasks],  # type: ignore[arg-type]
-            days=renewal.days_to_deadline(selectors.today()),
+            days=days,
+            deadline_status=deadline_status(renewal, days),
             deadline=campaign_calendar().renewal_signature,
             can_work=may_work(renewal, user),
+            # Whom one's task may be handed to, by name: the active users of one's service (the
+            # kernel's task_reassign still checks that the colleague may do it).
+            colleagues=User.objects.filter(is_active=True, organisation__members=user.pk)
+            .exclude(pk=user.pk or 0)
+            .order_by("last_name", "first_name", "email"),
             document_form=DocumentForm(),
             **kwargs,
         )
@@ -107,7 +133,11 @@ class RenewalTaskView(LoginRequiredMixin, View):
                 "form": form,
                 "formset": formset,
                 "stepper": _stepper(renewal),
-                "done": task.status not in (STATUS.NEW, STATUS.ASSIGNED),
+                "returned": case_return(renewal),
+                "draft_allowed": task.flow_task.name in DRAFT_NODES,
+                # A refused post on a task completed meanwhile keeps its form, the French message
+                # and what was typed; the bare « terminée » is for reading the page.
+                "done": task.status not in (STATUS.NEW, STATUS.ASSIGNED) and not form.errors,
             },
             status=status,
         )
@@ -115,6 +145,8 @@ class RenewalTaskView(LoginRequiredMixin, View):
     def _forms(self, request: HttpRequest, task: Task, renewal: Renewal, bound: bool) -> tuple[Any, Any]:
         form_class = TASK_FORMS[task.flow_task.name]
         kwargs: dict[str, Any] = {"data": request.POST, "files": request.FILES} if bound else {}
+        # « Enregistrer le brouillon » (evaluation, protocol): nothing required, domain checks kept.
+        kwargs["draft"] = bound and DRAFT in request.POST and task.flow_task.name in DRAFT_NODES
         if hasattr(form_class, "_meta"):
             kwargs["instance"] = renewal
         form = form_class(**kwargs)
@@ -127,7 +159,7 @@ class RenewalTaskView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         task, renewal = _task_and_renewal(request, kwargs["task_pk"], kwargs["process_pk"])
-        if not services.task_allowed(user=request.user, task=task, renewal=renewal):
+        if not services.task_page_allowed(user=request.user, task=task, renewal=renewal):
             raise PermissionDenied
         self.task, self.renewal = task, renewal
         return super().dispatch(request, *args, **kwargs)
@@ -146,16 +178,29 @@ class RenewalTaskView(LoginRequiredMixin, View):
         model_fields = getattr(getattr(form, "_meta", None), "fields", None) or []
         fields = {name: data[name] for name in model_fields}
         uploads = [(kind, data[name]) for name, kind in getattr(form, "uploads", {}).items() if data.get(name)]
+        # The step the page showed: another one now means someone moved the case meanwhile.
+        seen_state = request.POST.get("seen_state") or None
         try:
-            services.renewal_task_complete(
-                task_pk=task.pk,
-                user=request.user,  # type: ignore[arg-type]
-                transition=data.get("decision"),
-                comment=data.get("comment", ""),
-                fields=fields,
-                uploads=uploads,
-                commitments=formset,
-            )
+            if form.draft:
+                services.renewal_task_draft_save(
+                    task_pk=task.pk,
+                    user=request.user,  # type: ignore[arg-type]
+                    fields=fields,
+                    uploads=uploads,
+                    commitments=formset,
+                    seen_state=seen_state,
+                )
+            else:
+                services.renewal_task_complete(
+                    task_pk=task.pk,
+                    user=request.user,  # type: ignore[arg-type]
+                    transition=data.get("decision"),
+                    comment=data.get("comment", ""),
+                    fields=fields,
+                    uploads=uploads,
+                    commitments=formset,
+                    seen_state=seen_state,
+                )
         except services.RenewalRefused as refused:  # every refusal at once
             for reason in refused.reasons:
                 form.add_error(None, reason)
@@ -173,6 +218,9 @@ class RenewalTaskView(LoginRequiredMixin, View):
             logger.warning("renewal_task_database_busy task=%s", task.pk)
             form.add_error(None, BUSY_MESSAGE)
             return self._render(request, task, renewal, form, formset, status=503)
+        if form.draft:
+            messages.success(request, "Le brouillon est enregistré : la tâche reste à terminer.")
+            return redirect("workflows:renewal_task", process_pk=task.process_id, task_pk=task.pk)
         messages.success(request, f"« {task.title} » est terminée.")
         return redirect("workflows:renewal_detail", pk=renewal.pk)
 
@@ -251,7 +299,10 @@ class CommitmentsView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.renewal = selectors.renewal_get(user=request.user, pk=kwargs["pk"])
-        if not may_work(self.renewal, request.user) or self.renewal.state != RenewalState.NEGOTIATION:
+        if not may_work(self.renewal, request.user):
+            raise PermissionDenied
+        # A protocol sent on while the page was open: the post is refused with what was typed.
+        if self.renewal.state != RenewalState.NEGOTIATION and request.method != "POST":
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -262,7 +313,14 @@ class CommitmentsView(LoginRequiredMixin, View):
         formset = CommitmentFormSet(request.POST, instance=self.renewal, prefix="engagements")
         if not formset.is_valid():
             return self._render(request, self.renewal, formset)
-        services.renewal_commitments_save(renewal=self.renewal, user=request.user, formset=formset)  # type: ignore[arg-type]
+        try:
+            services.renewal_commitments_save(renewal=self.renewal, user=request.user, formset=formset)  # type: ignore[arg-type]
+        except services.RenewalRefused as refused:  # the protocol was sent on meanwhile: kept as typed
+            messages.error(request, f"{' '.join(refused.reasons)} Votre saisie est conservée ci-dessous.")
+            return self._render(request, self.renewal, formset)
+        except OperationalError:
+            messages.error(request, BUSY_MESSAGE)
+            return self._render(request, self.renewal, formset)
         messages.success(request, "Les engagements sont enregistrés.")
         return redirect("workflows:renewal_detail", pk=self.renewal.pk)
 
@@ -303,48 +361,58 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         document = get_object_or_404(
             RenewalDocument.objects.filter(renewal__in=selectors.renewal_list(user=request.user)), pk=pk
         )
-        extension = mimetypes.guess_extension(document.content_type) or ""
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name if document.original_name.endswith(extension) else f"document{extension}",
-            content_type=document.content_type,
+        return private_download(
+            document.file, name=document.original_name, content_type=document.content_type, fallback="document"
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'"
-        return response
 
 
-def _deadline_text(renewal: Renewal | None, days: int) -> str:
-    """The « Échéance » cell of the per-département renovation table (page and export)."""
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """Where a renovation stands against the campaign's signature date: the word of the export's
+    « Statut » column and the tone of the badge the pages show beside the date (the DSFR tones of
+    ``workflows.cases.states``: done, late, waiting)."""
+
+    label: str
+    tone: states.Tone
+
+
+def deadline_status(renewal: Renewal | None, days: int) -> DeadlineStatus:
+    """The status of a renovation ``days`` before its signature date (negative: late; a signed
+    one counts at its signature), for the per-département page and its export alike."""
     if renewal is not None and renewal.state == RenewalState.SIGNED:
-        return "signée dans les temps" if days >= 0 else "signée en retard"
-    if days >= 0:
-        return f"{days} jour{'s' if days > 1 else ''} restant{'s' if days > 1 else ''}"
-    return f"en retard de {-days} jours"
+        if days >= 0:
+            return DeadlineStatus("signée dans les temps", states.DONE)
+        return DeadlineStatus("signée en retard", states.RETURNED)
+    return DeadlineStatus("dans les temps", states.WAITING) if days >= 0 else DeadlineStatus("en retard", states.LATE)
+
+
+RenewalRow = tuple[Any, Renewal | None, int, DeadlineStatus]
 
 
 def _renewal_table_columns(department: Any) -> tuple[Column, ...]:
+    deadline = campaign_calendar().renewal_signature
     return (
         Column("Contrat", lambda row: str(row[0])),
         Column("Département", lambda row: department_label(department)),
         Column("Étape", lambda row: row[1].get_state_display() if row[1] else "Non commencée"),
-        Column("Échéance", lambda row: _deadline_text(row[1], row[2])),
+        Column("Date limite de signature", lambda row: deadline),
+        Column("Signée le", lambda row: row[1].signed_on if row[1] else None),
+        Column("Statut", lambda row: row[3].label),
+        Column("Jours de retard", lambda row: max(-row[2], 0)),
     )
 
 
 class DepartmentRenewalsView(LoginRequiredMixin, TemplateView):
     template_name = "workflows/department_renewals.html"
 
-    def _rows(self, department: Any) -> list[tuple[Any, Renewal | None, int]]:
+    def _rows(self, department: Any) -> list[RenewalRow]:
         today = selectors.today()
         deadline = campaign_calendar().renewal_signature
         rows = []
         for contract in selectors.department_renewals(user=self.request.user, department=department):
             renewal = getattr(contract, "renewal", None)
-            rows.append(
-                (contract, renewal, renewal.days_to_deadline(today, deadline) if renewal else (deadline - today).days)
-            )
+            days = renewal.days_to_deadline(today, deadline) if renewal else (deadline - today).days
+            rows.append((contract, renewal, days, deadline_status(renewal, days)))
         return rows
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -7,10 +7,9 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from dsfr.forms import DsfrBaseForm
-
 from notifications.campaign import SEMESTER_FORM_CHOICES
 from reference.models import CityContract
+from workflows.cases.forms import CaseForm
 from workflows.steering.models import Meeting
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,12 +31,15 @@ class InviteesField(forms.CharField):
         return [line.strip() for line in str(text).splitlines() if line.strip()]
 
 
-class MeetingCreateForm(DsfrBaseForm):
+class MeetingCreateForm(CaseForm):
     kind = forms.ChoiceField(label="Type de réunion", choices=Meeting.Kind.choices)
     year = forms.IntegerField(label="Année", min_value=2019, max_value=2030)
     semester = forms.TypedChoiceField(label="Semestre", choices=SEMESTERS, coerce=int, empty_value=None, required=False)
     city_contract = forms.ModelChoiceField(
-        label="Contrat de ville (réunion de territoire)", queryset=CityContract.objects.none(), required=False
+        label="Contrat de ville (réunion de territoire)",
+        queryset=CityContract.objects.none(),
+        required=False,
+        empty_label="— (réunion du département ou de la région)",
     )
     date = forms.DateField(label="Date", widget=DATE_INPUT, required=False)
     invitees = InviteesField(
@@ -45,6 +47,10 @@ class MeetingCreateForm(DsfrBaseForm):
         required=False,
         help_text="Un invité par ligne. Vide : les invités habituels (recteur et directeur de l'ARS pour le collège).",
     )
+    required_when = {
+        "semester": "Obligatoire pour le collège des chefs de service (semestriel).",
+        "city_contract": "Obligatoire pour une réunion de territoire.",
+    }
 
     def __init__(self, *args: Any, city_contracts: QuerySet[CityContract], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,7 +67,7 @@ class MeetingCreateForm(DsfrBaseForm):
         return data
 
 
-class MeetingUpdateForm(DsfrBaseForm):
+class MeetingUpdateForm(CaseForm):
     date = forms.DateField(label="Date", widget=DATE_INPUT, required=False)
     invitees = InviteesField(label="Invités", required=False, help_text="Un invité par ligne.")
     minutes = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 8}), required=False)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -152,6 +153,9 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.scope_label} – {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("steering:meeting_detail", args=[self.pk])
 
     @property
     def owning_department(self) -> Any:

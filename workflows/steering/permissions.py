@@ -1,5 +1,5 @@
 """Who may organise the steering meetings: the role permission ``workflows.work_steering``
-(given to the prefecture role groups by data migration 0101) and the guardian grant
+(given to the role groups by the data migration ``0003_role_groups_and_permissions``) and the guardian grant
 ``reference.work_in_department`` on the meeting's département. National roles only read.
 """
 

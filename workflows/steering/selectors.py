@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import department_scope, sees_all_departments
-from notifications.campaign import Semester, campaign_calendar, ended_semesters
+from notifications.campaign import Semester
 from reference.models import Department, Region
+from workflows.cases.figures import AsOf, Scope
+from workflows.steering.figures import COLLEGES_MISSING
 from workflows.steering.models import Meeting
 
 
@@ -50,55 +53,24 @@ class MissingServiceHeads:
     semesters: list[Semester]
 
 
-def _held_in_period(semesters: list[Semester], prefix: str = "") -> Q:
-    last_year, last_semester = semesters[-1]
-    return Q(**{f"{prefix}kind": Meeting.Kind.SERVICE_HEADS, f"{prefix}state": Meeting.State.HELD}) & (
-        Q(**{f"{prefix}year__gte": campaign_calendar().first_year, f"{prefix}year__lt": last_year})
-        | Q(**{f"{prefix}year": last_year, f"{prefix}semester__lte": last_semester})
-    )
-
-
 def departments_missing_service_heads(
     *, user: User | AnonymousUser, today: datetime.date, department: Department | None = None
 ) -> list[MissingServiceHeads]:
-    """Départements in scope with at least one ended semester (from the 1st of 2019 to ``today``)
-    without a held collège des chefs de service, and those semesters, oldest first.
-
-    Set-based: one query counts the held collèges per département (at most one per semester,
-    a unique constraint) and keeps those below the number of ended semesters, one more fetches
-    their held collèges."""
-    semesters = ended_semesters(today=today)
-    if not semesters:
-        return []
+    """Départements in scope with at least one ended semester (from the campaign's first one to
+    ``today``) without a held collège des chefs de service, and those semesters, oldest first:
+    the pairs of the dashboard's « collèges manquants » figure (``workflows.steering.figures``).
+    Three queries whatever the number of départements."""
     departments = department_scope(user)
     if department is not None:
         departments = departments.filter(pk=department.pk)
-    flagged = (
-        departments.annotate(
-            held_count=Count("steering_meetings", filter=_held_in_period(semesters, "steering_meetings__"))
-        )
-        .filter(held_count__lt=len(semesters))
-        .select_related("region")
-        .prefetch_related(
-            Prefetch(
-                "steering_meetings",
-                queryset=Meeting.objects.filter(_held_in_period(semesters)).only(
-                    "pk",
-                    "department",
-                    "state",
-                    "year",
-                    "semester",  # ConcurrentTransitionMixin reads the state
-                ),
-                to_attr="held_service_heads",
-            )
-        )
-        .order_by("code")
-    )
-    result = []
-    for row in flagged:
-        held = {(m.year, m.semester) for m in row.held_service_heads}
-        result.append(MissingServiceHeads(department=row, semesters=[s for s in semesters if s not in held]))
-    return result
+    scope = Scope(department_ids=tuple(departments.values_list("pk", flat=True)), as_of=AsOf(day=today))
+    missing: dict[int, list[Semester]] = defaultdict(list)
+    for pk, semester in COLLEGES_MISSING.pairs(scope):
+        missing[pk].append(semester)
+    if not missing:
+        return []
+    flagged = Department.objects.filter(pk__in=missing).select_related("region").order_by("code")
+    return [MissingServiceHeads(department=row, semesters=missing[row.pk]) for row in flagged]
 
 
 def paqte_meetings(*, department: Department) -> QuerySet[Meeting]:

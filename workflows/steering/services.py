@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reference.models import CityContract, Department, Region
+from workflows.cases.locks import case_locked
 from workflows.cases.runner import transition_run
 from workflows.steering.models import Meeting
 from workflows.steering.permissions import can_work, can_work_in_region
@@ -103,12 +104,7 @@ def meeting_update(
     *, user: User, meeting: Meeting, date: datetime.date | None, invitees: list[str], minutes: str
 ) -> Meeting:
     """Record the date, the invitees and the minutes (the minutes once the meeting is held too)."""
-    with transaction.atomic():
-        locked = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("city_contract__department")
-            .get(pk=meeting.pk)
-        )
+    with case_locked(meeting, related=("city_contract__department",)) as locked:
         _require_work(user=user, meeting=locked)
         if locked.state == Meeting.State.HELD and date != locked.date:
             raise SteeringError("La date d'une réunion tenue ne se modifie plus.")
@@ -117,11 +113,6 @@ def meeting_update(
         locked.minutes = minutes
         locked.save(update_fields=["date", "invitees", "minutes"])
     return locked
-
-
-def meeting_transition(*, user: User, meeting: Meeting, name: str, comment: str = "") -> Meeting:
-    """Run transition ``name`` on a fresh, locked copy of ``meeting``; returns the saved copy."""
-    return transition_run(case=meeting, name=name, user=user, comment=comment)
 
 
 def paqte_meeting_record(

@@ -7,8 +7,8 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -16,13 +16,16 @@ from accounts.selectors import sees_all_departments
 from notifications.campaign import campaign_calendar, campaign_today, semester_label
 from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
+from workflows.cases.figures import AsOf, Item, Scope
 from workflows.cases.history import timeline
-from workflows.cases.runner import available_transitions
-from workflows.steering import dashboard, selectors, services
-from workflows.steering.dashboard import RENEWAL_STEPS
+from workflows.cases.runner import available_transitions, transition_run
+from workflows.steering import dashboard, figures, selectors, services
+from workflows.steering.dashboard import FIELD_SLUGS, RENEWAL_STEPS, STEP_SLUGS
 from workflows.steering.forms import MeetingCreateForm, MeetingUpdateForm
 from workflows.steering.models import Meeting
 from workflows.steering.permissions import can_view, can_work, can_work_in_region
+from workflows.synthesis.models import Synthesis
+from workflows.synthesis.selectors import snapshot_as_of
 
 
 def _user(request: HttpRequest) -> User:
@@ -130,6 +133,10 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse | Streami
             "missing": _missing_rows(missing),
             "meetings": meetings,
             "form": form,
+            "deadlines": figures.deadline_lines_for(
+                Scope(department_ids=(department.pk,), as_of=AsOf(day=campaign_today()))
+            ),
+            "deadlines_query": f"?departement={department.code}",
         },
     )
 
@@ -202,7 +209,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "form": form if may_work else None,
             "actions": actions,
-            "history": timeline(meeting),
+            "history": timeline(meeting, user=request.user),
         },
     )
 
@@ -216,7 +223,7 @@ def meeting_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if not _can_work_on(user, meeting):
         raise PermissionDenied
     try:
-        services.meeting_transition(user=user, meeting=meeting, name=name, comment=request.POST.get("comment", ""))
+        transition_run(user=user, case=meeting, name=name, comment=request.POST.get("comment", ""))
     except services.SteeringError as error:
         messages.error(request, str(error))
     else:
@@ -229,18 +236,20 @@ def meeting_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 CHART_BAR_HEIGHT, CHART_GAP, CHART_LABEL_WIDTH, CHART_WIDTH = 22, 8, 230, 640
 
 
-def _chart(title: str, bars: list[tuple[str, int]], *, unit: str) -> dict[str, Any]:
+def _chart(title: str, bars: list[tuple[str, int, str]], *, unit: str, query: str = "") -> dict[str, Any]:
     """A server-rendered horizontal bar chart (SVG, no script, no CDN); the template puts its data
-    table next to it (RGAA: the chart is an image whose text alternative is the table)."""
-    top = max((value for _, value in bars), default=0) or 1
+    table next to it (RGAA: the chart is an image whose text alternative is the table), each value
+    a link to the list of its figure (``slug``, empty: not a registry figure) in ``query``'s scope."""
+    top = max((value for _, value, _slug in bars), default=0) or 1
     span = CHART_WIDTH - CHART_LABEL_WIDTH - 60
     rows = []
-    for index, (label, value) in enumerate(bars):
+    for index, (label, value, slug) in enumerate(bars):
         y = index * (CHART_BAR_HEIGHT + CHART_GAP)
         rows.append(
             {
                 "label": label,
                 "value": value,
+                "slug": slug,
                 "y": y,
                 "text_y": y + CHART_BAR_HEIGHT * 0.7,
                 "width": round(span * value / top, 1),
@@ -250,6 +259,7 @@ def _chart(title: str, bars: list[tuple[str, int]], *, unit: str) -> dict[str, A
     return {
         "title": title,
         "unit": unit,
+        "query": query,
         "bars": rows,
         "height": len(bars) * (CHART_BAR_HEIGHT + CHART_GAP),
         "width": CHART_WIDTH,
@@ -274,39 +284,59 @@ def _dashboard_columns(semesters: list[Any]) -> list[Column]:
         *steps,
         figure("late"),
         Column("Référent PAQTE", lambda line: line["referent"]),
+        figure("referents_late"),
+        figure("syntheses_sent"),
+        figure("syntheses_late"),
         figure("conventions_signed"),
         figure("conventions_active"),
         figure("reports_submitted"),
         figure("reports_approved"),
         figure("reports_late"),
         figure("colleges_held"),
+        figure("colleges_missing"),
         figure("colleges_due"),
+        figure("charters_pending"),
+        figure("charters_late"),
     ]
 
 
 def dashboard_headers() -> dict[str, str]:
-    """The columns of the national dashboard; the lateness one names the campaign's date."""
+    """The columns of the national dashboard; the lateness ones name the campaign's dates."""
+    calendar = campaign_calendar()
     return {
         **DASHBOARD_HEADERS,
-        "late": f"Contrats en retard (non signés au {campaign_calendar().renewal_signature:%d/%m/%Y})",
+        "late": f"Contrats en retard (non signés au {calendar.renewal_signature:%d/%m/%Y})",
+        "referents_late": f"Référent PAQTE en retard (non transmis au {calendar.referent_contact:%d/%m/%Y})",
+        "syntheses_late": f"Synthèse en retard (non transmise au {calendar.synthesis:%d/%m/%Y})",
+        "charters_late": f"Chartes en retard (non transformées au {calendar.charter_migration:%d/%m/%Y})",
     }
 
 
 DASHBOARD_HEADERS = {
     "contracts": "Contrats de ville",
     "late": "Contrats en retard",
+    "referents_late": "Référent PAQTE en retard",
+    "syntheses_sent": "Synthèse transmise",
+    "syntheses_late": "Synthèse en retard",
     "conventions_signed": "Conventions PAQTE signées",
     "conventions_active": "Conventions PAQTE en cours",
     "reports_submitted": "Bilans transmis (en revue)",
     "reports_approved": "Bilans approuvés",
     "reports_late": "Bilans en retard",
     "colleges_held": "Collèges tenus",
+    "colleges_missing": "Collèges manquants",
     "colleges_due": "Semestres écoulés",
+    "charters_pending": "Chartes à transformer en PAQTE",
+    "charters_late": "Chartes en retard",
 }
 
 
-def dashboard_lines(board: dashboard.Dashboard) -> list[dict[str, Any]]:
-    """The rows of the table, as shown and as exported: départements, région subtotals, total."""
+def dashboard_lines(
+    board: dashboard.Dashboard, *, total_query: str = "", department: str | None = None
+) -> list[dict[str, Any]]:
+    """The rows of the table, as shown and as exported: départements, région subtotals, total.
+    ``query``: the scope of the row's figure links (the total keeps the page's filters; a région's
+    subtotal, the page's département too: filtered on one, the subtotal counts it alone)."""
     lines: list[dict[str, Any]] = []
     for block in board.regions:
         for row in block.rows:
@@ -318,6 +348,7 @@ def dashboard_lines(board: dashboard.Dashboard) -> list[dict[str, Any]]:
                     "code": row.department.code,
                     "referent": row.referent_label,
                     "figures": row.figures,
+                    "query": f"?departement={row.department.code}",
                 }
             )
         lines.append(
@@ -328,6 +359,7 @@ def dashboard_lines(board: dashboard.Dashboard) -> list[dict[str, Any]]:
                 "code": "",
                 "referent": f"{block.subtotal.referents} désigné(s) sur {block.subtotal.departments}",
                 "figures": block.subtotal,
+                "query": _filters_query(region=block.region.code, department=department),
             }
         )
     lines.append(
@@ -338,6 +370,7 @@ def dashboard_lines(board: dashboard.Dashboard) -> list[dict[str, Any]]:
             "code": "",
             "referent": f"{board.total.referents} désigné(s) sur {board.total.departments}",
             "figures": board.total,
+            "query": total_query,
         }
     )
     return lines
@@ -352,7 +385,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
     region = request.GET.get("region") or None
     department = request.GET.get("departement") or None
     board = dashboard.dashboard_get(user=user, today=campaign_today(), region=region, department=department)
-    lines = dashboard_lines(board)
+    if department and not board.department_ids:
+        # As the figures' lists: an empty board of another département would link to lists that refuse it.
+        raise Http404("Ce département ne relève pas de votre périmètre.")
+    filters = _filters_query(region=region, department=department)
+    lines = dashboard_lines(board, total_query=filters, department=department)
     fmt = export_format(request)
     if fmt:
         return export_response(
@@ -366,24 +403,27 @@ def dashboard_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
     charts = [
         _chart(
             "Contrats de ville par étape de la rénovation",
-            [(label, total.steps[state]) for state, label in RENEWAL_STEPS],
+            [(label, total.steps[state], STEP_SLUGS[state]) for state, label in RENEWAL_STEPS],
             unit="contrats",
+            query=filters,
         ),
         _chart(
             "Départements ayant tenu leur collège des chefs de service, par semestre",
-            [(label, held) for label, held, _ in board.colleges_by_semester],
+            [(label, held, "") for label, held, _ in board.colleges_by_semester],
             unit="départements",
+            query=filters,
         ),
         _chart(
             "PAQTE : conventions et bilans",
             [
-                ("Conventions signées", total.conventions_signed),
-                ("Conventions en cours", total.conventions_active),
-                ("Bilans transmis", total.reports_submitted),
-                ("Bilans approuvés", total.reports_approved),
-                ("Bilans en retard", total.reports_late),
+                ("Conventions signées", total.conventions_signed, FIELD_SLUGS["conventions_signed"]),
+                ("Conventions en cours", total.conventions_active, FIELD_SLUGS["conventions_active"]),
+                ("Bilans transmis", total.reports_submitted, FIELD_SLUGS["reports_submitted"]),
+                ("Bilans approuvés", total.reports_approved, FIELD_SLUGS["reports_approved"]),
+                ("Bilans en retard", total.reports_late, FIELD_SLUGS["reports_late"]),
             ],
             unit="",
+            query=filters,
         ),
     ]
     for number, chart in enumerate(charts, start=1):
@@ -401,5 +441,128 @@ def dashboard_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
             "region": region or "",
             "department": department or "",
             "headers": dashboard_headers(),
+            "slugs": FIELD_SLUGS,
+            "step_slugs": STEP_SLUGS,
+            "deadlines": board.deadlines,
+            "deadlines_query": filters,
+            "late_slugs": {"not_started": dashboard.LATE_NOT_STARTED.slug, "signed": dashboard.LATE_SIGNED.slug},
+            # The early warning's link to the inbox keeps the dashboard's filter: a département's
+            # (``?departement=``), else a région's (``?region=``), one link for its count.
+            "risk_query": dashboard.risk_query(department, region=region),
         },
     )
+
+
+def _filters_query(*, region: str | None = None, department: str | None = None) -> str:
+    """The dashboard's filters as a query string, kept by every figure's link."""
+    parts = [f"region={region}" if region else "", f"departement={department}" if department else ""]
+    query = "&".join(part for part in parts if part)
+    return f"?{query}" if query else ""
+
+
+FIGURE_COLUMNS = (
+    Column("Département", lambda item: department_label(item.department)),
+    Column("Dossier", lambda item: item.label),
+    Column("État", lambda item: item.state),
+    Column("Précision", lambda item: item.detail),
+)
+
+
+def _figure_scope(request: HttpRequest, user: User) -> tuple[Scope, str, Synthesis | None]:
+    """The scope of a figure's list: the dashboard's (``?region=``, ``?departement=``), or, with
+    ``?synthese=<n°>``, the synthesis's département as of its transmission (its frozen table)."""
+    number = request.GET.get("synthese")
+    if number:
+        if not number.isdigit():
+            raise Http404("Synthèse introuvable.")
+        synthesis = get_object_or_404(
+            Synthesis.objects.select_related("department").filter(
+                department__in=dashboard.dashboard_departments(user=user)
+            ),
+            pk=int(number),
+        )
+        if not synthesis.renovation_snapshot or synthesis.submitted_at is None:
+            raise Http404("Cette synthèse n'a pas été transmise : ses chiffres se lisent sur le tableau de bord.")
+        as_of = snapshot_as_of(synthesis)
+        return (
+            Scope(department_ids=(synthesis.department_id,), as_of=as_of),
+            department_label(synthesis.department),
+            synthesis,
+        )
+    region = request.GET.get("region") or None
+    department = request.GET.get("departement") or None
+    departments = list(dashboard.dashboard_departments(user=user, region=region, department=department))
+    if department and not departments:
+        raise Http404("Ce département ne relève pas de votre périmètre.")
+    if department:
+        label = department_label(departments[0])
+    elif region:
+        label = departments[0].region.name if departments else "aucun département"
+    else:
+        label = "tous les départements" if sees_all_departments(user) else "vos départements"
+    return Scope(department_ids=tuple(d.pk for d in departments), as_of=AsOf(day=campaign_today())), label, None
+
+
+@login_required
+def figure_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
+    """What one figure of the dashboard (or of a synthesis's renovation table) counts: the
+    cases, with the same scope and filters, from the figure's one definition."""
+    _require_view(request)
+    user = _user(request)
+    figure = figures.figure_by_slug(slug)
+    if figure is None:
+        raise Http404("Chiffre inconnu.")
+    scope, scope_label, synthesis = _figure_scope(request, user)
+    items: list[Item] = figure.items(scope)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(
+            fmt=fmt, filename=f"chiffre-{slug}", columns=FIGURE_COLUMNS, rows=items, title=figure.label
+        )
+    return render(
+        request,
+        "workflows/steering/figure_list.html",
+        {
+            "title": figure.label,
+            "figure": figure,
+            "items": items,
+            "scope_label": scope_label,
+            "as_of": scope.as_of,
+            "synthesis": synthesis,
+            "back_query": ""
+            if synthesis
+            else _filters_query(
+                region=request.GET.get("region") or None, department=request.GET.get("departement") or None
+            ),
+        },
+    )
+
+
+BLOCKER_COLUMNS = (
+    Column("Département", lambda row: department_label(row.department)),
+    Column("Type de dossier", lambda row: row.kind.label),
+    Column("Dossier", lambda row: row.case_title),
+    Column("Signataire", lambda row: row.party.get_role_display()),
+    Column("Nom", lambda row: row.party.name),
+    Column("État", lambda row: row.party.get_state_display()),
+    Column("Depuis le", lambda row: row.party.state_on),
+    Column("Contact", lambda row: row.party.contact_email),
+)
+
+
+@login_required
+def blockers_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """« Qui bloque le 31 juillet ? »: the CGET's page of the signatures still missing, exported like every list."""
+    from workflows.steering.blockers import blockers
+
+    _require_view(request)
+    user = _user(request)
+    if not sees_all_departments(user):
+        raise PermissionDenied
+    rows = blockers(user=user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt=fmt, filename="signatures-manquantes", columns=BLOCKER_COLUMNS, rows=rows)
+    deadline = campaign_calendar().renewal_signature
+    title = f"Qui bloque le {deadline.day} juillet ?" if deadline.month == 7 else "Qui bloque la signature ?"
+    return render(request, "workflows/steering/blockers.html", {"title": title, "rows": rows, "deadline": deadline})

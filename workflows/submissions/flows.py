@@ -1,5 +1,7 @@
 """The one flow of a submission to the CGET: prepare → validate (prefect) → review (CGET) →
-approved, or correct → review again once returned. The gateways read the case's state.
+approved, or correct → review again once returned. The prefect's validation and the CGET's
+review are ``Decision`` tasks: they read the case's state to choose the next task (no gateway
+task row, ``workflows.cases.flows``).
 
 ``submission_nodes`` builds the nodes for a kind: its case page (the work is done there), its
 three role permissions, its task titles."""
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from workflows.cases.flows import Decision
 from workflows.submissions.models import SubmissionState
 
 
@@ -49,13 +52,14 @@ def submission_nodes(
     def step(title: Any, permission: str) -> Any:
         return flow.View(case_page).Annotation(title=title).Permission(permission)
 
+    def decision(title: Any, permission: str, condition: Any) -> Any:
+        return Decision(case_page, condition).Annotation(title=title).Permission(permission)
+
     return {
         "start": flow.StartHandle(this.start_case).Next(this.prepare),
         "prepare": step(prepare_title, work).Next(this.validate),
-        "validate": step(validate_title, validate).Next(this.check_validated),
-        "check_validated": flow.If(this.is_submitted).Then(this.review).Else(this.prepare),
-        "review": step(review_title, review).Next(this.check_approved),
-        "check_approved": flow.If(this.is_approved).Then(this.end).Else(this.correct),
+        "validate": decision(validate_title, validate, this.is_submitted).Next(this.review).Else(this.prepare),
+        "review": decision(review_title, review, this.is_approved).Next(this.end).Else(this.correct),
         "correct": step(_("Corriger et transmettre à nouveau au CGET"), work).Next(this.review),
         "end": flow.End(),
     }

@@ -15,11 +15,16 @@ def submission_table(
     *,
     occurrence: Callable[[Any], str | None] | None = None,
     refusals: Mapping[str, str | Callable[[Any], str]] | None = None,
+    snapshot: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> TransitionTable:
     """The table of a submission (draft → prefect_validation → submitted → approved | returned)
     whose sending to the CGET meets the département's deadline ``definition``. ``refusals``: the
-    French sentences of the kind's guards (on sending to validation, to the CGET, and again)."""
+    French sentences of the kind's guards (on sending to validation, to the CGET, and again); the
+    kind's blocking compliance rules refuse those three too (``workflows.cases.compliance``).
+    ``snapshot``: what the two transmissions to the CGET (``validate``, ``resubmit``) freeze, each
+    an argument of their FSM methods computed on the locked case (``Transition.snapshot``)."""
     refusals = refusals or {}
+    snapshot = snapshot or {}
     met = (DeadlineEffect("met", definition, per="department", occurrence=occurrence),)
     reopen = (DeadlineEffect("reopen", definition, per="department", occurrence=occurrence),)
     return TransitionTable(
@@ -29,6 +34,7 @@ def submission_table(
             done="Soumis à la validation préfectorale",
             completes="prepare",
             refusals=refusals,
+            checklist=True,
         ),
         Transition(
             "send_back",
@@ -43,8 +49,10 @@ def submission_table(
             done="Validé par le préfet et transmis au CGET",
             completes="validate",
             refusals=refusals,
+            checklist=True,
             deadlines=met,
             event="submitted",
+            snapshot=snapshot,
         ),
         Transition("approve", "Approuver", done="Approuvé par le CGET", completes="review", event="approved"),
         Transition(
@@ -57,6 +65,7 @@ def submission_table(
             secondary=True,
             deadlines=reopen,
             event="returned",
+            message=True,
         ),
         Transition(
             "resubmit",
@@ -64,7 +73,9 @@ def submission_table(
             done="Transmis à nouveau au CGET",
             completes="correct",
             refusals=refusals,
+            checklist=True,
             deadlines=met,
             event="submitted",
+            snapshot=snapshot,
         ),
     )

@@ -2,7 +2,7 @@
 the synthesis's FSM is the one source of the state (the gateways read it).
 
 Each human task is completed by the case transitions done on the synthesis page
-(``services.synthesis_transition`` calls ``workflow.workflow_on_transition``), as the PAQTE
+(``workflows.cases.runner.transition_run`` calls ``workflow.workflow_on_transition``), as the PAQTE
 report does. Unlike PAQTE, the tasks carry the role permission only: the département scope
 comes from the synthesis's ``department`` (``workflows.cases.registry``), so they show in
 the shared inbox and queue.

@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 
-from dsfr.forms import DsfrBaseForm
-
+from workflows.cases.forms import REQUIRED_WHEN_TEMPLATE, CaseForm
 from workflows.synthesis.models import LIMIT_HELP, PARAGRAPHS_MAX, PARTS, TOTAL_MAX_CHARS, length_errors
 
 PART_HELP = {
@@ -21,7 +20,7 @@ PART_HELP = {
 }
 
 
-class SynthesisForm(DsfrBaseForm):
+class SynthesisForm(CaseForm):
     """The four parts; a draft may miss some (all are required to send it to validation)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -32,13 +31,15 @@ class SynthesisForm(DsfrBaseForm):
                 required=False,
                 strip=True,
                 help_text=(
-                    f"{PART_HELP[field]} Facultatif pour enregistrer le brouillon, obligatoire pour le soumettre "
-                    f"à la validation ; {PARAGRAPHS_MAX} paragraphes au plus."
+                    f"{PART_HELP[field]} Obligatoire pour soumettre la synthèse à la validation (pas pour "
+                    f"enregistrer le brouillon) ; {PARAGRAPHS_MAX} paragraphes au plus."
                 ),
                 widget=forms.Textarea(
                     attrs={"rows": 10, "data-synthesis-part": field, "aria-describedby": f"compteur-{field}"}
                 ),
             )
+            # Required to send, not to save: never « (Optionnel) » (workflows/cases/forms.py).
+            self.fields[field].template_name = REQUIRED_WHEN_TEMPLATE
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,7 +13,7 @@ Five pages are 300 lines; the title, the inserted renovation table (fixed size: 
 step), the four part titles and the page breaks take at most 50, each of the 40 paragraphs
 may waste one line and its spacing (at most 55 lines): 195 lines × 48 = 9,360 characters
 remain, above the 9,000 allowed. In ordinary French text a line holds ~95 characters, so a
-synthesis at the limit takes about three pages. ``tests/synthesis/test_pdf.py`` builds the
+synthesis at the limit takes about three pages. ``tests/workflows/synthesis/test_pdf.py`` builds the
 PDF at the limits with those widest glyphs and counts its pages.
 
 The state is a protected FSM field; a transition only changes the object in memory, the service

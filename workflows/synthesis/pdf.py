@@ -1,5 +1,6 @@
 """The synthesis as a PDF (reportlab): A4, at most five pages (the layout the length limit of
-``workflows.synthesis.models`` is computed for: Helvetica 10 pt on 12 pt, 2 cm margins)."""
+``workflows.synthesis.models`` is computed for: Helvetica 10 pt on 12 pt, 2 cm margins), under
+the State's identity (``reference.pdf``)."""
 
 from __future__ import annotations
 
@@ -12,35 +13,23 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from reference import pdf
+from workflows.submissions.documents import document_date, prefect_of
 from workflows.synthesis.models import PARTS, Synthesis, paragraphs
 from workflows.synthesis.selectors import RenovationState
 
 MARGIN = 2 * cm
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=12, spaceAfter=3, splitLongWords=True)
-TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=14, leading=17, spaceAfter=4)
-SUBTITLE = ParagraphStyle("subtitle", fontName="Helvetica", fontSize=9, leading=11, spaceAfter=6)
-HEADING = ParagraphStyle(
-    "heading", fontName="Helvetica-Bold", fontSize=11, leading=13, spaceBefore=6, spaceAfter=3, keepWithNext=True
-)
 MAX_PAGES = 5
 TEXT_WIDTH = A4[0] - 2 * MARGIN
-CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=10.5)
 
 
 def _text(value: str) -> str:
-    """What Helvetica can draw (cp1252), escaped for reportlab's paragraph markup."""
-    return escape(value.encode("cp1252", "replace").decode("cp1252"))
+    """What Helvetica can draw (cp1252; a narrow no-break space as a no-break space, ``pdf.drawable``),
+    escaped for reportlab's paragraph markup."""
+    return escape(pdf.drawable(value, BODY.fontName))
 
 
 def hard_lines(text: str, width: float = TEXT_WIDTH) -> list[str]:
@@ -62,29 +51,33 @@ def hard_lines(text: str, width: float = TEXT_WIDTH) -> list[str]:
 def _paragraph(text: str, *, anywhere: bool) -> Paragraph:
     if not anywhere:
         return Paragraph(_text(text), BODY)
-    drawable = text.encode("cp1252", "replace").decode("cp1252")
+    drawable = pdf.drawable(text, BODY.fontName)
     return Paragraph("<br/>".join(escape(line) for line in hard_lines(drawable)), BODY)
 
 
 def renovation_table(renovation: RenovationState) -> list[Any]:
+    names = pdf.fonts()
     note = (
-        f"transmis le {renovation.computed_on:%d/%m/%Y}"
+        f"transmis le {pdf.long_date(renovation.computed_on)}"
         if renovation.frozen
-        else f"calculé le {renovation.computed_on:%d/%m/%Y} à partir des dossiers"
+        else f"calculé le {pdf.long_date(renovation.computed_on)} à partir des dossiers"
     )
+    cell = pdf.style("cell", names.regular, 9, leading=10.5)
     data: list[list[Any]] = [
         ["Étape de la rénovation", "Contrats de ville", f"En retard ({renovation.deadline:%d/%m/%Y})"]
     ]
     for row in renovation.rows:
-        data.append([Paragraph(_text(row.label), CELL), str(row.count), str(row.late)])
-    data.append(["Total", str(renovation.total), str(renovation.late)])
+        data.append(
+            [Paragraph(pdf.markup(row.label, names.regular), cell), pdf.number(row.count), pdf.number(row.late)]
+        )
+    data.append(["Total", pdf.number(renovation.total), pdf.number(renovation.late)])
     table = Table(data, colWidths=[8.5 * cm, 4 * cm, 4.5 * cm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
-                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
+                ("FONT", (0, 0), (-1, 0), names.bold, 9),
+                ("FONT", (0, 1), (-1, -1), names.regular, 9),
+                ("FONT", (0, -1), (-1, -1), names.bold, 9),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3e3fd")),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
@@ -92,8 +85,17 @@ def renovation_table(renovation: RenovationState) -> list[Any]:
             ]
         )
     )
-    heading = Paragraph(_text(f"État de la rénovation des contrats de ville du département ({note})"), HEADING)
+    heading = Paragraph(
+        pdf.markup(
+            f"État de la rénovation des contrats de ville du département – circulaire, annexe 1 ({note})", names.bold
+        ),
+        _heading(),
+    )
     return [KeepTogether([heading, table])]
+
+
+def _heading() -> ParagraphStyle:
+    return pdf.style("heading", pdf.fonts().bold, 11, leading=13, spaceBefore=6, spaceAfter=3)
 
 
 def synthesis_pdf(*, synthesis: Synthesis, renovation: RenovationState) -> bytes:
@@ -106,42 +108,32 @@ def synthesis_pdf(*, synthesis: Synthesis, renovation: RenovationState) -> bytes
 
 
 def _build(*, synthesis: Synthesis, renovation: RenovationState, anywhere: bool) -> tuple[bytes, int]:
+    """Under the State's identity (``reference.pdf``: Marianne block, « Préfet du Nord », title,
+    date; « page x / y »). The parts' text stays in Helvetica 10 pt, the layout the length limit
+    is computed for (``workflows.synthesis.models``); the rest is in Marianne."""
     buffer = io.BytesIO()
     department = synthesis.department
-    # No frame padding: the text is exactly A4 minus 2 cm margins wide (the limit's computation).
-    frame = Frame(
-        MARGIN, MARGIN, TEXT_WIDTH, A4[1] - 2 * MARGIN, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
-    )
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"Synthèse {synthesis.year} – {department.name} ({department.code})",
-        author=f"Préfecture – {department.name}",
-    )
-    story: list[Any] = [
-        Paragraph(_text(f"Synthèse du préfet – {department.name} ({department.code})"), TITLE),
-        Paragraph(
-            _text(
-                "Circulaire du Premier ministre du 22 janvier 2019 relative à la mobilisation nationale pour les "
-                f"habitants des quartiers : synthèse due le {synthesis.due_on:%d/%m/%Y}. "
-                f"État : {synthesis.get_state_display()}."
-            ),
-            SUBTITLE,
+    identity = pdf.Identity(
+        department=department,
+        title=f"Synthèse {synthesis.year} du préfet – {department.name} ({department.code})",
+        subtitle=(
+            "Circulaire du Premier ministre du 22 janvier 2019 relative à la mobilisation nationale pour les "
+            f"habitants des quartiers : synthèse due le {pdf.long_date(synthesis.due_on)}. "
+            f"État : {synthesis.get_state_display()}."
         ),
-        *renovation_table(renovation),
-        Spacer(1, 4),
-    ]
+        dated=document_date(synthesis),
+        prefect=prefect_of(department),
+    )
+    # No frame padding: the text is exactly A4 minus 2 cm margins wide (the limit's computation).
+    document = pdf.state_document(buffer, identity, author=f"Préfecture – {department.name}", padding=0)
+    story: list[Any] = [*renovation_table(renovation), Spacer(1, 4)]
     for number, (field, title) in enumerate(PARTS, start=1):
-        story.append(Paragraph(_text(f"{number}. {title}"), HEADING))
+        # A part's title starts a page only with three lines of its text (a long first paragraph
+        # then continues on the next page, instead of leaving this one half blank).
+        story.extend(pdf.heading(f"{number}. {title}", _heading(), follows=3 * BODY.leading))
         for paragraph in paragraphs(getattr(synthesis, field)) or ["(non renseigné)"]:
             story.append(_paragraph(paragraph, anywhere=anywhere))
-
-    def footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawRightString(A4[0] - MARGIN, MARGIN / 2, f"page {document.page}")
-        canvas.restoreState()
-
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer)])
-    doc.build(story)
-    return buffer.getvalue(), doc.page
+    pages = pdf.build(
+        document, identity, story, footer=f"Synthèse {synthesis.year} – {department.name} ({department.code})"
+    )
+    return buffer.getvalue(), pages

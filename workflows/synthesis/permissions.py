@@ -1,6 +1,6 @@
 """Who may do what on the prefect's synthesis: a role permission (given to the role groups by
-data migration 0111) and, for prefecture roles, the guardian grant ``reference.work_in_department``
-on the synthesis's département. Reading goes with ``workflows.view_steering``.
+data migration ``0003_role_groups_and_permissions``) and, for prefecture roles, the guardian grant
+``reference.work_in_department`` on the synthesis's département. Reading goes with ``workflows.view_steering``.
 
 - agent de préfecture: writes the draft and sends it to validation (``work_synthesis``);
 - valideur préfectoral: sends it back or submits it to the CGET (``validate_synthesis``);

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar
 from reference import selectors as reference_selectors
-from reference.models import CityContract, Department
+from reference.models import Department
+from workflows.cases.figures import AsOf, Scope, figures_count
+from workflows.renewal import figures as renewal_figures
 from workflows.renewal.models.renewal import RenewalState
 from workflows.synthesis.models import Synthesis, due_on
 
@@ -61,28 +63,29 @@ class RenovationState:
         )
 
 
-def renovation_state(*, department: Department, today: datetime.date) -> RenovationState:
-    """Counted from the data in one query whatever the number of contracts. A contract without
-    a renovation case is « non commencée ». Late: not signed once the campaign's signature date has passed, or
-    signed after it."""
+def renovation_state(
+    *, department: Department, today: datetime.date, moment: datetime.datetime | None = None
+) -> RenovationState:
+    """The renovation table from the renovation's figures (``workflows.renewal.figures``: each
+    count is a figure whose list the table links to), in one query whatever the number of
+    contracts. A contract without a renovation case is « non commencée ». Late: not signed once
+    the campaign's signature date has passed, or signed after it.
+
+    ``moment``: recomputed from the renovations' histories as they stood at that instant (a
+    transmitted synthesis « as of » its transmission: ``snapshot_as_of``)."""
     deadline = campaign_calendar().renewal_signature
-    past_deadline = today > deadline
-    aggregates: dict[str, Any] = {}
-    for state in RenewalState:
-        match = Q(renewal__state=state)
-        if state == RenewalState.NOT_STARTED:
-            match |= Q(renewal__isnull=True)
-        aggregates[state.value] = Count("pk", filter=match)
-    aggregates["signed_late"] = Count(
-        "pk", filter=Q(renewal__state=RenewalState.SIGNED, renewal__signed_on__gt=deadline)
-    )
-    counts = CityContract.objects.filter(department=department).aggregate(**aggregates)
-    rows = []
-    for state in RenewalState:
-        count = counts[state.value]
-        unsigned_late = count if past_deadline else 0
-        late = counts["signed_late"] if state == RenewalState.SIGNED else unsigned_late
-        rows.append(RenovationRow(state=state.value, label=str(state.label), count=count, late=late))
+    scope = Scope(department_ids=(department.pk,), as_of=AsOf(day=today, moment=moment))
+    wanted = [*renewal_figures.STEPS.values(), *renewal_figures.LATE_BY_STEP.values()]
+    counts = figures_count(wanted, scope)
+    rows = [
+        RenovationRow(
+            state=state.value,
+            label=str(state.label),
+            count=counts[renewal_figures.STEPS[state.value].slug].get(department.pk, 0),
+            late=counts[renewal_figures.LATE_BY_STEP[state.value].slug].get(department.pk, 0),
+        )
+        for state in RenewalState
+    ]
     return RenovationState(
         rows=rows,
         total=sum(r.count for r in rows),
@@ -90,6 +93,23 @@ def renovation_state(*, department: Department, today: datetime.date) -> Renovat
         computed_on=today,
         deadline=deadline,
     )
+
+
+def snapshot_as_of(synthesis: Synthesis) -> AsOf:
+    """The instant a transmitted synthesis's renovation table was frozen: the campaign's day it
+    was computed on and the transmission's timestamp (the histories up to it)."""
+    snapshot = synthesis.renovation_snapshot or {}
+    day = datetime.date.fromisoformat(snapshot["computed_on"]) if "computed_on" in snapshot else None
+    if synthesis.submitted_at is None or day is None:
+        raise ValueError("La synthèse n'a pas été transmise.")
+    return AsOf(day=day, moment=synthesis.submitted_at)
+
+
+def renovation_recomputed(*, synthesis: Synthesis) -> RenovationState:
+    """A transmitted synthesis's renovation table recomputed from the histories as of its
+    transmission: equal to its snapshot (the figures are reproducible)."""
+    as_of = snapshot_as_of(synthesis)
+    return renovation_state(department=synthesis.department, today=as_of.day, moment=as_of.moment)
 
 
 def synthesis_renovation(

@@ -5,22 +5,18 @@ the table of ``workflows.synthesis.transitions``: its deadline effects, its task
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from notifications.campaign import campaign_today
 from reference.models import Department
-from workflows.cases.runner import transition_run
+from workflows.cases.locks import case_lock
 from workflows.cases.tasks import workflow_start
 from workflows.synthesis.models import PARTS, Synthesis, length_errors
 from workflows.synthesis.permissions import can_work
-from workflows.synthesis.selectors import renovation_state
-from workflows.synthesis.transitions import KIND, TRANSITIONS, SynthesisError
+from workflows.synthesis.transitions import KIND, SynthesisError
 
-__all__ = ["SynthesisError", "synthesis_save", "synthesis_transition"]
+__all__ = ["SynthesisError", "synthesis_save"]
 
 
 def synthesis_save(*, user: User, department: Department, year: int, **parts: str) -> Synthesis:
@@ -36,7 +32,9 @@ def synthesis_save(*, user: User, department: Department, year: int, **parts: st
         raise SynthesisError(" ".join(errors))
     try:
         with transaction.atomic():
-            synthesis, created = Synthesis.objects.select_for_update().get_or_create(department=department, year=year)
+            found = case_lock(Synthesis, department=department, year=year)
+            created = found is None
+            synthesis = Synthesis(department=department, year=year) if found is None else found
             if not created and not synthesis.is_editable:
                 raise SynthesisError("La synthèse ne se modifie qu'en brouillon.")
             for field, value in parts.items():
@@ -48,12 +46,3 @@ def synthesis_save(*, user: User, department: Department, year: int, **parts: st
     except IntegrityError as error:  # two first saves at once
         raise SynthesisError("La synthèse vient d'être créée par quelqu'un d'autre : rechargez la page.") from error
     return synthesis
-
-
-def synthesis_transition(*, user: User, synthesis: Synthesis, name: str, comment: str = "") -> Synthesis:
-    """Run ``name`` on the synthesis through the case kernel. Submitting it freezes the
-    renovation table of the département as it stands that day."""
-    kwargs: dict[str, Any] = {}
-    if name in (TRANSITIONS["validate"].name, TRANSITIONS["resubmit"].name):  # transmitted to the CGET
-        kwargs["renovation"] = renovation_state(department=synthesis.department, today=campaign_today()).as_json()
-    return transition_run(case=synthesis, name=name, user=user, comment=comment, **kwargs)

@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from notifications.campaign import campaign_today
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.submissions.transitions import submission_table
+from workflows.synthesis import compliance  # noqa: F401  (registers the synthesis's compliance rules)
 from workflows.synthesis.flows import SynthesisFlow
-from workflows.synthesis.models import PARTS, Synthesis, SynthesisHistory, length_errors, normalize
+from workflows.synthesis.models import Synthesis, SynthesisHistory
+from workflows.synthesis.selectors import renovation_state
 
 DEADLINE = "synthesis"
 
@@ -16,19 +21,18 @@ class SynthesisError(CaseRefused):
     """A refused action on a synthesis, with the French sentence to show."""
 
 
-def _missing_parts(synthesis: Synthesis) -> str:
-    missing = [title for field, title in PARTS if not normalize(getattr(synthesis, field))]
-    return "La synthèse est incomplète, renseignez : " + " ; ".join(missing) + "."
-
-
-REFUSALS = {
-    "has_all_parts": _missing_parts,
-    "is_within_limit": lambda synthesis: " ".join(length_errors(synthesis.parts)),
-}
-
 # The submission's table (``workflows.submissions.transitions``): sending the synthesis to the
-# CGET meets the département's « synthesis » deadline, a return reopens it.
-TRANSITIONS = submission_table(DEADLINE, refusals=REFUSALS)
+# CGET meets the département's « synthesis » deadline, a return reopens it. Its four parts and its
+# five pages are compliance rules (``workflows.synthesis.compliance``), quoted when they refuse.
+
+
+def _renovation_frozen(synthesis: Synthesis) -> dict[str, Any]:
+    """The renovation table of the département as it stands the day the synthesis is transmitted
+    to the CGET (the circular's annex: the synthesis inserts it), read under the case's lock."""
+    return renovation_state(department=synthesis.department, today=campaign_today()).as_json()
+
+
+TRANSITIONS = submission_table(DEADLINE, snapshot={"renovation": _renovation_frozen})
 
 KIND = register(
     CaseKind(
@@ -39,6 +43,7 @@ KIND = register(
         history=SynthesisHistory,
         history_link="synthesis",
         flow=SynthesisFlow,
+        name=lambda synthesis: f"Synthèse {synthesis.year}",
         error=SynthesisError,
         denied="Vous n'avez pas le droit de faire cette action sur cette synthèse.",
     )

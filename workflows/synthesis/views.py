@@ -19,7 +19,7 @@ from accounts.selectors import sees_all_departments
 from notifications.campaign import campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from workflows.cases.history import timeline
-from workflows.cases.runner import available_transitions
+from workflows.cases.runner import available_transitions, transition_run
 from workflows.synthesis import selectors, services
 from workflows.synthesis.forms import SynthesisForm
 from workflows.synthesis.models import LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, campaign_year, due_on, normalize
@@ -58,8 +58,17 @@ SYNTHESIS_COLUMNS = (
             timezone.localdate(row.synthesis.submitted_at) if row.synthesis and row.synthesis.submitted_at else None
         ),
     ),
-    Column("En retard", lambda row: row.is_late),
+    Column("Date limite", lambda row: due_on(row.synthesis.year if row.synthesis else campaign_year())),
+    Column("Statut", lambda row: synthesis_status(row)),
 )
+
+
+def synthesis_status(row: Any) -> str:
+    """The export's status beside the due date (a real date in its own column), not a count of days."""
+    sent = row.synthesis is not None and row.synthesis.submitted_at is not None
+    if sent:
+        return "transmise en retard" if row.is_late else "transmise dans les temps"
+    return "en retard" if row.is_late else "à transmettre"
 
 
 @login_required
@@ -113,7 +122,7 @@ def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
             "renovation": selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today),
             "may_edit": can_work(user, department) and (synthesis is None or synthesis.is_editable),
             "actions": _actions(user, synthesis),
-            "history": timeline(synthesis) if synthesis else [],
+            "history": timeline(synthesis, user=request.user) if synthesis else [],
             "is_late": synthesis.is_late(today) if synthesis else today > due_on(year),
             "due_on": due_on(year),
         },
@@ -188,9 +197,7 @@ def synthesis_action(request: HttpRequest, code: str, year: int, name: str) -> H
     if synthesis is None or name not in TRANSITIONS:
         raise Http404
     try:
-        services.synthesis_transition(
-            user=user, synthesis=synthesis, name=name, comment=request.POST.get("comment", "")
-        )
+        transition_run(user=user, case=synthesis, name=name, comment=request.POST.get("comment", ""))
     except services.SynthesisError as error:
         messages.error(request, str(error))
     else:

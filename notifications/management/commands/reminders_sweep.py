@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 department = item.deadline.department.code if item.deadline.department else "national"
                 self.stdout.write(
                     f"{item.send_on:%d/%m/%Y}  {item.deadline.due_on:%d/%m/%Y}  {department:<4} "
-                    f"{item.rule.name:<38} {item.recipient.email}  {item.deadline.title}"
+                    f"{item.rule.name:<38} {item.address}  {item.deadline.title}"
                 )
             self.stdout.write(self.style.SUCCESS(f"{len(preview)} relance(s) seraient envoyées (simulation)."))
             return

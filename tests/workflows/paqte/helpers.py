@@ -7,23 +7,14 @@ import itertools
 
 from django.utils import timezone
 
-from stdnum import luhn
-
 from accounts.models import User
 from reference.models import Department
+from tests.factories.paqte import make_siret
+from workflows.cases.runner import transition_run
 from workflows.paqte import services
 from workflows.paqte.models import Company, KeyIndicator, PaqteConvention
 
-_numbers = itertools.count(10_000_000)
-
-
-def make_siret(n: int | None = None) -> str:
-    """A valid SIRET: a SIREN with its Luhn key, then an establishment number and its key."""
-    n = next(_numbers) if n is None else n
-    siren = f"{n % 100_000_000:08d}"
-    siren += luhn.calc_check_digit(siren)
-    body = siren + "0001"
-    return body + luhn.calc_check_digit(body)
+_numbers = itertools.count(20_000_000)
 
 
 def company_of(size: str = Company.Size.PME, **kwargs: object) -> Company:
@@ -64,12 +55,10 @@ def convention_of(
     if state == "draft":
         return convention
     add_all_axes(agent, convention)
-    convention = services.case_transition(case=convention, user=agent, name="start_negotiation")
+    convention = transition_run(case=convention, user=agent, name="start_negotiation")
     if state == "negotiation":
         return convention
-    convention = services.case_transition(
-        case=convention, user=agent, name="sign", signed_on=signed_on or timezone.localdate()
-    )
+    convention = transition_run(case=convention, user=agent, name="sign", signed_on=signed_on or timezone.localdate())
     if state == "signed":
         return convention
-    return services.case_transition(case=convention, user=agent, name="activate")
+    return transition_run(case=convention, user=agent, name="activate")

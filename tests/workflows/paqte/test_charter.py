@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import make_siret
+from workflows.cases.runner import transition_run
 from workflows.paqte import selectors, services
 from workflows.paqte.charter_import import COLUMNS, CharterImportError, charters_import
 from workflows.paqte.models import NEAR_END_DAYS, CharterConvention, Company, PaqteConvention, PaqteHistory
@@ -121,16 +122,14 @@ def reach(agent: User, state: str) -> CharterConvention:
     if state == "active":
         return charter()
     if state == "expired":
-        return services.case_transition(
-            case=charter(ends_on=TODAY - datetime.timedelta(days=1)), user=agent, name="expire"
-        )
+        return transition_run(case=charter(ends_on=TODAY - datetime.timedelta(days=1)), user=agent, name="expire")
     offered = services.charter_offer(user=agent, charter=charter())
     if state == "offered":
         return offered
     if state == "migrated":
         services.charter_migrate(user=agent, charter=offered)
         return CharterConvention.objects.get(pk=offered.pk)
-    return services.case_transition(case=offered, user=agent, name="decline")
+    return transition_run(case=offered, user=agent, name="decline")
 
 
 EDGES = {
@@ -149,7 +148,7 @@ def apply(agent: User, case: CharterConvention, name: str) -> CharterConvention:
     if name == "migrate":
         services.charter_migrate(user=agent, charter=case)
         return CharterConvention.objects.get(pk=case.pk)
-    return services.case_transition(case=case, user=agent, name=name)
+    return transition_run(case=case, user=agent, name=name)
 
 
 @pytest.mark.parametrize(("name", "source"), ALLOWED, ids=[f"{n}-from-{s}" for n, s in ALLOWED])
@@ -175,7 +174,7 @@ def test_edge_refused(agent: User, name: str, state: str) -> None:
 
 def test_expire_refused_before_the_end(agent: User) -> None:
     with pytest.raises(PaqteError, match="pas encore arrivée à son terme"):
-        services.case_transition(case=charter(), user=agent, name="expire")
+        transition_run(case=charter(), user=agent, name="expire")
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,10 @@ def test_members_and_checkpoint_meeting(agent: User, nord: Department) -> None:
     client = Client()
     client.force_login(agent)
     body = client.get("/paqte/departements/59/").content.decode()
-    assert "FACE Lille" in body and "Point d&#x27;étape du PAQTE du 12/06/2019 (tenue)" in body
+    assert "FACE Lille" in body
+    assert (
+        'Point d&#x27;étape du PAQTE du 12/06/2019 <span class="fr-badge fr-badge--sm fr-badge--success">Tenue' in body
+    )
     assert signatory.company.name in body
 
 

@@ -16,6 +16,7 @@ from notifications import campaign as calendar
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_of
+from workflows.cases.runner import transition_run
 from workflows.paqte import services
 from workflows.paqte.models import Axis, Company, KeyIndicator, PaqteConvention, PaqteHistory
 from workflows.paqte.services import PaqteError
@@ -36,13 +37,13 @@ def reach(agent: User, nord: Department, state: str) -> PaqteConvention:
         return convention_of(agent, nord, state="active", signed_on=NEAR_END)
     if state == "expired":
         convention = convention_of(agent, nord, state="active", signed_on=LONG_AGO)
-        return services.case_transition(case=convention, user=agent, name="expire")
+        return transition_run(case=convention, user=agent, name="expire")
     if state == "renewed":
         convention = convention_of(agent, nord, state="active", signed_on=NEAR_END)
         services.convention_renew(user=agent, convention=convention)
         return PaqteConvention.objects.get(pk=convention.pk)
     convention = convention_of(agent, nord, state="active")
-    return services.case_transition(case=convention, user=agent, name="terminate", reason="Cessation", comment="x")
+    return transition_run(case=convention, user=agent, name="terminate", reason="Cessation", comment="x")
 
 
 # transition: (sources, target, kwargs)
@@ -66,7 +67,7 @@ def test_edge_allowed(agent: User, nord: Department, name: str, source: str) -> 
     if source == "draft":
         add_all_axes(agent, convention)
     _sources, target, kwargs = EDGES[name]
-    done = services.case_transition(case=convention, user=agent, name=name, comment="ok", **kwargs)
+    done = transition_run(case=convention, user=agent, name=name, comment="ok", **kwargs)
     assert done.state == target
     assert PaqteConvention.objects.get(pk=convention.pk).state == target
     last = PaqteHistory.objects.filter(object_id=convention.pk, transition=name).get()
@@ -77,7 +78,7 @@ def test_edge_allowed(agent: User, nord: Department, name: str, source: str) -> 
 def test_edge_refused_from_other_states(agent: User, nord: Department, name: str, state: str) -> None:
     convention = reach(agent, nord, state)
     with pytest.raises(PaqteError, match="n'est pas possible dans l'état"):
-        services.case_transition(case=convention, user=agent, name=name, **EDGES[name][2])
+        transition_run(case=convention, user=agent, name=name, **EDGES[name][2])
     assert PaqteConvention.objects.get(pk=convention.pk).state == state
 
 
@@ -90,19 +91,19 @@ def test_state_is_protected(agent: User, nord: Department) -> None:
 def test_start_negotiation_refused_without_objective(agent: User, nord: Department) -> None:
     convention = services.convention_create(user=agent, company=company_of(), department=nord)
     with pytest.raises(PaqteError, match="au moins un objectif"):
-        services.case_transition(case=convention, user=agent, name="start_negotiation")
+        transition_run(case=convention, user=agent, name="start_negotiation")
 
 
 def test_expire_refused_before_the_end(agent: User, nord: Department) -> None:
     convention = convention_of(agent, nord, state="active")
     with pytest.raises(PaqteError, match="pas encore arrivée à son terme"):
-        services.case_transition(case=convention, user=agent, name="expire")
+        transition_run(case=convention, user=agent, name="expire")
 
 
 def test_renew_refused_far_from_the_end(agent: User, nord: Department) -> None:
     convention = convention_of(agent, nord, state="active")
     with pytest.raises(PaqteError, match="Le renouvellement se propose"):
-        services.case_transition(case=convention, user=agent, name="renew")
+        transition_run(case=convention, user=agent, name="renew")
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_edge_refused_to_who_does_not_instruct_the_department(
     convention = reach(agent, nord, "draft")
     add_all_axes(agent, convention)
     with pytest.raises(PermissionDenied):
-        services.case_transition(case=convention, user=make_user(role, department), name="start_negotiation")
+        transition_run(case=convention, user=make_user(role, department), name="start_negotiation")
     assert PaqteConvention.objects.get(pk=convention.pk).state == "draft"
 
 
@@ -146,11 +147,11 @@ def test_expire_allowed_the_day_after_the_end_only(agent: User, nord: Department
     signed_on = calendar.add_years(TODAY, -3)
     convention = convention_of(agent, nord, state="active", signed_on=signed_on)
     assert convention.ends_on == TODAY - datetime.timedelta(days=1)
-    assert services.case_transition(case=convention, user=agent, name="expire").state == "expired"
+    assert transition_run(case=convention, user=agent, name="expire").state == "expired"
     on_last_day = convention_of(agent, nord, state="active", signed_on=signed_on + datetime.timedelta(days=1))
     assert on_last_day.ends_on == TODAY
     with pytest.raises(PaqteError):
-        services.case_transition(case=on_last_day, user=agent, name="expire")
+        transition_run(case=on_last_day, user=agent, name="expire")
 
 
 def test_renewal_is_offered_near_the_end_once(agent: User, nord: Department) -> None:
@@ -190,11 +191,11 @@ def test_large_company_and_eti_must_commit_on_the_four_axes(agent: User, nord: D
     convention = services.convention_create(user=agent, company=company_of(size), department=nord)
     for axis in (Axis.AWARENESS, Axis.TRAINING, Axis.HIRING):
         services.objective_add(user=agent, convention=convention, indicator=first_indicator(axis), target=5)
-    convention = services.case_transition(case=convention, user=agent, name="start_negotiation")
+    convention = transition_run(case=convention, user=agent, name="start_negotiation")
     with pytest.raises(PaqteError, match=r"quatre axes.*Acheter"):
-        services.case_transition(case=convention, user=agent, name="sign", signed_on=TODAY)
+        transition_run(case=convention, user=agent, name="sign", signed_on=TODAY)
     services.objective_add(user=agent, convention=convention, indicator=first_indicator(Axis.PURCHASING), target=5)
-    assert services.case_transition(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
+    assert transition_run(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
 
 
 @pytest.mark.parametrize("size", [Company.Size.LARGE, Company.Size.ETI])
@@ -213,16 +214,16 @@ def test_pme_and_tpe_may_keep_one_axis_and_a_specific_commitment(agent: User, no
     services.objective_add(
         user=agent, convention=convention, axis=Axis.AWARENESS, label="Forum des métiers au collège", target=1
     )
-    convention = services.case_transition(case=convention, user=agent, name="start_negotiation")
-    assert services.case_transition(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
+    convention = transition_run(case=convention, user=agent, name="start_negotiation")
+    assert transition_run(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
 
 
 @pytest.mark.parametrize("size", [Company.Size.PME, Company.Size.TPE])
 def test_pme_with_only_a_specific_commitment_may_sign(agent: User, nord: Department, size: str) -> None:
     convention = services.convention_create(user=agent, company=company_of(size), department=nord)
     services.objective_add(user=agent, convention=convention, axis=Axis.PURCHASING, label="Achats locaux", target=1)
-    convention = services.case_transition(case=convention, user=agent, name="start_negotiation")
-    assert services.case_transition(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
+    convention = transition_run(case=convention, user=agent, name="start_negotiation")
+    assert transition_run(case=convention, user=agent, name="sign", signed_on=TODAY).state == "signed"
 
 
 def test_objectives_are_frozen_after_signature(agent: User, nord: Department) -> None:

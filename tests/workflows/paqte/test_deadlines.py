@@ -20,6 +20,7 @@ from reference.models import Department
 from tests.workflows.paqte.helpers import convention_of, make_siret
 from tests.workflows.paqte.test_charter import csv_of, line
 from tests.workflows.paqte.test_submissions import new_case, run
+from workflows.cases.runner import transition_run
 from workflows.paqte import services
 from workflows.paqte.charter_import import charters_import
 from workflows.paqte.models import CharterConvention, PaqteConvention, Submission
@@ -73,7 +74,7 @@ def test_referent_contact_is_met_when_the_prefect_sends_it_and_reopened_when_ret
 def test_a_refused_transition_leaves_the_deadline_alone(actors: dict[str, User], nord: Department) -> None:
     designation = run(new_case("referent", actors["agent"], nord), "send_to_validation", actors)
     with pytest.raises(services.PaqteError):
-        services.case_transition(case=designation, user=actors["validator"], name="approve")
+        transition_run(case=designation, user=actors["validator"], name="approve")
     assert not Deadline.objects.filter(definition__code="referent-paqte-contact", met_at__isnull=False).exists()
 
 
@@ -129,7 +130,7 @@ def test_convention_end_deadline_is_the_conventions_own_end(
 
 
 def test_the_definition_says_the_same_rule_as_the_convention() -> None:
-    """Migration 0020: signature + 3 years − 1 day, so the campaign data agrees with ends_on."""
+    """The campaign data (notifications 0002): signature + 3 years − 1 day, so the campaign data agrees with ends_on."""
     definition = DeadlineDefinition.objects.get(campaign__code="2019", code="paqte-convention-end")
     assert (definition.offset_years, definition.offset_days) == (3, -1)
 
@@ -142,7 +143,7 @@ def test_convention_end_is_met_when_renewed_or_expired(agent: User, nord: Depart
     assert case_deadlines(successor, "paqte-convention-end") == []  # it gets its own at its signature
 
     ended = convention_of(agent, nord, state="active", signed_on=TODAY - datetime.timedelta(days=4 * 365))
-    services.case_transition(case=ended, user=agent, name="expire")
+    transition_run(case=ended, user=agent, name="expire")
     assert case_deadlines(ended, "paqte-convention-end")[0].met_at is not None
 
 
@@ -150,7 +151,7 @@ def test_convention_end_is_met_when_renewed_or_expired(agent: User, nord: Depart
 def test_convention_end_is_dropped_when_terminated_early(agent: User, nord: Department, state: str) -> None:
     convention = convention_of(agent, nord, state=state)
     assert len(case_deadlines(convention, "paqte-convention-end")) == 1
-    services.case_transition(case=convention, user=agent, name="terminate", comment="Cessation d’activité")
+    transition_run(case=convention, user=agent, name="terminate", comment="Cessation d’activité")
     assert case_deadlines(convention, "paqte-convention-end") == []
 
 
@@ -201,7 +202,7 @@ def test_charter_migration_is_met_once_every_charter_of_the_department_is_handle
     assert department_deadline(nord, "charter-migration").met_at is None
 
     services.charter_migrate(user=agent, charter=services.charter_offer(user=agent, charter=a2))
-    services.case_transition(case=services.charter_offer(user=agent, charter=a3), user=agent, name="decline")
+    transition_run(case=services.charter_offer(user=agent, charter=a3), user=agent, name="decline")
     # Two migrated, one declined: nothing left that the prefecture can migrate.
     assert department_deadline(nord, "charter-migration").met_at is not None
     assert case_deadlines(a3, "charter-convention-expiry")[0].met_at is not None
@@ -279,7 +280,7 @@ def test_referent_contact_reminder_links_to_the_paqte_tasks(agent: User, nord: D
 def test_a_convention_reaches_the_reminder_only_through_its_state(agent: User, nord: Department) -> None:
     """Guard against stale rows: a terminated convention sends nothing at its former end."""
     convention = convention_of(agent, nord, state="active", signed_on=D(2023, 6, 12))
-    services.case_transition(case=convention, user=agent, name="terminate", comment="Rachat")
+    transition_run(case=convention, user=agent, name="terminate", comment="Rachat")
     reminders_sweep(today=D(2026, 6, 4), enqueue=None)
     assert not Reminder.objects.filter(deadline__definition__code="paqte-convention-end").exists()
     assert PaqteConvention.objects.get(pk=convention.pk).state == "terminated"

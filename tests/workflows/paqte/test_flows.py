@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_of
+from workflows.cases.runner import transition_run
 from workflows.cases.tasks import process_of
 from workflows.inbox import selectors as inbox
 from workflows.paqte import services
@@ -55,15 +56,15 @@ def test_convention_tasks_follow_the_case(agent: User, nord: Department, make_us
     assert queue_names(make_user(Role.PREFECT_VALIDATOR, "59")) == []
 
     add_all_axes(agent, convention)
-    services.case_transition(case=convention, user=agent, name="start_negotiation")
+    transition_run(case=convention, user=agent, name="start_negotiation")
     done = Task.objects.get(process=process, flow_task=PaqteConventionFlow.negotiate)
     assert (done.status, done.owner) == (STATUS.DONE, agent)
     assert open_tasks(convention) == ["sign"]
 
-    convention = services.case_transition(case=convention, user=agent, name="sign", signed_on=convention.created.date())
-    convention = services.case_transition(case=convention, user=agent, name="activate")
+    convention = transition_run(case=convention, user=agent, name="sign", signed_on=convention.created.date())
+    convention = transition_run(case=convention, user=agent, name="activate")
     assert open_tasks(convention) == ["follow_up"]
-    services.case_transition(case=convention, user=agent, name="terminate", reason="Fermeture", comment="Fermeture")
+    transition_run(case=convention, user=agent, name="terminate", reason="Fermeture", comment="Fermeture")
     process.refresh_from_db()
     assert open_tasks(convention) == [] and process.status == PROCESS.CANCELED
 
@@ -74,22 +75,22 @@ def test_report_flow_with_one_return(
     report = services.report_create(user=agent, department=nord, year=2019, semester=1)
     report = services.report_update(user=agent, report=report, organisation="x", pru_count=1, job_seekers_qpv=1)
     assert open_tasks(report) == ["prepare"]
-    services.case_transition(case=report, user=agent, name="send_to_validation")
+    transition_run(case=report, user=agent, name="send_to_validation")
     assert open_tasks(report) == ["validate"]
     assert "validate" in queue_names(validator) and "validate" not in queue_names(agent)
     assert queue_names(make_user(Role.PREFECT_VALIDATOR, "62")) == []
-    services.case_transition(case=report, user=validator, name="send_back")
+    transition_run(case=report, user=validator, name="send_back")
     assert open_tasks(report) == ["prepare"]
-    services.case_transition(case=report, user=agent, name="send_to_validation")
-    services.case_transition(case=report, user=validator, name="validate")
+    transition_run(case=report, user=agent, name="send_to_validation")
+    transition_run(case=report, user=validator, name="validate")
     assert open_tasks(report) == ["review"] and queue_names(cget) == ["review"]
     # The CGET review lands in the national queue and the CGET's review queue.
     assert [t.flow_task.name for t in inbox.task_queue(user=cget)] == ["review"]
     assert [t.flow_task.name for t in inbox.cget_review_queue(user=cget)] == ["review"]
     services.submission_return(user=cget, submission=report, comment="Ajoutez des exemples.")
     assert open_tasks(report) == ["correct"] and queue_names(agent) == ["correct"]
-    services.case_transition(case=report, user=agent, name="resubmit")
-    services.case_transition(case=report, user=cget, name="approve")
+    transition_run(case=report, user=agent, name="resubmit")
+    transition_run(case=report, user=cget, name="approve")
     process = process_of(report)
     assert process is None  # finished
     finished = Task.objects.filter(process__flow_class=SemesterReportFlow, flow_task_type="END").get()
@@ -122,10 +123,10 @@ def test_referent_flow_reaches_the_cget(agent: User, validator: User, cget: User
     designation = services.referent_save(
         user=agent, department=nord, name="A B", function="Chargée de mission", email="a@b.fr", phone="0102030405"
     )
-    services.case_transition(case=designation, user=agent, name="send_to_validation")
-    services.case_transition(case=designation, user=validator, name="validate")
+    transition_run(case=designation, user=agent, name="send_to_validation")
+    transition_run(case=designation, user=validator, name="validate")
     assert queue_names(cget) == ["review"]
-    services.case_transition(case=designation, user=cget, name="approve")
+    transition_run(case=designation, user=cget, name="approve")
     assert queue_names(cget) == []
 
 
@@ -135,4 +136,4 @@ def test_task_page_lists_the_queue_with_links(agent: User, nord: Department) -> 
     client.force_login(agent)
     body = client.get("/taches/file/").content.decode()
     assert "File du département (1)" in body
-    assert f'href="/paqte/conventions/{convention.pk}/"' in body and "ouvrir la négociation" in body
+    assert f'href="/paqte/conventions/{convention.pk}/?liste=file' in body and "ouvrir la négociation" in body

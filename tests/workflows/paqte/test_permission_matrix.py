@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.paqte.helpers import add_all_axes, company_of, convention_of
+from workflows.cases.runner import transition_run
 from workflows.paqte import services
 from workflows.paqte.charter_import import charters_import
 from workflows.paqte.models import CharterConvention, PaqteConvention, ReferentDesignation, SemesterReport
@@ -63,11 +64,11 @@ def make_report(worker: User, code: str, *, state: str = "draft", cget: User | N
     report = services.report_create(user=worker, department=department(code), year=2019, semester=1)
     report = services.report_update(user=worker, report=report, organisation="x", pru_count=1, job_seekers_qpv=2)
     if state in ("prefect_validation", "submitted"):
-        report = services.case_transition(case=report, user=worker, name="send_to_validation")
+        report = transition_run(case=report, user=worker, name="send_to_validation")
     if state == "submitted":
         validator = User.objects.filter(role=Role.PREFECT_VALIDATOR, organisation__department__code=code).first()
         assert validator is not None
-        report = services.case_transition(case=report, user=validator, name="validate")
+        report = transition_run(case=report, user=validator, name="validate")
     return report
 
 

@@ -139,7 +139,7 @@ def test_report_figures_with_200_conventions(agent_client: tuple[User, Client], 
     add_cases(nord, 1, 200)
     body = client.get(report_url(agent, nord)).content.decode()
     # 200 conventions × a result of 3 on each of the retained indicators.
-    assert "<td>600</td>" in body
+    assert 'data-figure="bilan-realise-' in body and ">600</a></td>" in body
 
 
 @pytest.mark.parametrize("role", [Role.AGENT, Role.CGET_REFERENT])

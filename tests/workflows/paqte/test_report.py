@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from reference.models import CityContract, Department, Qpv
 from tests.workflows.paqte.helpers import convention_of
+from workflows.cases.runner import transition_run
 from workflows.paqte import exports, selectors, services
 from workflows.paqte.models import Axis, Company, KeyIndicator, Objective, SemesterResult
 
@@ -32,9 +33,9 @@ def filled_report(agent: User, nord: Department, pas_de_calais: Department, make
     services.objective_add(
         user=agent, convention=specific_pme, axis=Axis.HIRING, label="Job dating au centre social", target=5
     )
-    specific_pme = services.case_transition(case=specific_pme, user=agent, name="start_negotiation")
-    specific_pme = services.case_transition(case=specific_pme, user=agent, name="sign", signed_on=SIGNED)
-    specific_pme = services.case_transition(case=specific_pme, user=agent, name="activate")
+    specific_pme = transition_run(case=specific_pme, user=agent, name="start_negotiation")
+    specific_pme = transition_run(case=specific_pme, user=agent, name="sign", signed_on=SIGNED)
+    specific_pme = transition_run(case=specific_pme, user=agent, name="activate")
     conventions.append(specific_pme)
     for convention in conventions:
         for objective in convention.objectives.all():
@@ -73,13 +74,13 @@ def test_aggregates_equal_the_sum_of_the_conventions_results(
             expected_result = sum(
                 r.value
                 for r in SemesterResult.objects.filter(
-                    objective__convention__in=conventions, objective__indicator=line.indicator, year=2019, semester=1
+                    objective__convention__in=conventions, objective__indicator__code=line.code, year=2019, semester=1
                 )
             )
             expected_target = sum(
-                o.target for o in Objective.objects.filter(convention__in=conventions, indicator=line.indicator)
+                o.target for o in Objective.objects.filter(convention__in=conventions, indicator__code=line.code)
             )
-            assert (line.result, line.target) == (expected_result, expected_target), line.indicator.code
+            assert (line.result, line.target) == (expected_result, expected_target), line.code
     total = sum(line.result for block in data.axes for line in block.indicators) + sum(
         line.result or 0 for block in data.axes for line in block.specific
     )
@@ -89,7 +90,7 @@ def test_aggregates_equal_the_sum_of_the_conventions_results(
     hiring = next(block for block in data.axes if block.axis == Axis.HIRING)
     assert [(s.label, s.target) for s in hiring.specific] == [("Job dating au centre social", 5)]
     assert data.company_count == 4
-    assert sorted(c.pk for c in data.companies) == sorted(c.company_id for c in conventions)
+    assert sorted(c.siret for c in data.companies) == sorted(c.company.siret for c in conventions)
     assert data.qpv_count == Qpv.objects.filter(department=nord, geography=2015).count() > 0
     assert data.qpv_population == sum(
         CityContract.objects.filter(department=nord).values_list("qpv_population", flat=True)
@@ -119,7 +120,7 @@ def test_downloads_carry_the_annex_2_sections(
     xlsx = client.get(f"/paqte/bilans/{report.pk}/bilan.xlsx")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    assert workbook.sheetnames == ["Bilan", "Résultats agrégés", "Entreprises signataires"]
+    assert workbook.sheetnames == ["Bilan", "Résultats agrégés", "Entreprises signataires", "Informations"]
     first_column = [row[0] for row in workbook["Bilan"].iter_rows(values_only=True)]
     for title in (
         "Référent du PAQTE (coordonnées)",
@@ -134,9 +135,15 @@ def test_downloads_carry_the_annex_2_sections(
         assert title in first_column
     bilan = {row[0]: row[1] for row in workbook["Bilan"].iter_rows(values_only=True) if row and row[0]}
     assert str(bilan["Référent du PAQTE (coordonnées)"]).startswith("Camille Martin")
-    assert bilan["Demandeurs d'emploi en fin de mois (DEFM) dans les QPV"] == "23456"
+    assert bilan["Demandeurs d'emploi en fin de mois (DEFM) dans les QPV"] == 23456  # a number, not text
     results = list(workbook["Résultats agrégés"].iter_rows(values_only=True))
     data = selectors.report_data(report=report)
     assert results[1:] == [tuple(cell if cell != "" else None for cell in row) for row in exports.result_rows(data)]
+    for name in ("Résultats agrégés", "Entreprises signataires"):
+        table = workbook[name]
+        assert table.freeze_panes == "A2" and table.auto_filter.ref.startswith("A1:E")
+        assert all(cell.font.bold for cell in table[1])
+    about = {row[0]: row[1] for row in workbook["Informations"].iter_rows(values_only=True)}
+    assert str(about["Par"]).endswith(f"<{agent.email}>") and about["Page"] == f"/paqte/bilans/{report.pk}/bilan.xlsx"
     assert len(list(workbook["Entreprises signataires"].iter_rows())) == 1 + data.company_count
     assert KeyIndicator.objects.count() == sum(1 for r in results[1:] if not str(r[1]).startswith("Engagement"))

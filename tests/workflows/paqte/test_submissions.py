@@ -11,6 +11,7 @@ import pytest
 from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
+from workflows.cases.runner import transition_run
 from workflows.paqte import services
 from workflows.paqte.models import PaqteHistory, ReferentDesignation, SemesterReport, Submission
 from workflows.paqte.services import PaqteError
@@ -52,9 +53,20 @@ def new_case(kind: str, agent: User, nord: Department) -> Submission:
             email="camille.martin@nord.gouv.fr",
             phone="03 20 30 59 59",
         )
+    # Every rubric of annex 2's format, the référent's contact included (compliance rules).
+    services.referent_save(
+        user=agent, department=nord, name="Camille Martin", function="Référente", email="c.m@nord.gouv.fr", phone="1"
+    )
     report = services.report_create(user=agent, department=nord, year=2019, semester=1)
     return services.report_update(
-        user=agent, report=report, organisation="Chargé de mission", pru_count=3, job_seekers_qpv=1200
+        user=agent,
+        report=report,
+        organisation="Chargé de mission",
+        partners="FACE Nord",
+        examples="Stages de 3e",
+        strategy="Mobiliser les ETI ; obstacle : la mobilité",
+        pru_count=3,
+        job_seekers_qpv=1200,
     )
 
 
@@ -62,7 +74,7 @@ def run(case: Submission, name: str, actors: dict[str, User]) -> Submission:
     user = actors[EDGES[name][2]]
     if name == "return_to_prefecture":
         return services.submission_return(user=user, submission=case, comment="Précisez les partenaires.")
-    return services.case_transition(case=case, user=user, name=name)
+    return transition_run(case=case, user=user, name=name)
 
 
 def reach(kind: str, state: str, actors: dict[str, User], nord: Department) -> Submission:
@@ -128,8 +140,11 @@ def test_return_needs_a_comment_and_keeps_it(actors: dict[str, User], nord: Depa
 
 def test_incomplete_report_cannot_go_to_validation(agent: User, nord: Department) -> None:
     report = services.report_create(user=agent, department=nord, year=2019, semester=2)
-    with pytest.raises(PaqteError, match="incomplet"):
-        services.case_transition(case=report, user=agent, name="send_to_validation")
+    with pytest.raises(
+        PaqteError, match="un bilan quantitatif et qualitatif de la montée en charge du PAQTE"
+    ) as refused:
+        transition_run(case=report, user=agent, name="send_to_validation")
+    assert "Il manque : « Organisation retenue de suivi et d'animation du PAQTE »" in str(refused.value)
 
 
 def test_referent_is_frozen_while_validated(actors: dict[str, User], nord: Department) -> None:

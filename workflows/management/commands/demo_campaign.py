@@ -9,6 +9,11 @@ conventions on the four axes with their semester results, a semestrial report, t
 (one returned), a collège des chefs de service held in the Nord and missing in the
 Pas-de-Calais.
 
+The documents it deposits are readable PDFs about their case (``demo_documents``, each marked
+« Document de démonstration »): each renovation's midterm evaluation and draft protocol,
+the signed protocols and their signatories' signed pages, deposited through the services of a
+user's upload (``renewal_document_add``, ``party_sign``), so through the same upload check.
+
 Each step happens on its own day of the campaign: the campaign's clock is moved to that day and
 ``django.utils.timezone.now`` answers that day while the step runs, so that « transmis le » and
 the histories read 2019 and a synthesis sent on time is not counted late. Every date is derived
@@ -26,12 +31,11 @@ import itertools
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -50,7 +54,11 @@ from notifications.campaign import (
     campaign_scope_open,
 )
 from reference.models import CityContract, Department
+from reference.selectors import city_contract_qpvs
+from workflows.cases import party_services
+from workflows.cases.parties import Party
 from workflows.cases.registry import kind_for_flow
+from workflows.cases.runner import transition_run
 from workflows.cases.tasks import task_assign, task_get, task_may_act
 from workflows.models import Commitment, Renewal, RenewalDocument
 from workflows.paqte import services as paqte
@@ -61,17 +69,21 @@ from workflows.steering import services as steering
 from workflows.steering.models import Meeting
 from workflows.synthesis import services as synthesis_services
 
+if TYPE_CHECKING:
+    from workflows.management import demo_documents
+
 DEMO = "@demo.quartiers.gouv.fr"
 _REAL_NOW = timezone.now
 
-# A real one-page PDF (uploads are parsed with pypdf, workflows/uploads.py).
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
-    b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n"
-)
+
+def documents() -> Any:
+    """``workflows.management.demo_documents``, imported once the campaign is to be built: its
+    PDF tooling (reportlab's layout, fontTools) would add a second to every start of the run,
+    when the campaign is already there."""
+    from workflows.management import demo_documents
+
+    return demo_documents
+
 
 # (name, size, sector, town) of the companies entering the PAQTE, per département.
 COMPANIES = {
@@ -96,16 +108,14 @@ def siret(n: int) -> str:
     return body + luhn.calc_check_digit(body)
 
 
-def pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
 class Demo:
     def __init__(self, calendar: CampaignCalendar, out: Any) -> None:
         self.c = calendar
         self.out = out
         self.users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=DEMO)}
         self._minutes = itertools.count()
+        self._territories: dict[int, demo_documents.Territory] = {}
+        self.deposited = 0  # the PDFs deposited (each through the upload check)
 
     def user(self, key: str) -> User:
         try:
@@ -149,75 +159,199 @@ class Demo:
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
         )
 
+    def territory(self, contract: CityContract, agent: User) -> demo_documents.Territory:
+        """The contract, its EPCI and its QPV as its département's agent sees them (reference data)."""
+        if contract.pk not in self._territories:
+            qpvs = tuple(city_contract_qpvs(user=agent, contract=contract))
+            self._territories[contract.pk] = documents().Territory(contract=contract, qpvs=qpvs)
+        return self._territories[contract.pk]
+
+    def deposit(self, renewal: Renewal, user: User, kind: str, name: str, content: bytes) -> None:
+        """A document deposited as from the case's page (``renewal_document_add``: the upload check)."""
+        renewal_services.renewal_document_add(
+            renewal=renewal, user=user, kind=kind, upload=documents().upload(name, content)
+        )
+        self.deposited += 1
+
+    def commitments(self) -> list[tuple[str, dict[str, Any]]]:
+        """The protocol's reciprocal commitments, one of the State, the EPCI and the communes, each
+        with its indicator, target and follow-up (the pacte de Dijon's examples, seed note 004)."""
+        year = self.c.first_year
+        return [
+            (
+                "Cent entreprises signataires du PAQTE accueillent des stagiaires de 3e des QPV",
+                {
+                    "party": Commitment.Party.STATE,
+                    "domain": "economy_employment",
+                    "indicator": "Stages de 3e offerts aux collégiens des QPV",
+                    "target_value": "100",
+                    "target_year": year + 2,
+                    "frequency": Commitment.Frequency.ANNUAL,
+                },
+            ),
+            (
+                "Aucun QPV à plus d'une demi-heure du centre de l'agglomération en transports en commun",
+                {
+                    "party": Commitment.Party.EPCI,
+                    "domain": "mobility",
+                    "indicator": "Temps d'accès moyen au centre depuis les QPV (minutes)",
+                    "target_value": "30",
+                    "target_year": year + 3,
+                    "frequency": Commitment.Frequency.ANNUAL,
+                    "unit": Commitment.Unit.COUNT,
+                },
+            ),
+            (
+                "Consolider le projet éducatif territorial dans les écoles de chaque QPV",
+                {
+                    "party": Commitment.Party.COMMUNE,
+                    "domain": "education",
+                    "indicator": "Écoles des QPV couvertes par le projet éducatif territorial",
+                    "target_value": "100",
+                    "target_year": year + 2,
+                    "frequency": Commitment.Frequency.ANNUAL,
+                    "unit": Commitment.Unit.PERCENT,
+                },
+            ),
+        ]
+
+    def signatures(self, renewal: Renewal, agent: User, day: dt.date) -> list[demo_documents.Signature]:
+        """The protocol's signatories (circular, annex 1: « le président de l'EPCI, le ou les maire(s)
+        et le préfet »): each added, asked to sign, then its signed page recorded through
+        ``party_sign`` (the upload check), the prefect last, on the protocol's day."""
+        territory = self.territory(renewal.city_contract, agent)
+        department = renewal.department
+        people = [
+            (Party.Role.EPCI_PRESIDENT, territory.epci_name),
+            *((Party.Role.MAYOR, f"Commune {documents().of(commune)}") for commune in territory.communes[:2]),
+            (Party.Role.PREFECT, documents().prefect(department)),
+        ]
+        signatures = []
+        for index, (role, name) in enumerate(people):
+            signed_on = day - dt.timedelta(days=len(people) - 1 - index)
+            signature = documents().Signature(role=str(role.label), name=name, signed_on=signed_on)
+            party = party_services.party_add(case=renewal, user=agent, role=role, name=name)
+            party = party_services.party_request(party=party, user=agent, on=day - dt.timedelta(days=14))
+            content = documents().signed_page_pdf(
+                territory=territory, signature=signature, commitments=renewal.commitments.count()
+            )
+            upload = documents().upload(f"page-signee-{renewal.city_contract.code}-{index + 1}.pdf", content)
+            party_services.party_sign(party=party, user=agent, on=signed_on, upload=upload)
+            self.deposited += 1
+            signatures.append(signature)
+        return signatures
+
     def renovation(self, code: str, contract: CityContract, steps: list[str], start: dt.date) -> Renewal:
-        agent, validator, cget = self.user(f"agent.{code}"), self.user(f"valideur.{code}"), self.user("referent.cget")
         with self.on(start):
-            renewal, _ = renewal_services.renewal_launch(city_contract=contract, user=agent)
+            renewal, _ = renewal_services.renewal_launch(city_contract=contract, user=self.user(f"agent.{code}"))
         day = start
         for step in steps:
             day += dt.timedelta(days=18)
-            with self.on(day):
-                renewal = Renewal.objects.get(pk=renewal.pk)
-                if step == "evaluate":
-                    renewal_services.renewal_document_add(
-                        renewal=renewal, user=agent, kind=RenewalDocument.Kind.EVALUATION, upload=pdf("evaluation.pdf")
-                    )
-                    renewal_services.renewal_task_complete(
-                        task_pk=self.task(renewal, "evaluate").pk,
-                        user=agent,
-                        fields={
-                            "evaluation_date": day - dt.timedelta(days=10),
-                            "evaluation_strengths": "Le programme de réussite éducative et les adultes-relais.",
-                            "evaluation_improvements": "L'accès des jeunes à l'emploi et la mobilité.",
-                            "councils_consulted_on": day - dt.timedelta(days=20),
-                            "councils_consulted": f"Conseils citoyens de {contract.name[:80]}",
-                        },
-                    )
-                elif step == "build_protocol":
-                    Commitment.objects.get_or_create(
-                        renewal=renewal,
-                        text="Cent entreprises signataires du PAQTE accueillent des stagiaires de 3e des QPV",
-                        defaults={
-                            "party": Commitment.Party.STATE,
-                            "domain": "economy_employment",
-                            "indicator": "Stages de 3e offerts aux collégiens des QPV",
-                            "target_value": "100",
-                            "target_year": self.c.first_year + 2,
-                            "frequency": Commitment.Frequency.ANNUAL,
-                        },
-                    )
-                    renewal_services.renewal_task_complete(
-                        task_pk=self.task(renewal, "build_protocol").pk,
-                        user=agent,
-                        fields={
-                            "childhood_parenting": "Lieux d'accueil parents-enfants dans chaque QPV.",
-                            "protocol_signatories": "Préfet, président de l'EPCI, maires, bailleurs",
-                        },
-                    )
-                elif step == "validate":
-                    renewal_services.renewal_task_complete(
-                        task_pk=self.task(renewal, "validate").pk, user=validator, transition="validate"
-                    )
-                elif step in ("approve", "return_to_prefecture"):
-                    comment = (
-                        "Les engagements de l'État sur l'emploi manquent de cibles chiffrées : "
-                        "merci de compléter le protocole avant signature."
-                        if step == "return_to_prefecture"
-                        else ""
-                    )
-                    renewal_services.renewal_task_complete(
-                        task_pk=self.task(renewal, "review").pk, user=cget, transition=step, comment=comment
-                    )
-                elif step == "sign":
-                    renewal_services.renewal_task_complete(
-                        task_pk=self.task(renewal, "sign").pk,
-                        user=agent,
-                        fields={"signed_on": day, "signed_by": "Le préfet, le président de l'EPCI et les maires"},
-                        uploads=[(RenewalDocument.Kind.SIGNED_PROTOCOL, pdf("protocole-signe.pdf"))],
-                    )
+            renewal = self.renovation_step(code, renewal, step, day)
         return renewal
 
-    def renovations(self) -> None:
+    def renovation_step(self, code: str, renewal: Renewal, step: str, day: dt.date) -> Renewal:
+        """One step of a renovation (``evaluate``, ``build_protocol``, ``validate``, ``approve``,
+        ``return_to_prefecture``, ``sign``) done on ``day`` by the département's demo account."""
+        agent, validator, cget = self.user(f"agent.{code}"), self.user(f"valideur.{code}"), self.user("referent.cget")
+        contract = renewal.city_contract
+        with self.on(day):
+            renewal = Renewal.objects.get(pk=renewal.pk)
+            if step == "evaluate":
+                evaluated_on, councils_on = day - dt.timedelta(days=10), day - dt.timedelta(days=20)
+                strengths = "Le programme de réussite éducative et les adultes-relais."
+                improvements = "L'accès des jeunes à l'emploi et la mobilité."
+                councils = f"Conseils citoyens de {contract.name[:80]}"
+                content = documents().evaluation_pdf(
+                    territory=self.territory(contract, agent),
+                    evaluated_on=evaluated_on,
+                    strengths=strengths,
+                    improvements=improvements,
+                    councils=councils,
+                    councils_on=councils_on,
+                )
+                self.deposit(
+                    renewal, agent, RenewalDocument.Kind.EVALUATION, f"evaluation-{contract.code}.pdf", content
+                )
+                renewal_services.renewal_task_complete(
+                    task_pk=self.task(renewal, "evaluate").pk,
+                    user=agent,
+                    fields={
+                        "evaluation_date": evaluated_on,
+                        "evaluation_strengths": strengths,
+                        "evaluation_improvements": improvements,
+                        "councils_consulted_on": councils_on,
+                        "councils_consulted": councils,
+                    },
+                )
+            elif step == "build_protocol":
+                for text, defaults in self.commitments():
+                    Commitment.objects.get_or_create(renewal=renewal, text=text, defaults=defaults)
+                childhood = "Lieux d'accueil parents-enfants dans chaque QPV."
+                signatories = "Préfet, président de l'EPCI, maires, bailleurs"
+                content = documents().protocol_pdf(
+                    territory=self.territory(contract, agent),
+                    commitments=list(renewal.commitments.order_by("pk")),
+                    childhood_parenting=childhood,
+                    signatories=signatories,
+                    dated=day,
+                )
+                self.deposit(
+                    renewal, agent, RenewalDocument.Kind.PROTOCOL, f"projet-protocole-{contract.code}.pdf", content
+                )
+                renewal_services.renewal_task_complete(
+                    task_pk=self.task(renewal, "build_protocol").pk,
+                    user=agent,
+                    fields={"childhood_parenting": childhood, "protocol_signatories": signatories},
+                )
+            elif step == "validate":
+                renewal_services.renewal_task_complete(
+                    task_pk=self.task(renewal, "validate").pk, user=validator, transition="validate"
+                )
+            elif step in ("approve", "return_to_prefecture"):
+                comment = (
+                    "Les engagements de l'État sur l'emploi manquent de cibles chiffrées : "
+                    "merci de compléter le protocole avant signature."
+                    if step == "return_to_prefecture"
+                    else ""
+                )
+                renewal_services.renewal_task_complete(
+                    task_pk=self.task(renewal, "review").pk, user=cget, transition=step, comment=comment
+                )
+            elif step == "sign":
+                signatures = self.signatures(renewal, agent, day)
+                territory = self.territory(contract, agent)
+                content = documents().protocol_pdf(
+                    territory=territory,
+                    commitments=list(renewal.commitments.order_by("pk")),
+                    childhood_parenting=renewal.childhood_parenting,
+                    signatories=renewal.protocol_signatories,
+                    dated=day,
+                    signatures=signatures,
+                )
+                self.deposited += 1
+                renewal_services.renewal_task_complete(
+                    task_pk=self.task(renewal, "sign").pk,
+                    user=agent,
+                    fields={"signed_on": day, "signed_by": ", ".join(signature.name for signature in signatures)},
+                    uploads=[
+                        (
+                            RenewalDocument.Kind.SIGNED_PROTOCOL,
+                            documents().upload(f"protocole-signe-{contract.code}.pdf", content),
+                        )
+                    ],
+                )
+        return renewal
+
+    def renovations(self, *, until: dt.date | None = None, after: dt.date | None = None) -> None:
+        """The renovations' launches and steps dated up to ``until`` (first pass), or after
+        ``after`` (second pass): run in two passes around the synthesis's transmission, the
+        table it freezes is the one the histories show on that day (a recomputation from the
+        histories « as of » the transmission gives the same figures)."""
+
+        def due(day: dt.date) -> bool:
+            return (until is None or day <= until) and (after is None or day > after)
+
         start = self.c.starts_on + dt.timedelta(days=7)
         full = ["evaluate", "build_protocol", "validate", "approve", "sign"]
         plans = {
@@ -237,7 +371,17 @@ class Demo:
             for index, steps in enumerate(plans[code]):
                 # The first Pas-de-Calais protocol is signed after the campaign's date (late).
                 begin = start + dt.timedelta(days=40 if (code == "62" and index == 0) else 3 * index)
-                self.renovation(label, contracts[index], steps, begin)
+                if due(begin):
+                    with self.on(begin):
+                        renewal, _ = renewal_services.renewal_launch(
+                            city_contract=contracts[index], user=self.user(f"agent.{label}")
+                        )
+                else:
+                    renewal = Renewal.objects.get(city_contract=contracts[index])
+                for number, step in enumerate(steps, start=1):
+                    day = begin + dt.timedelta(days=18 * number)
+                    if due(day):
+                        renewal = self.renovation_step(label, renewal, step, day)
 
     # --- PAQTE ------------------------------------------------------------------------------------
 
@@ -260,12 +404,12 @@ class Demo:
                     email=worker.email,
                     phone="03 20 30 59 59" if code == "59" else "03 21 21 20 00",
                 )
-                paqte.case_transition(case=designation, user=worker, name="send_to_validation")
+                transition_run(case=designation, user=worker, name="send_to_validation")
             with self.on(sent):
-                paqte.case_transition(case=designation, user=validator, name="validate")
+                transition_run(case=designation, user=validator, name="validate")
             if on_time:
                 with self.on(sent + dt.timedelta(days=4)):
-                    paqte.case_transition(case=designation, user=cget, name="approve")
+                    transition_run(case=designation, user=cget, name="approve")
 
             conventions = []
             for index, (name, size, sector, town) in enumerate(COMPANIES[code]):
@@ -292,11 +436,11 @@ class Demo:
                     conventions.append(convention)
                     continue
                 with self.on(signed - dt.timedelta(days=10)):
-                    convention = paqte.case_transition(case=convention, user=worker, name="start_negotiation")
+                    convention = transition_run(case=convention, user=worker, name="start_negotiation")
                 if stage == "active":
                     with self.on(signed):
-                        convention = paqte.case_transition(case=convention, user=worker, name="sign", signed_on=signed)
-                        convention = paqte.case_transition(case=convention, user=worker, name="activate")
+                        convention = transition_run(case=convention, user=worker, name="sign", signed_on=signed)
+                        convention = transition_run(case=convention, user=worker, name="activate")
                     with self.on(semester_end + dt.timedelta(days=5)):
                         for number, objective in enumerate(convention.objectives.order_by("pk")):
                             paqte.result_record(
@@ -323,11 +467,16 @@ class Demo:
                 )
             if on_time:
                 with self.on(semester_end + dt.timedelta(days=8)):
-                    report = paqte.case_transition(case=report, user=worker, name="send_to_validation")
+                    report = transition_run(case=report, user=worker, name="send_to_validation")
                 with self.on(semester_end + dt.timedelta(days=10)):
-                    paqte.case_transition(case=report, user=validator, name="validate")
+                    transition_run(case=report, user=validator, name="validate")
 
     # --- Synthesis, collèges ----------------------------------------------------------------------
+
+    @property
+    def synthesis_on_time(self) -> dt.date:
+        """The day the Nord's synthesis is transmitted, three days before the campaign's date."""
+        return self.c.synthesis - dt.timedelta(days=3)
 
     def syntheses(self) -> None:
         cget = self.user("referent.cget")
@@ -341,23 +490,19 @@ class Demo:
         for code, label, on_time in (("59", "nord", True), ("62", "pas-de-calais", False)):
             department = Department.objects.get(code=code)
             agent, validator = self.user(f"agent.{label}"), self.user(f"valideur.{label}")
-            sent = due - dt.timedelta(days=3) if on_time else due + dt.timedelta(days=6)
+            sent = self.synthesis_on_time if on_time else due + dt.timedelta(days=6)
             with self.on(sent - dt.timedelta(days=4)):
                 synthesis = synthesis_services.synthesis_save(user=agent, department=department, year=due.year, **parts)
-                synthesis = synthesis_services.synthesis_transition(
-                    user=agent, synthesis=synthesis, name="send_to_validation"
-                )
+                synthesis = transition_run(user=agent, case=synthesis, name="send_to_validation")
             with self.on(sent):
-                synthesis = synthesis_services.synthesis_transition(
-                    user=validator, synthesis=synthesis, name="validate"
-                )
+                synthesis = transition_run(user=validator, case=synthesis, name="validate")
             with self.on(sent + dt.timedelta(days=5)):
                 if on_time:
-                    synthesis_services.synthesis_transition(user=cget, synthesis=synthesis, name="approve")
+                    transition_run(user=cget, case=synthesis, name="approve")
                 else:
-                    synthesis_services.synthesis_transition(
+                    transition_run(
                         user=cget,
-                        synthesis=synthesis,
+                        case=synthesis,
                         name="return_to_prefecture",
                         comment="La partie « difficultés rencontrées » doit citer les QPV concernés.",
                     )
@@ -376,9 +521,9 @@ class Demo:
                 department=Department.objects.get(code="59"),
                 date=held,
             )
-            meeting = steering.meeting_transition(user=agent, meeting=meeting, name="convene")
+            meeting = transition_run(user=agent, case=meeting, name="convene")
         with self.on(held):
-            steering.meeting_transition(user=agent, meeting=meeting, name="hold")
+            transition_run(user=agent, case=meeting, name="hold")
 
     def assign(self) -> None:
         """Each demo account takes up to three of the open tasks it may act on (its « À traiter »
@@ -419,9 +564,11 @@ class Command(BaseCommand):
             else:
                 demo = Demo(calendar, self.stdout)
                 with transaction.atomic():
-                    demo.renovations()
-                    demo.paqte()
+                    # The renovations up to the Nord's synthesis, which freezes their table, then the rest.
+                    demo.renovations(until=demo.synthesis_on_time)
                     demo.syntheses()
+                    demo.renovations(after=demo.synthesis_on_time)
+                    demo.paqte()
                     demo.colleges()
                     with demo.on(today):
                         demo.assign()
@@ -429,7 +576,8 @@ class Command(BaseCommand):
                     self.style.SUCCESS(
                         f"Campagne de démonstration : {Renewal.objects.count()} rénovations, "
                         f"{PaqteConvention.objects.count()} conventions PAQTE, "
-                        f"{SemesterReport.objects.count()} bilans, collèges et synthèses du Nord et du Pas-de-Calais."
+                        f"{SemesterReport.objects.count()} bilans, collèges et synthèses du Nord et du Pas-de-Calais, "
+                        f"{demo.deposited} documents PDF déposés."
                     )
                 )
             campaign_clock_set(today)

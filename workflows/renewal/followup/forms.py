@@ -4,13 +4,12 @@ from typing import Any
 
 from django import forms
 
-from dsfr.forms import DsfrBaseForm
-
+from reference.forms import DsfrForm
 from workflows.renewal.followup.services import follow_up_value_clean
 from workflows.renewal.models import Commitment
 
 
-class FollowUpForm(DsfrBaseForm, forms.Form):
+class FollowUpForm(DsfrForm, forms.Form):
     value = forms.CharField(label="Valeur de l'indicateur", max_length=100)
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import DeadlineDefinition
 from notifications.services import add_months, deadline_mark_met, deadline_sync_for_case, deadlines_drop_for_case
+from workflows.cases.locks import case_locked
 from workflows.renewal.followup.models import CommitmentFollowUp
 from workflows.renewal.models import Commitment, Renewal, RenewalState
 from workflows.renewal.models.renewal import may_work
@@ -151,19 +152,22 @@ def may_record(*, follow_up: CommitmentFollowUp, user: User) -> bool:
     return renewal.state == RenewalState.SIGNED and may_work(renewal, user)
 
 
-@transaction.atomic
 def follow_up_record(*, follow_up: CommitmentFollowUp, user: User, value: str, comment: str = "") -> CommitmentFollowUp:
-    """Record (or correct) the value and comment of a follow-up; it is then met."""
-    if not may_record(follow_up=follow_up, user=user):
-        raise PermissionDenied("Seul un agent du département renseigne le suivi des engagements.")
-    follow_up = CommitmentFollowUp.objects.select_for_update().select_related("commitment").get(pk=follow_up.pk)
-    follow_up.value = follow_up_value_clean(commitment=follow_up.commitment, value=value)
-    follow_up.comment = (comment or "").strip()
-    follow_up.recorded_by = user
-    if follow_up.recorded_at is None:
-        follow_up.recorded_at = timezone.now()
-    follow_up.save()
-    deadline_mark_met(case=follow_up, definition_code=FOLLOW_UP_DEADLINE_CODE)
+    """Record (or correct) the value and comment of a follow-up; it is then met. Written under
+    the renovation's lock (the kernel's ``case_locked``): the protocol is still signed, and two
+    agents recording the same follow-up at once write one after the other."""
+    with case_locked(follow_up.commitment.renewal) as renewal:
+        follow_up = CommitmentFollowUp.objects.select_related("commitment").get(pk=follow_up.pk)
+        follow_up.commitment.renewal = renewal  # the locked copy: its state is the one checked
+        if not may_record(follow_up=follow_up, user=user):
+            raise PermissionDenied("Seul un agent du département renseigne le suivi des engagements.")
+        follow_up.value = follow_up_value_clean(commitment=follow_up.commitment, value=value)
+        follow_up.comment = (comment or "").strip()
+        follow_up.recorded_by = user
+        if follow_up.recorded_at is None:
+            follow_up.recorded_at = timezone.now()
+        follow_up.save()
+        deadline_mark_met(case=follow_up, definition_code=FOLLOW_UP_DEADLINE_CODE)
     return follow_up
 
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def private_storage() -> FileSystemStorage:
-    """Outside the web root; no URL is published (downloads go through a permission check).
-
-    A callable, so that migrations record the function and not this machine's path."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+from workflows.cases.storage import private_name, private_storage
 
 
 def _upload_to(instance: RenewalDocument, filename: str) -> str:
-    # The stored name never comes from the user (path tricks, executable names).
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"renovations/{instance.renewal_id}/{uuid.uuid4().hex}.{extension}"
+    return private_name(f"renovations/{instance.renewal_id}", filename)
 
 
 class RenewalDocument(models.Model):

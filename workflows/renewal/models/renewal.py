@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from notifications.campaign import campaign_calendar
+from workflows.cases.transitions import guard
 
 
 class RenewalState(models.TextChoices):
@@ -45,20 +46,13 @@ LAUNCH_ALL = "workflows.launch_all_renewals"
 
 
 def _in_scope(renewal: Any, user: Any) -> bool:
-    """The case's département is one of the user's (accounts.selectors.department_scope).
-
-    The ids are kept on the user object for the request: a completion checks the scope twice
-    (task then transition), and guardian's query builder costs ~5 ms (benchmarks/RESULTS.md).
-    """
-    from accounts.selectors import department_scope, sees_all_departments
+    """The case's département is one of the user's (``accounts.selectors.department_ids``: read
+    with his permissions in one query per request, ``accounts.backends``)."""
+    from accounts.selectors import department_ids, sees_all_departments
 
     if sees_all_departments(user):
         return True
-    ids = getattr(user, "_quartiers_department_ids", None)
-    if ids is None:
-        ids = frozenset(department_scope(user).values_list("pk", flat=True))
-        user._quartiers_department_ids = ids
-    return renewal.department_id is not None and renewal.department_id in ids
+    return renewal.department_id is not None and renewal.department_id in department_ids(user)
 
 
 def may_work(renewal: Any, user: Any) -> bool:
@@ -143,27 +137,35 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         return f"Rénovation {self.city_contract}"
 
     # Guards: they only answer.
+    @guard
     def has_evaluation_summary(self) -> bool:
         return bool(self.evaluation_date and self.evaluation_strengths.strip() and self.evaluation_improvements.strip())
 
+    @guard
     def has_consulted_councils(self) -> bool:
         return bool(self.councils_consulted_on and self.councils_consulted.strip())
 
+    @guard
     def has_evaluation_document(self) -> bool:
         return self.documents.filter(kind="evaluation").exists()
 
+    @guard
     def has_commitment(self) -> bool:
         return self.commitments.exists()
 
+    @guard
     def has_childhood_parenting(self) -> bool:
         return bool(self.childhood_parenting.strip())
 
+    @guard
     def has_signatories(self) -> bool:
         return bool(self.protocol_signatories.strip())
 
+    @guard
     def has_signature(self) -> bool:
         return bool(self.signed_on and self.signed_by.strip())
 
+    @guard
     def has_signed_protocol(self) -> bool:
         return self.documents.filter(kind="signed_protocol").exists()
 
@@ -176,7 +178,7 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=RenewalState.EVALUATION,
         target=RenewalState.NEGOTIATION,
-        conditions=[has_evaluation_summary, has_consulted_councils, has_evaluation_document],  # type: ignore[list-item]
+        conditions=[has_evaluation_summary, has_consulted_councils, has_evaluation_document],
         permission=may_work,
     )
     def record_evaluation(self) -> None:
@@ -186,7 +188,7 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=RenewalState.NEGOTIATION,
         target=RenewalState.PREFECT_VALIDATION,
-        conditions=[has_commitment, has_childhood_parenting, has_signatories],  # type: ignore[list-item]
+        conditions=[has_commitment, has_childhood_parenting, has_signatories],
         permission=may_work,
     )
     def build_protocol(self) -> None:
@@ -196,7 +198,7 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=RenewalState.PREFECT_VALIDATION,
         target=RenewalState.CGET_REVIEW,
-        conditions=[has_commitment, has_childhood_parenting, has_signatories],  # type: ignore[list-item]
+        conditions=[has_commitment, has_childhood_parenting, has_signatories],
         permission=may_validate,
     )
     def validate(self) -> None:
@@ -221,7 +223,7 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=RenewalState.SIGNATURE,
         target=RenewalState.SIGNED,
-        conditions=[has_signature, has_signed_protocol],  # type: ignore[list-item]
+        conditions=[has_signature, has_signed_protocol],
         permission=may_work,
     )
     def sign(self) -> None:

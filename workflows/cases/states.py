@@ -1,0 +1,138 @@
+"""What a state or a task status says to the eye: the tone of its badge, read from the kind.
+
+The DSFR's system badges (``fr-badge--success``, ``--info``, ``--warning``, ``--error``) carry
+one meaning each across the product:
+
+- ``success`` — done: a final state of the kind (``CaseKind.final_states``) or a state the
+  transition table leaves no way out of (a signed renovation, a meeting held);
+- ``warning`` — returned: a state reached only by transitions whose event is ``returned`` (a
+  synthesis « Renvoyée par le CGET »), or any state when the caller knows the case was just sent
+  back (``returned=True``: a renovation back in negotiation);
+- ``error`` — late: passed by the caller (``late=True``), the lateness is the deadlines' to say;
+- ``info`` — waiting for someone: every other state.
+
+Nothing here names a state or a transition: the targets and the ways out are the FSM methods'
+(django-fsm-2 ``source``/``target``) of the transitions the kind's table declares.
+
+Task statuses (viewflow's ``STATUS``) are said in the feminine, a « tâche » being feminine:
+« Nouvelle », « Assignée », « Terminée »…
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from viewflow.workflow.status import STATUS
+
+from workflows.cases.registry import CaseKind
+
+Tone = Literal["success", "info", "warning", "error"]
+
+DONE: Tone = "success"
+WAITING: Tone = "info"
+RETURNED: Tone = "warning"
+LATE: Tone = "error"
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which states of a kind are terminal (no way out) and which only returns reach."""
+
+    terminal: frozenset[str]
+    returned: frozenset[str]
+
+
+_SHAPES: dict[str, _Shape] = {}
+
+
+def _shape(kind: CaseKind) -> _Shape:
+    if kind.code in _SHAPES:
+        return _SHAPES[kind.code]
+    field: Any = kind.model._meta.get_field("state")
+    states = {str(value) for value, _label in field.choices or []}
+    leaving: set[str] = set()
+    reached_by_return: set[str] = set()
+    reached_otherwise: set[str] = set()
+    for spec in kind.table:
+        meta = getattr(getattr(kind.model, spec.name, None), "_django_fsm", None)
+        if meta is None:
+            continue
+        for source, step in meta.transitions.items():
+            target = str(step.target) if step.target is not None else str(source)
+            if source == "*":  # django-fsm's ANY_STATE
+                leaving |= states
+            elif source == "+":  # ANY_OTHER_STATE
+                leaving |= states - {target}
+            else:
+                leaving.add(str(source))
+            (reached_by_return if spec.event == "returned" else reached_otherwise).add(target)
+    shape = _Shape(terminal=frozenset(states - leaving), returned=frozenset(reached_by_return - reached_otherwise))
+    _SHAPES[kind.code] = shape
+    return shape
+
+
+def state_tone(kind: CaseKind, state: str, *, late: bool = False, returned: bool = False) -> Tone:
+    """The tone of the badge of ``state`` for a case of ``kind`` (see the module's docstring)."""
+    shape = _shape(kind)
+    if state in kind.final_states or state in shape.terminal:
+        return DONE
+    if late:
+        return LATE
+    if returned or state in shape.returned:
+        return RETURNED
+    return WAITING
+
+
+# viewflow's task statuses, in the feminine (viewflow's French says « Nouveau », « Assigné »).
+TASK_STATUS_LABELS: dict[str, str] = {
+    STATUS.NEW: "Nouvelle",
+    STATUS.ASSIGNED: "Assignée",
+    STATUS.STARTED: "Commencée",
+    STATUS.SCHEDULED: "Programmée",
+    STATUS.DONE: "Terminée",
+    STATUS.CANCELED: "Annulée",
+    STATUS.ERROR: "En erreur",
+    STATUS.REVIVED: "Relancée",
+}
+
+
+def task_status_label(status: Any) -> str:
+    """« Nouvelle », « Assignée », « Terminée »… (a task's ``status``)."""
+    return TASK_STATUS_LABELS.get(str(status), str(status))
+
+
+def task_status_tone(status: Any, *, late: bool = False) -> Tone | Literal[""]:
+    """Done: success; an error or an open task past its deadline: error; cancelled: no tone (the
+    grey badge); open: waiting."""
+    status = str(status)
+    if status == STATUS.DONE:
+        return DONE
+    if status == STATUS.ERROR or late:
+        return LATE
+    if status == STATUS.CANCELED:
+        return ""
+    return WAITING
+
+
+def badge_html(label: Any, tone: str, *, small: bool = True, id: str = "") -> SafeString:
+    """A DSFR badge, ``<span class="fr-badge fr-badge--sm fr-badge--{tone}">{label}</span>``, built
+    here rather than by an inclusion template (one for each badge cost a list of 50 tasks a
+    tenth of its rendering): the pages' tags (``workflows.templatetags.badges``) and the inbox's
+    rows (``workflows.inbox.rows``) write it."""
+    classes = "fr-badge" + (" fr-badge--sm" if small else "") + (f" fr-badge--{tone}" if tone else "")
+    if id:
+        return format_html('<span class="{}" id="{}">{}</span>', classes, id, label)
+    return format_html('<span class="{}">{}</span>', classes, label)
+
+
+def task_badge_html(task: Any, *, late: bool = False, small: bool = True, id: str = "") -> SafeString:
+    """A task's status as a badge: « Nouvelle », « Assignée », « Terminée »… in its tone."""
+    tone = task_status_tone(task.status, late=late)
+    label = task_status_label(task.status)
+    if late and tone == LATE:
+        label = f"{label} · en retard"
+    return badge_html(label, tone, small=small, id=id)

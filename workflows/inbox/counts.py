@@ -1,0 +1,139 @@
+"""The inbox's counts kept between requests, until something they count changes.
+
+Every page shows the navigation's counts and every inbox page its tabs' and saved views':
+counted on each request, they were half of an inbox page's time at 1,000,000 tasks
+(benchmarks/RESULTS.md, "workspace's speed"). They are kept in the cache under a key made of
+what they depend on:
+
+- a **version per département** (and one for the whole country), moved whenever a task of a
+  case of that département, or such a case, is saved or deleted — at once and again after the
+  commit (a reader between the two would otherwise keep what he read before the commit);
+- a **version per user**, moved when he follows or stops following a case, or when an absence
+  cover involving him is written;
+- the user's permissions and départements (his role and grants), the campaign's day and dates
+  (covers start and end with the day; the « échéance » filters of saved views read the dates),
+  his id and when his account was created;
+- at most ``COUNTS_TIMEOUT`` seconds, whatever happens.
+
+A version missing from the cache (never written, or evicted) starts again from the clock, never
+from a value an older key could have used; a cache that does not answer is a miss
+(``workflows.cases.kept``): the counts are counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from accounts.selectors import department_ids, sees_all_departments
+from workflows.cases.kept import kept_get, kept_set, version_move, versions_of
+
+COUNTS_TIMEOUT = 600
+WHOLE_COUNTRY = "all"
+
+
+def _prefix() -> str:
+    # The database's name: test workers (one database each) share one Redis.
+    return f"quartiers:{connection.settings_dict['NAME']}:inbox"
+
+
+def _scope_key(part: int | str) -> str:
+    return f"{_prefix()}:v:d{part}"
+
+
+def _user_key(user_id: int) -> str:
+    return f"{_prefix()}:v:u{user_id}"
+
+
+def _versions(keys: list[str]) -> list[Any]:
+    return versions_of(keys)
+
+
+def _bump_now(keys: Iterable[str]) -> None:
+    for key in keys:
+        version_move(key)
+
+
+class _AfterCommit:
+    """The versions a transaction moved, moved once more after its commit: one callback per
+    transaction (a completion saves its case and two or three tasks, each moving the same
+    versions). Rolled back, Django drops it with the transaction's other callbacks."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def __call__(self) -> None:
+        _bump_now(sorted(self.keys))
+
+
+def _pending() -> _AfterCommit | None:
+    for entry in connection.run_on_commit:  # (savepoint ids, callback, robust)
+        callback = entry[1]
+        if isinstance(callback, _AfterCommit):
+            return callback
+    return None
+
+
+def _bump(keys: list[str]) -> None:
+    # At once, for whoever reads in this transaction (the tests' readers included)...
+    _bump_now(keys)
+    if not connection.in_atomic_block:
+        return
+    # ...and after the commit, for whoever read the versions in between.
+    pending = _pending()
+    if pending is None:
+        pending = _AfterCommit()
+        transaction.on_commit(pending)
+    pending.keys.update(keys)
+
+
+def scope_changed(departments: Iterable[int]) -> None:
+    """Something counted in these départements changed (a task, a case)."""
+    _bump([_scope_key(WHOLE_COUNTRY), *(_scope_key(pk) for pk in sorted(set(departments)))])
+
+
+def user_changed(*user_ids: int) -> None:
+    """Something counted for these users only changed (what they follow, their covers)."""
+    _bump([_user_key(pk) for pk in user_ids if pk])
+
+
+def counts_key(user: Any, *, calendar: Any) -> str:
+    """The key of ``user``'s counts as things stand."""
+    national = sees_all_departments(user)
+    scope: list[int | str] = [WHOLE_COUNTRY] if national else [*sorted(department_ids(user))]
+    versions = _versions([*(_scope_key(part) for part in scope), _user_key(user.pk)])
+    joined = getattr(user, "date_joined", None)
+    state = repr(
+        (
+            sorted(user.get_all_permissions()),
+            scope,
+            versions,
+            str(calendar.today),
+            sorted(calendar.dates.items()),
+            joined.isoformat() if joined is not None else "",
+        )
+    )
+    digest = hashlib.sha256(state.encode()).hexdigest()[:32]
+    return f"{_prefix()}:counts:{user.pk}:{digest}"
+
+
+def counts_kept(key: str) -> dict[str, int]:
+    found = kept_get(key)
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def counts_keep(key: str, counts: dict[str, int]) -> None:
+    kept_set(key, counts, timeout=COUNTS_TIMEOUT)
+
+
+def ids_kept(key: str) -> dict[str, list[int]] | None:
+    """The ids of the cases in the user's scope, by kind, kept under his counts' key."""
+    found = kept_get(key)
+    return {str(code): list(ids) for code, ids in found.items()} if isinstance(found, dict) else None
+
+
+def ids_keep(key: str, ids: dict[str, list[int]]) -> None:
+    kept_set(key, ids, timeout=COUNTS_TIMEOUT)
