@@ -36,4 +36,6 @@ DJANGO_SETTINGS_MODULE=config.settings.production \
   python manage.py check --deploy --fail-level WARNING
 
 say "pytest"
-python -m pytest -n 2 "$@"
+# loadgroup: the tests that flush Redis (xdist_group « redis-flush ») run in one process, one
+# after the other; every other test goes to whichever process is free.
+python -m pytest -n 2 --dist loadgroup "$@"

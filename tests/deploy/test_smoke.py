@@ -49,7 +49,7 @@ from tests.deploy.conftest import CreateDatabase
 from tests.notifications.test_faults import LOCK_FILE, Sink, _Handler, free_port, wait_until
 from tests.workflows.renewal.helpers import PDF
 
-pytestmark = [pytest.mark.smoke]
+pytestmark = [pytest.mark.smoke, pytest.mark.xdist_group("redis-flush")]  # with the reminders' fault tests
 
 DEPLOY = BASE_DIR / "deploy"
 AGENT = "agent.nord@demo.quartiers.gouv.fr"

@@ -4,8 +4,10 @@ exactly one delivered email per due reminder: the sink counts real deliveries an
 de-duplicates nothing.
 
 The worker and beat run in subprocesses with a settings module written for the test (its own
-queue name, the sink's port, short leases); the fault tests of both xdist processes are
-serialised by a file lock because one of them flushes the Redis database.
+queue name, the sink's port, short leases). One of them flushes the Redis database: they run
+in one xdist process with the deploy smoke test (``xdist_group``, ``--dist loadgroup`` in
+``scripts/test.sh``), so that the other process never waits for them, and a file lock still
+serialises them when pytest is run another way.
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ from reference.models import Department
 from tests.conftest import MakeUser
 from tests.notifications.factories import make_deadline, only_rules
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.xdist_group("redis-flush"),
+]
 
 LOCK_FILE = Path("/tmp/quartiers-notifications-faults.lock")  # noqa: S108 - a lock, no data
 
