@@ -9,6 +9,7 @@ and listed, never touched."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -291,6 +292,11 @@ def runs_in_background() -> bool:
     return bool(settings.REDIS_URL) or bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 
+# What ``secrets.token_urlsafe(16)`` gives: anything else in the address is no operation's (and
+# never reaches the cache as a key of any length).
+OPERATION_KEY = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
 def _operation_key(key: str) -> str:
     return f"inbox-bulk:{key}"
 
@@ -313,6 +319,8 @@ def operation_update(key: str, **changes: Any) -> None:
 
 def operation_get(*, user: Any, key: str) -> dict[str, Any] | None:
     """The state of one's own background action (another user's is not found)."""
+    if not OPERATION_KEY.fullmatch(key):
+        return None
     state = cache.get(_operation_key(key))
     if not state or state.get("owner") != user.pk:
         return None

@@ -7,9 +7,12 @@ tab, a count, a saved view or a bulk action."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import Any
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.cache import CacheKeyWarning
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
@@ -332,6 +335,18 @@ def test_a_large_selection_runs_in_the_background_with_its_progress(teams: dict[
     assert logged(colleague).get(response["Location"]).status_code == 404
     page = logged(agent).get(response["Location"]).content.decode()
     assert "3 tâches prises" in page
+
+
+@pytest.mark.parametrize("key", ["9" * 300, "a" * 21, "a" * 23, "abc.defghijklmnopqrstu", "%FF"])
+def test_an_address_that_is_no_background_action_is_not_found_without_asking_the_cache(
+    teams: dict[str, Any], key: str
+) -> None:
+    agent = teams["agent"]
+    assert isinstance(agent, User)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # a key no cache could store
+        with mock.patch.object(bulk.cache, "get", side_effect=AssertionError("le cache ne doit pas être lu")):
+            assert logged(agent).get(f"/taches/selection/{key}/").status_code == 404
 
 
 # --- The CGET's review is a tab of the inbox; counts --------------------------------------------
