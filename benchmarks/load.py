@@ -59,13 +59,20 @@ FROM workflows_company c WHERE c.siret LIKE '99%%' AND c.address <> ''
 
 def fill_cases(count: int) -> int:
     """``count`` PAQTE conventions (one company each) spread over the départements: the cases
-    the search and the scope read (the 100,000 processes of the filler all point at the 434
-    renovations)."""
+    the search and the scope read, each given its running process by ``renewal.fill(stress=
+    "paqte")``. Conventions made again lose their processes (their tasks with them)."""
     from django.db import connection
 
     words = ", ".join(f"'{word}'" for word in NAME_WORDS)
     streets = ", ".join(f"'{street}'" for street in STREETS)
     with connection.cursor() as cursor:
+        stale = (
+            "SELECT p.id FROM viewflow_process p JOIN workflows_paqteconvention c ON c.id = p.artifact_object_id"
+            " JOIN workflows_company co ON co.id = c.company_id"
+            " WHERE p.flow_class = 'workflows/paqte.flows.PaqteConventionFlow' AND co.siret LIKE '99%%'"
+        )
+        cursor.execute(f"DELETE FROM viewflow_task WHERE process_id IN ({stale})")  # noqa: S608 (constant)
+        cursor.execute(f"DELETE FROM viewflow_process WHERE id IN ({stale})")  # noqa: S608 (constant)
         cursor.execute(
             "DELETE FROM workflows_paqteconvention WHERE company_id IN"
             " (SELECT id FROM workflows_company WHERE siret LIKE '99%%')"
@@ -96,13 +103,15 @@ def fill(tasks: int, cases_wanted: int) -> None:
     people = renewal.setup()
     t0 = time.perf_counter()
     renewal.prepare(people)  # 434 cases launched, evaluation done: each waits for its protocol
-    say(f"434 cases ready in {time.perf_counter() - t0:.0f} s; filling to {tasks:,} tasks")
+    say(f"434 cases ready in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
-    volume = renewal.fill(tasks)
+    made = fill_cases(cases_wanted)
+    say(f"{made:,} cases in {time.perf_counter() - t0:.0f} s; filling to {tasks:,} tasks")
+    t0 = time.perf_counter()
+    # Each convention its one running process of 10 tasks (as the product has one per case).
+    volume = renewal.fill(tasks, stress="paqte", processes=cases_wanted)
+    volume["cases"] = made
     say(f"filled in {time.perf_counter() - t0:.0f} s: {volume}")
-    t0 = time.perf_counter()
-    volume["cases"] = fill_cases(cases_wanted)
-    say(f"{volume['cases']:,} cases in {time.perf_counter() - t0:.0f} s")
     # The production hasher (config.settings.production keeps Django's PBKDF2 default), encoded
     # once: every benchmark account shares the hash.
     encoded = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
@@ -293,22 +302,23 @@ def profile(samples: int, cpu: str = "") -> None:
     plan = json.loads(PLAN.read_text())
     rng = __import__("random").Random(7)
     codes = sorted(plan["cases"])
-    # A view shared with each sampled département: its queue, renovations only.
+    # A view shared with each sampled département: its queue, PAQTE conventions only (the
+    # kind with most tasks: one process per convention, ~1,000 a département).
     for code in codes[:samples]:
         owner = User.objects.get(email__iexact=plan["agents"][code][0])
         SavedView.objects.get_or_create(
             owner=owner,
-            name="Rénovations en file",
+            name="Conventions PAQTE en file",
             defaults={
                 "tab": "file",
-                "query": "dossier=renewal",
+                "query": "dossier=paqte-convention",
                 "sharing": "department",
                 "department": owner.organisation.department,
             },
         )
     views = {
         v.owner.email.lower(): v.pk
-        for v in SavedView.objects.filter(name="Rénovations en file").select_related("owner")
+        for v in SavedView.objects.filter(name="Conventions PAQTE en file").select_related("owner")
     }
     referents = dict.fromkeys(codes, plan["referents"])
     pages = (
@@ -319,7 +329,7 @@ def profile(samples: int, cpu: str = "") -> None:
         (
             "vue enregistrée",
             plan["agents"],
-            lambda code: f"/taches/file/?dossier=renewal&vue={views[plan['agents'][code][0].lower()]}",
+            lambda code: f"/taches/file/?dossier=paqte-convention&vue={views[plan['agents'][code][0].lower()]}",
         ),
         ("recherche (un mot)", plan["agents"], lambda code: "/recherche/?q=boulangerie"),
         ("recherche (deux mots)", plan["agents"], lambda code: "/recherche/?q=transports+gambetta"),
@@ -383,7 +393,9 @@ def main() -> None:
     profile_parser = sub.add_parser("profile")
     profile_parser.add_argument("--samples", type=int, default=30)
     profile_parser.add_argument("--cpu", default="", help="a page label (part of it) to profile with cProfile")
-    sub.add_parser("cases", help="only (re)make the 100,000 PAQTE conventions of a filled database")
+    sub.add_parser(
+        "cases", help="only (re)make the 100,000 PAQTE conventions of a filled database (without their processes)"
+    )
     args = parser.parse_args()
     if args.command == "profile":
         profile(args.samples, args.cpu)

@@ -323,6 +323,9 @@ CROSS JOIN auth_permission p JOIN django_content_type ct ON ct.id = p.content_ty
 WHERE u.email LIKE 'bulk%%@bench.local' AND ct.app_label = 'reference'
   AND p.codename IN ('view_department', 'work_in_department');
 
+"""
+
+RENEWAL_STRESS_SQL = """
 -- 100,000 renovation processes over the 434 cases, 10 tasks each: 9 done, 1 open (60 %% in the
 -- département queue, 40 %% assigned to an agent of the case's département). Their processes are
 -- marked done: a case has one running process (the kernel completes its tasks in it), the
@@ -357,14 +360,67 @@ FROM procs CROSS JOIN generate_series(0, 9) k CROSS JOIN nodes
 LEFT JOIN agents ON agents.department_id = procs.department_id;
 """
 
+# What a département's lists hold in the product: one running process per PAQTE convention (its
+# case), here 10 tasks each (the start, 8 done, 1 open at the node of the convention's state:
+# draft → negotiate, negotiation → sign, signed → activate, active → follow up; 60 % in the
+# département queue, 40 % assigned to an agent of the convention's département).
+PAQTE_STRESS_SQL = """
+INSERT INTO viewflow_process (flow_class, status, created, data, artifact_content_type_id, artifact_object_id)
+SELECT %(paqte_flow)s, 'NEW', now() - (c.id || ' minutes')::interval, '{}'::jsonb, %(paqte_ct)s, c.id
+FROM workflows_paqteconvention c JOIN workflows_company co ON co.id = c.company_id
+WHERE co.siret LIKE '99%%'
+ORDER BY c.id
+LIMIT %(processes)s;
 
-def fill(target_tasks: int) -> dict[str, int]:
+WITH nodes AS (
+  SELECT ARRAY[%(paqte_negotiate)s, %(paqte_sign)s, %(paqte_activate)s, %(paqte_follow_up)s] AS refs,
+         ARRAY['draft', 'negotiation', 'signed', 'active'] AS states
+), procs AS (
+  SELECT p.id, p.created, c.department_id, c.state, row_number() OVER (ORDER BY p.id) AS n
+  FROM viewflow_process p JOIN workflows_paqteconvention c ON c.id = p.artifact_object_id
+  WHERE p.flow_class = %(paqte_flow)s AND p.id > %(last_process)s
+), agents AS (
+  SELECT o.department_id, array_agg(u.id) AS ids
+  FROM accounts_user u JOIN accounts_organisation o ON o.id = u.organisation_id
+  WHERE u.email LIKE 'bulk%%@bench.local' GROUP BY o.department_id
+)
+INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, assigned, started, finished, token,
+                           owner_id, owner_permission, process_id, data)
+SELECT CASE WHEN k = 0 THEN %(paqte_start)s
+            WHEN k < 9 THEN nodes.refs[1 + (k - 1) %% 4]
+            ELSE nodes.refs[array_position(nodes.states, procs.state::text)] END,
+       CASE WHEN k = 0 THEN 'START' ELSE 'HUMAN' END,
+       CASE WHEN k < 9 THEN 'DONE' WHEN (procs.n / 5) %% 5 < 3 THEN 'NEW' ELSE 'ASSIGNED' END,
+       procs.created + (k || ' hours')::interval, NULL, NULL,
+       CASE WHEN k < 9 THEN procs.created + (k || ' hours')::interval END, 'start',
+       CASE WHEN k = 9 AND (procs.n / 5) %% 5 >= 3 THEN agents.ids[1 + procs.n %% array_length(agents.ids, 1)] END,
+       CASE WHEN k = 0 THEN '' ELSE 'workflows.work_paqte' END, procs.id, '{}'::jsonb
+FROM procs CROSS JOIN generate_series(0, 9) k CROSS JOIN nodes
+LEFT JOIN agents ON agents.department_id = procs.department_id;
+"""
+
+
+def fill(target_tasks: int, *, stress: str = "renewal", processes: int = 100_000) -> dict[str, int]:
+    """The users and grants, then ``processes`` stress processes of 10 tasks each: ``renewal``
+    puts them all on the 434 renovations (this benchmark's own pages), ``paqte`` gives each PAQTE
+    convention of ``benchmarks/load.py`` its one running process, as the product does."""
     from django.contrib.contenttypes.models import ContentType
 
     from viewflow.workflow.fields import get_flow_ref, get_task_ref
 
+    from workflows.paqte.flows import PaqteConventionFlow
+    from workflows.paqte.models import PaqteConvention
+
     last_process = Process.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     params = {
+        "processes": processes,
+        "paqte_flow": get_flow_ref(PaqteConventionFlow),
+        "paqte_ct": ContentType.objects.get_for_model(PaqteConvention).pk,
+        "paqte_start": get_task_ref(PaqteConventionFlow.start),
+        "paqte_negotiate": get_task_ref(PaqteConventionFlow.negotiate),
+        "paqte_sign": get_task_ref(PaqteConventionFlow.sign),
+        "paqte_activate": get_task_ref(PaqteConventionFlow.activate),
+        "paqte_follow_up": get_task_ref(PaqteConventionFlow.follow_up),
         "flow": get_flow_ref(RenewalFlow),
         "ct": ContentType.objects.get_for_model(Renewal).pk,
         "evaluate": get_task_ref(RenewalFlow.evaluate),
@@ -375,7 +431,8 @@ def fill(target_tasks: int) -> dict[str, int]:
         "last_process": last_process,
     }
     with connection.cursor() as cursor:
-        for statement in FILL_SQL.split(";\n"):
+        stress_sql = PAQTE_STRESS_SQL if stress == "paqte" else RENEWAL_STRESS_SQL
+        for statement in (FILL_SQL + stress_sql).split(";\n"):
             if statement.strip():
                 cursor.execute(statement, params)
         existing = Task.objects.count()
