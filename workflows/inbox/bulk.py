@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from viewflow.workflow.status import STATUS
 
@@ -28,9 +30,10 @@ from accounts.selectors import department_scope, scoped, sees_all_departments
 from notifications.campaign import campaign_today
 from notifications.notice_services import notices_create
 from reference.models import CityContract
+from workflows.cases.kept import kept_get, kept_set
 from workflows.cases.registry import CaseRefused, kind_of
 from workflows.cases.tasks import TaskUnavailable, task_assign, task_may_act, task_reassign
-from workflows.inbox import selectors
+from workflows.inbox import counts, selectors
 from workflows.inbox.selectors import AnyUser, TaskRow
 
 MAX_SELECTION = 500
@@ -255,6 +258,20 @@ def colleague_choices(*, user: Any) -> list[tuple[int, str]]:
         (pk, (f"{first} {last}".strip() or email) + (f" – {organisation}" if organisation else ""))
         for pk, first, last, email, organisation in rows
     ]
+
+
+def colleague_options(*, user: Any) -> SafeString:
+    """The « Confier à » select's options as escaped HTML, kept until a user or an organisation
+    changes (``counts.colleagues_key``): the list pages write them on every request."""
+    if not user.is_authenticated:
+        return SafeString("")
+    key = counts.colleagues_key(user)
+    found = kept_get(key)
+    if isinstance(found, str):
+        return SafeString(found)  # written below, escaped
+    html = format_html_join("", '<option value="{}">{}</option>', colleague_choices(user=user))
+    kept_set(key, str(html), timeout=counts.COUNTS_TIMEOUT)
+    return html
 
 
 def colleague_get(*, user: Any, pk: Any) -> User | None:

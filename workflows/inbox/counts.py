@@ -137,3 +137,27 @@ def ids_kept(key: str) -> dict[str, list[int]] | None:
 
 def ids_keep(key: str, ids: dict[str, list[int]]) -> None:
     kept_set(key, ids, timeout=COUNTS_TIMEOUT)
+
+
+# --- The colleagues of the « Confier à » select, kept until a user or an organisation changes -----
+# Written on every list page: 500 agents of a département read and escaped on each request were
+# a tenth of the page's time at the benchmark's size (benchmarks/RESULTS.md).
+
+
+def _people_key() -> str:
+    return f"{_prefix()}:v:people"
+
+
+def people_changed() -> None:
+    """A user or an organisation saved or deleted: the hand-over lists move."""
+    _bump([_people_key()])
+
+
+def colleagues_key(user: Any) -> str:
+    """The key of the colleagues ``user`` may hand a task to, as things stand: who he is, the
+    départements he sees (or his organisation, for a national user), the people's version."""
+    national = sees_all_departments(user)
+    scope: list[int | str] = [f"o{user.organisation_id}"] if national else [*sorted(department_ids(user))]
+    (version,) = _versions([_people_key()])
+    digest = hashlib.sha256(repr((user.pk, national, scope, version)).encode()).hexdigest()[:32]
+    return f"{_prefix()}:colleagues:{user.pk}:{digest}"

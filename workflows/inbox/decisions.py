@@ -34,7 +34,7 @@ def is_decision(row: TaskRow) -> bool:
     return), whose kind has no task page and writes its content for the screen: it gets the
     decision screen. Others (a PAQTE convention's follow-up: renew, end, terminate) are acted on
     from the case's page, where their forms are."""
-    if row.kind is None or row.case is None or row.kind.task_url(row.task, row.case):
+    if row.kind is None or row.case is None or row.task_page:
         return False
     return len(row.kind.table.completing(row.task.flow_task.name)) > 1 and _has_content(row.kind.code)
 

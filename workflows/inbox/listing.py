@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -187,6 +188,5 @@ def row_link(row: TaskRow, *, tab: str, query: str, position: int) -> str:
     url = decision_url(row) or row.url
     if not url:
         return ""
-    marker = QueryDict(mutable=True)
-    marker.update({"liste": tab, "pos": str(position), "tache": str(row.task.pk)})
-    return f"{url}?{marker.urlencode()}" + (f"&{query}" if query else "")
+    marker = f"liste={quote(tab, safe='')}&pos={int(position)}&tache={int(row.task.pk)}"
+    return f"{url}?{marker}" + (f"&{query}" if query else "")

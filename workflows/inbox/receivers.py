@@ -214,10 +214,21 @@ def cover_written(sender: Any, instance: Any, **kwargs: Any) -> None:
     counts.user_changed(instance.user_id, instance.colleague_id)
 
 
+# What a login writes (``last_login``) or a password change: nothing the hand-over lists show.
+_NOT_SHOWN = frozenset({"last_login", "password"})
+
+
+def person_written(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """A user or an organisation saved or deleted: the colleagues' lists move."""
+    if update_fields is not None and set(update_fields) <= _NOT_SHOWN:
+        return
+    counts.people_changed()
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_init, post_save
 
-    from accounts.models import AbsenceCover
+    from accounts.models import AbsenceCover, Organisation, User
     from workflows.cases.registry import kinds
 
     case_event.connect(case_event_notices, dispatch_uid="inbox.case_event_notices")
@@ -227,6 +238,8 @@ def connect() -> None:
         signal.connect(task_written, dispatch_uid=f"inbox.counts.task.{name}")
         signal.connect(follow_written, sender=Follow, dispatch_uid=f"inbox.counts.follow.{name}")
         signal.connect(cover_written, sender=AbsenceCover, dispatch_uid=f"inbox.counts.cover.{name}")
+        signal.connect(person_written, sender=User, dispatch_uid=f"inbox.people.user.{name}")
+        signal.connect(person_written, sender=Organisation, dispatch_uid=f"inbox.people.organisation.{name}")
         for kind in kinds():
             signal.connect(case_written, sender=kind.model, dispatch_uid=f"inbox.counts.{kind.code}.{name}")
     for kind in kinds():

@@ -1,16 +1,17 @@
 """A row of the inbox's table, as HTML (``templates/workflows/inbox.html`` prints it).
 
 Fifty rows through the template language cost the list page a third of its rendering
-(benchmarks/RESULTS.md, "workspace's speed"): each cell here is one ``format_html``, escaped as
-the template escaped it. The markup is the DSFR table's: a selection box, the task and its
+(benchmarks/RESULTS.md, "workspace's speed"): each value here is escaped as the template
+escaped it (``html.escape``, which Django's ``escape`` calls), without ``format_html``'s lazy-string
+machinery, a tenth of the page's time in 50 rows. The markup is the DSFR table's: a selection box, the task and its
 marks, then the columns the user chose (``listing.COLUMNS``)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from workflows.cases.states import task_badge_html
@@ -22,53 +23,50 @@ def _moment(value: Any) -> str:
     return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, "d/m/Y H:i")
 
 
+def _e(value: Any) -> str:
+    """``conditional_escape`` without its lazy-string machinery: what is already HTML (a badge)
+    is kept, anything else escaped as Django escapes (``html.escape``, quotes included)."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else escape(str(value))
+
+
 def row_html(row: Any, *, shown: list[str], finished: bool) -> SafeString:
     """One ``<tr>``: ``finished`` for « Traités par moi » (its date is the task's end)."""
     task = row.task
+    pk = int(task.pk)
+    title = _e(task.title)
+    case_title = _e(row.case_title)
     cells = [
-        format_html(
-            '<td class="fr-cell--fixed"><div class="fr-checkbox-group fr-checkbox-group--sm">'
-            '<input type="checkbox" id="tache-{}" name="tache" value="{}"><label class="fr-label" for="tache-{}">'
-            '<span class="fr-sr-only">Sélectionner « {} » – {}</span></label></div></td>',
-            task.pk,
-            task.pk,
-            task.pk,
-            task.title,
-            row.case_title,
-        )
+        '<td class="fr-cell--fixed"><div class="fr-checkbox-group fr-checkbox-group--sm">'
+        f'<input type="checkbox" id="tache-{pk}" name="tache" value="{pk}"><label class="fr-label" for="tache-{pk}">'
+        f'<span class="fr-sr-only">Sélectionner « {title} » – {case_title}</span></label></div></td>'
     ]
-    title = format_html('<a href="{}">{}</a>', row.link, task.title) if row.link else format_html("{}", task.title)
+    link = f'<a href="{_e(row.link)}">{title}</a>' if row.link else title
     if row.changed:
-        mark = mark_safe('<br><span class="fr-badge fr-badge--sm fr-badge--new">Modifié depuis votre visite</span>')
+        mark = '<br><span class="fr-badge fr-badge--sm fr-badge--new">Modifié depuis votre visite</span>'
     elif row.followed:
-        mark = mark_safe('<br><span class="fr-badge fr-badge--sm fr-badge--no-icon">Suivi</span>')
+        mark = '<br><span class="fr-badge fr-badge--sm fr-badge--no-icon">Suivi</span>'
     else:
-        mark = mark_safe("")
-    cells.append(format_html('<td class="fr-cell--multiline">{}{}</td>', title, mark))
+        mark = ""
+    cells.append(f'<td class="fr-cell--multiline">{link}{mark}</td>')
     if "dossier" in shown:
         risk = row.risk
         flagged = (
-            format_html('<br><span class="fr-badge fr-badge--sm fr-badge--{}">{}</span>', risk.badge, risk.label)
+            f'<br><span class="fr-badge fr-badge--sm fr-badge--{_e(risk.badge)}">{_e(risk.label)}</span>'
             if risk is not None and risk.flagged
-            else mark_safe("")
+            else ""
         )
         cells.append(
-            format_html(
-                '<td class="fr-cell--multiline"><span class="fr-text--xs fr-mb-0">{}</span><br>{}{}</td>',
-                row.kind_label,
-                row.case_title,
-                flagged,
-            )
+            '<td class="fr-cell--multiline"><span class="fr-text--xs fr-mb-0">'
+            f"{_e(row.kind_label)}</span><br>{case_title}{flagged}</td>"
         )
     if "departement" in shown:
         department = row.department
-        cells.append(
-            format_html("<td>{} – {}</td>", department.code, department.name) if department else mark_safe("<td></td>")
-        )
+        cells.append(f"<td>{_e(department.code)} – {_e(department.name)}</td>" if department else "<td></td>")
     if "date" in shown:
-        cells.append(format_html("<td>{}</td>", _moment(task.finished if finished else task.created)))
+        cells.append(f"<td>{_e(_moment(task.finished if finished else task.created))}</td>")
     if "attribuee" in shown:
-        cells.append(format_html('<td class="fr-cell--multiline">{}</td>', task.owner if task.owner_id else "—"))
+        cells.append(f'<td class="fr-cell--multiline">{_e(task.owner) if task.owner_id else "—"}</td>')
     if "etat" in shown:
-        cells.append(format_html("<td>{}</td>", task_badge_html(task)))
-    return format_html("<tr>{}</tr>", mark_safe("".join(cells)))  # noqa: S308 (each cell escaped above)
+        cells.append(f"<td>{_e(task_badge_html(task))}</td>")
+    return mark_safe("<tr>" + "".join(cells) + "</tr>")  # noqa: S308 (each value escaped above)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -71,6 +72,35 @@ def _scoped_case_ids(user: AnyUser, kind: CaseKind) -> list[Any]:
     return cache.get(kind.code, [])
 
 
+# The processes of the cases in scope, kept beside the kinds' ids (never a kind's code).
+PROCESSES = "processes:"
+
+
+def _scoped_process_ids(user: AnyUser) -> list[int]:
+    """The ids of the processes of the user's cases, every kind, kept with the case ids: the
+    page's tasks are then read by process (``quartiers_task_queue_process``) without the join
+    on ``viewflow_process``, which PostgreSQL answered by reading all 100,000 processes for a
+    département's 1,000 (benchmarks/RESULTS.md). A new process is created with its first task,
+    whose save moves the versions of its case's départements, so this list moves with them."""
+    ids = {kind.code: _scoped_case_ids(user, kind) for kind in _flow_kinds()}
+    cache: dict[str, list[int]] = user.__dict__["_inbox_case_ids"]
+    if PROCESSES not in cache:
+        parts = [
+            Process.objects.filter(
+                flow_class=kind.flow,
+                artifact_content_type=ContentType.objects.get_for_model(kind.model),
+                artifact_object_id__any_of=Ids(ids[kind.code]),
+            )
+            .order_by()
+            .values_list("pk", flat=True)
+            for kind in _flow_kinds()
+            if ids[kind.code]
+        ]
+        cache[PROCESSES] = list(parts[0].union(*parts[1:], all=True)) if parts else []
+        counts.ids_keep(f"{_counts_key(user)}:cases", cache)
+    return cache[PROCESSES]
+
+
 class Ids:
     """The ids an ``any_of`` lookup compares with, as one value. Django walks a list given to
     a lookup element by element (``Query.resolve_lookup_value``, for expressions inside it):
@@ -118,6 +148,7 @@ class AnyOf(Lookup):
 
 
 Process._meta.get_field("artifact_object_id").register_lookup(AnyOf)
+Task._meta.get_field("process").register_lookup(AnyOf)
 
 
 def _held_permissions(user: AnyUser) -> list[str]:
@@ -137,23 +168,16 @@ def _human_tasks_in_scope(user: AnyUser) -> QuerySet[Task]:
         return cached.all()
     national = sees_all_departments(user)
     nodes: list[Any] = []
-    in_scope = Q(pk__in=[])
     for kind in _flow_kinds():
         nodes += human_nodes(kind.flow)
-        if not national:
-            # The case ids in scope are read first (one small query), given as values.
-            in_scope |= Q(
-                flow_class=kind.flow,
-                artifact_content_type=ContentType.objects.get_for_model(kind.model),
-                artifact_object_id__any_of=Ids(_scoped_case_ids(user, kind)),
-            )
     # One condition for every kind (a node belongs to one flow, so a task of one kind's node is
     # never in another kind's process): the planner walks the processes in scope → their open
     # tasks (``quartiers_task_queue_process``) instead of filtering every open task of the table
     # through one sub-plan per kind, OR-ed (benchmarks/RESULTS.md, "workspace's speed").
     condition = Q(flow_task_type="HUMAN", flow_task__in=nodes)
     if not national:
-        condition &= Q(process_id__in=Process.objects.filter(in_scope).values("pk"))
+        # The processes in scope are read first (kept with the counts), given as values.
+        condition &= Q(process_id__any_of=Ids(_scoped_process_ids(user)))
     tasks = user.__dict__["_inbox_scope_tasks"] = Task.objects.filter(condition)
     return tasks.all()
 
@@ -289,11 +313,18 @@ class TaskRow:
             return str(self.task.process)
         return self.kind.name_of(self.case)
 
+    @cached_property
+    def task_page(self) -> str:
+        """The task's own page, for a kind that has one (read once: the row's link asks twice)."""
+        if self.kind is None or self.case is None:
+            return ""
+        return self.kind.task_url(self.task, self.case) or ""
+
     @property
     def url(self) -> str:
         if self.kind is None or self.case is None:
             return ""
-        return self.kind.task_url(self.task, self.case) or self.kind.url(self.case)
+        return self.task_page or self.kind.url(self.case)
 
     @property
     def department(self) -> Any:

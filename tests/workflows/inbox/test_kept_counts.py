@@ -166,3 +166,49 @@ def test_the_versions_move_again_once_after_the_commit(make_user: MakeUser) -> N
         inside = counts.versions_of([key])[0]
         assert inside > before  # at once, for this transaction's readers
     assert counts.versions_of([key])[0] == inside + 1  # and once after the commit
+
+
+def test_a_new_case_is_listed_at_once_though_the_scope_is_kept(world: dict[str, Any]) -> None:
+    """The processes in scope are kept with the counts: a new case's process is in the lists
+    as soon as it exists, another département's never."""
+    agent = world["agent"]
+    listed = {task.process.artifact_object_id for task in selectors.tab_tasks(user=fresh(agent), tab="tous")}
+    assert {int(pk) for pk in listed} == {renewal.pk for renewal in world["nord"]}
+    added = launch("59", 2, agent)
+    launch("62", 1, world["other"])
+    listed = {task.process.artifact_object_id for task in selectors.tab_tasks(user=fresh(agent), tab="tous")}
+    assert {int(pk) for pk in listed} == {*(renewal.pk for renewal in world["nord"]), added.pk}
+
+
+def _hand_over_options(client: Client) -> str:
+    body = client.get("/taches/file/").content.decode()
+    start = body.index('id="selection-collegue"')
+    return body[start : body.index("</select>", start)]
+
+
+def _colleagues_read(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/taches/file/")
+    return sum('"accounts_user"."last_name" AS' in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_hand_over_list_is_kept_until_a_colleague_changes(world: dict[str, Any], make_user: MakeUser) -> None:
+    agent, colleague, other = world["agent"], world["colleague"], world["other"]
+    client = Client()
+    client.force_login(agent)
+    options = _hand_over_options(client)
+    assert f'value="{colleague.pk}"' in options and f'value="{other.pk}"' not in options
+    assert _colleagues_read(client) == 0  # kept
+    # A login writes the colleague's last_login: nothing the list shows.
+    Client().force_login(colleague)
+    assert _colleagues_read(client) == 0
+    newcomer = make_user(Role.AGENT, "59", first_name="Nadia", last_name="Nouvelle")
+    make_user(Role.AGENT, "62", first_name="Paul", last_name="Ailleurs")
+    options = _hand_over_options(client)
+    assert f'value="{newcomer.pk}">Nadia Nouvelle' in options and "Ailleurs" not in options
+    colleague.last_name = "Renommée"
+    colleague.save()
+    assert f'value="{colleague.pk}">{colleague.first_name} Renommée' in _hand_over_options(client)
+    colleague.is_active = False
+    colleague.save()
+    assert f'value="{colleague.pk}"' not in _hand_over_options(client)
