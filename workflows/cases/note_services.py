@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 
 from accounts.models import PREFECTURE_ROLES
 from accounts.selectors import scoped
@@ -97,6 +97,7 @@ def note_add(*, user: Any, case: Model, text: str, upload: UploadedFile | None =
     if not may_read_notes(user=user, case=case):
         raise PermissionDenied(NOTE_DENIED)
     note = Note(**_link(case), author=user, text=_text_check(text))
+    case.__dict__.pop(ROWS_READ, None)
     _attach(note, upload)
     try:
         with transaction.atomic():
@@ -112,6 +113,7 @@ def message_add(*, user: Any, case: Model, text: str, upload: UploadedFile | Non
     if not may_message(user=user, case=case):
         raise PermissionDenied(MESSAGE_DENIED)
     message = Message(**_link(case), author=user, text=_text_check(text), from_cget=is_cget(user))
+    case.__dict__.pop(ROWS_READ, None)
     _attach(message, upload)
     try:
         with transaction.atomic():
@@ -153,8 +155,17 @@ class Exchange:
         return "Message du CGET" if self.from_cget else "Message de la préfecture"
 
 
-def _rows(model: type[Note] | type[Message], case: Model) -> QuerySet[Any]:
-    return model.objects.filter(**_link(case)).select_related("author").order_by("at", "pk")
+ROWS_READ = "_quartiers_exchange_rows"
+
+
+def _rows(model: type[Note] | type[Message], case: Model) -> list[Any]:
+    """The case's notes or messages, read once per case object: a case page shows them in the
+    timeline and again in the exchanges' panel (two queries each before). Writing one
+    (``note_add``, ``message_add``) forgets what was read."""
+    read: dict[Any, list[Any]] = case.__dict__.setdefault(ROWS_READ, {})
+    if model not in read:
+        read[model] = list(model.objects.filter(**_link(case)).select_related("author").order_by("at", "pk"))
+    return read[model]
 
 
 def _exchange(row: Note | Message, case: Model, type_: str) -> Exchange:
