@@ -33,9 +33,9 @@ from django.db.backends.signals import connection_created
 from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Lower
 
-from accounts.selectors import scoped
 from workflows.cases.note_services import is_prefecture
 from workflows.cases.registry import CaseKind, kinds
+from workflows.inbox.selectors import cases_in_scope
 
 CONFIG = "french_unaccent"  # migration 0011: french, its words unaccented before stemming
 
@@ -206,7 +206,7 @@ def cases_search(*, user: Any, query: str) -> list[Hit]:
     for index, kind in enumerate(searched):
         fields = SEARCHED.get(kind.code, ("department__name",))
         annotations, condition = _condition(kind, fields, TEXTS.get(kind.code, ()) + exchanges, words)
-        cases = scoped(kind.model._default_manager.all(), user, department_field=kind.department_field)
+        cases = cases_in_scope(user, kind)
         if text.isdigit():
             condition |= Q(pk=int(text))
         parts.append(

@@ -72,6 +72,20 @@ def _scoped_case_ids(user: AnyUser, kind: CaseKind) -> list[Any]:
     return cache.get(kind.code, [])
 
 
+def cases_in_scope(user: AnyUser, kind: CaseKind) -> QuerySet[Any]:
+    """The cases of ``kind`` the user may see (``accounts.selectors.scoped``), for a département
+    user by the ids kept with his counts: ``id = ANY(…)`` lets PostgreSQL walk those rows in id
+    order, where « département IN (sub-query) » made it walk the 100,000 PAQTE conventions in
+    id order looking for a search's first matches (benchmarks/RESULTS.md)."""
+    cases = kind.model._default_manager.all()
+    if kind.flow is None or not user.is_authenticated or not user.is_active or sees_all_departments(user):
+        return scoped(cases, user, department_field=kind.department_field)
+    pk = kind.model._meta.pk
+    if "any_of" not in pk.get_lookups():
+        pk.register_lookup(AnyOf)
+    return cases.filter(pk__any_of=Ids(_scoped_case_ids(user, kind)))
+
+
 # The processes of the cases in scope, kept beside the kinds' ids (never a kind's code).
 PROCESSES = "processes:"
 
