@@ -164,7 +164,8 @@ def test_the_decision_screens_fit_at_1280_and_375_px(
     )
     synthesis = transition_run(case=synthesis, user=agent, name="resubmit")
     log_in(page, live_server, "cget@example.gouv.fr")
-    measure("synthese-cget", f"/taches/{open_task(synthesis, 'review').pk}/decision/", "Renvois précédents (1)")
+    # Its earlier returns: the valideur's (to the agent) and the CGET's (to the prefecture).
+    measure("synthese-cget", f"/taches/{open_task(synthesis, 'review').pk}/decision/", "Renvois précédents (2)")
     measure("referent-cget", f"/taches/{open_task(designation, 'review').pk}/decision/", "Marie-Christine")
     log_out(page, live_server)
     assert problems == [], "\n".join(map(str, problems))

@@ -138,7 +138,9 @@ def test_pme_convention_to_active_and_report_approved_after_one_return(
     # The agent completes and resubmits.
     log_in(page, live_server, "agent.paqte@nord.gouv.fr")
     page.goto(report_url)
-    expect(page.get_by_text("Motif du renvoi par le CGET : Ajoutez des exemples d'actions.")).to_be_visible()
+    expect(
+        page.get_by_text("Renvoyé à la préfecture par le CGET, motif : Ajoutez des exemples d'actions.")
+    ).to_be_visible()
     page.locator("#id_examples").fill("Forum des métiers au collège Van der Meersch")
     click(page, "Enregistrer le bilan")
     click(page, "Transmettre à nouveau au CGET")

@@ -7,7 +7,9 @@ one meaning each across the product:
   transition table leaves no way out of (a signed renovation, a meeting held);
 - ``warning`` — returned: a state reached only by transitions whose event is ``returned`` (a
   synthesis « Renvoyée par le CGET »), or any state when the caller knows the case was just sent
-  back (``returned=True``: a renovation back in negotiation);
+  back (``returned=True``: a renovation back in negotiation, a submission's draft sent back by
+  the valideur). A case is created in its initial state (the state field's default): that state
+  is reached going forward too, so a new draft is not « renvoyé »;
 - ``error`` — late: passed by the caller (``late=True``), the lateness is the deadlines' to say;
 - ``info`` — waiting for someone: every other state.
 
@@ -56,7 +58,8 @@ def _shape(kind: CaseKind) -> _Shape:
     states = {str(value) for value, _label in field.choices or []}
     leaving: set[str] = set()
     reached_by_return: set[str] = set()
-    reached_otherwise: set[str] = set()
+    # The initial state is where a case starts, not only where a return leads (a draft).
+    reached_otherwise: set[str] = {str(field.get_default())} if field.has_default() else set()
     for spec in kind.table:
         meta = getattr(getattr(kind.model, spec.name, None), "_django_fsm", None)
         if meta is None:

@@ -82,6 +82,19 @@ class Transition:
     def timeline_label(self) -> str:
         return self.done or self.label
 
+    @property
+    def comment_readers(self) -> str:
+        """Who reads the required comment, as its form's hint says it (French, lower case): a
+        message of the thread goes to the prefecture with the CGET's exchanges; a return without
+        one (a valideur's) goes to the agent and stays inside the prefecture."""
+        if not self.comment_required:
+            return ""
+        if self.message:
+            return "il est transmis à la préfecture, dans les échanges avec le CGET, et gardé dans l'historique"
+        if self.event == "returned":
+            return "il est transmis à l'agent et gardé dans l'historique"
+        return "il est gardé dans l'historique du dossier"
+
 
 class TransitionTable:
     """The transitions of one case kind, in the order of their buttons."""

@@ -107,11 +107,13 @@ class CommentForm(CaseForm):
 
     comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, action: str = "", readers: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if action:  # several buttons on one page: each comment names its action
             self.fields["comment"].label = f"Commentaire pour « {action} »"
-            self._bound_fields_cache.pop("comment", None)
+        if readers:  # who reads it (the table's ``Transition.comment_readers``)
+            self.fields["comment"].help_text = f"{readers[:1].upper()}{readers[1:]}."
+        self._bound_fields_cache.pop("comment", None)
 
 
 class ReferentForm(CaseModelForm):

@@ -51,9 +51,13 @@ from workflows.steering.selectors import paqte_meetings
 from workflows.steering.services import paqte_meeting_record
 
 
-def available_actions(case: Any, user: Any, url_name: str, *args: Any) -> list[dict[str, Any]]:
+def available_actions(
+    case: Any, user: Any, url_name: str, *args: Any, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
     """The transitions the user may attempt from the case's state, read from its kind's table
-    (guards are checked on POST, so that a refusal is explained)."""
+    (guards are checked on POST, so that a refusal is explained). ``request``: the comment typed
+    for an action refused just before comes back in its form (``_comment_keep``)."""
+    typed = _comments_typed(request, case) if request is not None else {}
     return [
         {
             "name": spec.name,
@@ -61,21 +65,23 @@ def available_actions(case: Any, user: Any, url_name: str, *args: Any) -> list[d
             "needs_comment": spec.comment_required,
             "secondary": spec.secondary,
             "url": reverse(url_name, args=[*args, spec.name]),
-            "forms": _action_forms(spec),
+            "forms": _action_forms(spec, typed.get(spec.name)),
         }
         for spec in available_transitions(case, user)
     ]
 
 
-def _action_forms(spec: Any) -> list[Any]:
+def _action_forms(spec: Any, typed: str | None = None) -> list[Any]:
     """What the button's form asks (the table's ``asks`` and required comment), as DSFR forms;
-    one id per action (a page shows several)."""
+    one id per action (a page shows several). ``typed``: the comment of a refused attempt, bound
+    again so that it is shown with its error (an empty reason: « Ce champ est obligatoire. »)."""
     auto_id = f"id_%s-{spec.name}"
     found: list[Any] = []
     if "signed_on" in spec.asks:
         found.append(SignForm(auto_id=auto_id))
     if spec.comment_required:
-        found.append(CommentForm(auto_id=auto_id, action=spec.label))
+        data = {"comment": typed} if typed is not None else None
+        found.append(CommentForm(data, auto_id=auto_id, action=spec.label, readers=spec.comment_readers))
     return found
 
 
@@ -137,6 +143,23 @@ def _typed_keep(request: HttpRequest, form: Any) -> None:
 def _typed(request: HttpRequest, form_class: type) -> MultiValueDict[str, Any] | None:
     kept = request.session.pop(f"{TYPED}:{form_class.__name__}", None)
     return MultiValueDict(kept) if kept else None
+
+
+def _comments_key(case: Any) -> str:
+    return f"{TYPED}:comment:{kind_of(case).code}:{case.pk}"
+
+
+def _comment_keep(request: HttpRequest, case: Any, name: str) -> None:
+    """The comment typed for the action ``name`` of ``case`` that was just refused (a return
+    without its reason, a state changed meanwhile): its form on the case's page shows it again."""
+    request.session[_comments_key(case)] = {name: request.POST.get("comment", "")}
+
+
+def _comments_typed(request: HttpRequest, case: Any) -> dict[str, str]:
+    """What ``_comment_keep`` kept for the case (action → text), once: the next visit starts
+    from empty forms, whichever actions the case's state offers then."""
+    kept = request.session.pop(_comments_key(case), None)
+    return {str(name): str(text) for name, text in kept.items()} if isinstance(kept, dict) else {}
 
 
 def _errors(form: Any) -> str:
@@ -244,7 +267,9 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             "department": department,
             "referent": referent,
             "referent_actions": (
-                available_actions(referent, user, "paqte:referent_action", department.code) if referent else []
+                available_actions(referent, user, "paqte:referent_action", department.code, request=request)
+                if referent
+                else []
             ),
             "referent_history": timeline(referent, user=request.user) if referent else [],
             "referent_returned": case_return(referent) if referent else None,
@@ -287,9 +312,10 @@ def referent_action(request: HttpRequest, code: str, name: str) -> HttpResponse:
     referent = selectors.referent_of(department=department)
     if referent is None and not can_review(request.user):
         return redirect("paqte:department_detail", code=code)
-    _submission_action(request, referent, name)
-    if can_review(request.user):
+    done = _submission_action(request, referent, name)
+    if done and can_review(request.user):
         return redirect("inbox:cget_review_queue")
+    # refused: the page the reasons and what was typed are shown on
     return redirect("paqte:department_detail", code=code)
 
 
@@ -611,7 +637,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": exports.report_sections(data),
             "context_rows": exports.context_rows(data),
             "form": form,
-            "actions": available_actions(report, request.user, "paqte:report_action", pk),
+            "actions": available_actions(report, request.user, "paqte:report_action", pk, request=request),
             "returned": case_return(report),
             "history": timeline(report, user=request.user),
             "comment_form": CommentForm(),
@@ -619,16 +645,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> None:
+def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> bool:
+    """Run ``name`` on the submission for the user; refused, the reasons are the page's message
+    and what was typed is kept for the case's page (``_comment_keep``). Whether it ran."""
     if submission is None or name not in kind_of(submission).table:
         raise PermissionDenied
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
-    _run(
+    done = _run(
         request,
         lambda: transition_run(case=submission, user=user, name=name, comment=comment),
         f"{kind_of(submission).table[name].timeline_label}.",
     )
+    if done is None:
+        _comment_keep(request, submission, name)
+    return done is not None
 
 
 @login_required

@@ -65,8 +65,10 @@ class Submission(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(state, source=State.PREFECT_VALIDATION, target=State.DRAFT, permission=_may_validate)
-    def send_back(self) -> None:
-        pass
+    def send_back(self, *, reason: str) -> None:
+        """The prefect's valideur returns the draft to the agent, saying what to take up again
+        (kept as the CGET's return keeps its reason: the history row shows it to the agent)."""
+        self.return_comment = reason
 
     @transition(state, source=State.PREFECT_VALIDATION, target=State.SUBMITTED, permission=_may_validate)
     def validate(self) -> None:

@@ -1,6 +1,7 @@
 """The transition table of a submission to the CGET (``workflows.submissions.models``): every
 kind of submission shares it; sending it to the CGET meets the département's deadline of its
-kind (``definition``), a return by the CGET reopens it, a resubmission meets it again."""
+kind (``definition``), a return by the CGET reopens it, a resubmission meets it again. Both
+returns (the valideur's to the agent, the CGET's to the prefecture) say why."""
 
 from __future__ import annotations
 
@@ -36,12 +37,18 @@ def submission_table(
             refusals=refusals,
             checklist=True,
         ),
+        # The valideur's return, like the renovation's (``workflows.renewal.transitions``): its
+        # reason is required and the agent is told; it stays inside the prefecture, so it is not
+        # a message of the prefecture ↔ CGET thread (no ``message``, unlike the CGET's return).
         Transition(
             "send_back",
             "Renvoyer en brouillon",
             done="Renvoyé en brouillon par le valideur",
             completes="validate",
+            comment_required=True,
+            comment_argument="reason",
             secondary=True,
+            event="returned",
         ),
         Transition(
             "validate",

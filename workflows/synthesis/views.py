@@ -19,6 +19,7 @@ from accounts.selectors import sees_all_departments
 from notifications.campaign import campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from workflows.cases.history import timeline
+from workflows.cases.progress import case_return
 from workflows.cases.runner import available_transitions, transition_run
 from workflows.synthesis import selectors, services
 from workflows.synthesis.forms import SynthesisForm
@@ -37,13 +38,34 @@ def _require_view(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _actions(user: User, synthesis: Synthesis | None) -> list[dict[str, Any]]:
+# What was typed in an action's comment refused on POST (a return without its reason, a guard that
+# fails), kept in the session for the page the user is sent back to (post/redirect/get): the
+# page shows it again in its field, nothing is lost.
+TYPED = "synthesis-typed"
+
+
+def _typed_key(code: str, year: int) -> str:
+    return f"{TYPED}:{code}:{year}"
+
+
+def _actions(user: User, synthesis: Synthesis | None, typed: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The transitions of the current state this user holds the right for (guards are checked
-    when posted, so that a refusal says why): the buttons, read from the transition table."""
+    when posted, so that a refusal says why): the buttons, read from the transition table.
+    ``typed``: the comment typed for a refused action (its name → the text)."""
     if synthesis is None:
         return []
+    typed = typed or {}
     return [
-        {"name": spec.name, "label": spec.label, "needs_comment": spec.comment_required, "secondary": spec.secondary}
+        {
+            "name": spec.name,
+            "label": spec.label,
+            "needs_comment": spec.comment_required,
+            "comment_readers": spec.comment_readers,
+            "comment": typed.get(spec.name, ""),
+            # refused for want of its reason: the field is in error, the page's message says why
+            "comment_missing": spec.comment_required and spec.name in typed and not typed[spec.name].strip(),
+            "secondary": spec.secondary,
+        }
         for spec in available_transitions(synthesis, user)
     ]
 
@@ -121,7 +143,8 @@ def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
             "limit_help": LIMIT_HELP,
             "renovation": selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today),
             "may_edit": can_work(user, department) and (synthesis is None or synthesis.is_editable),
-            "actions": _actions(user, synthesis),
+            "actions": _actions(user, synthesis, request.session.pop(_typed_key(code, year), None)),
+            "returned": case_return(synthesis) if synthesis else None,
             "history": timeline(synthesis, user=request.user) if synthesis else [],
             "is_late": synthesis.is_late(today) if synthesis else today > due_on(year),
             "due_on": due_on(year),
@@ -196,10 +219,12 @@ def synthesis_action(request: HttpRequest, code: str, year: int, name: str) -> H
     _department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
     if synthesis is None or name not in TRANSITIONS:
         raise Http404
+    comment = request.POST.get("comment", "")
     try:
-        transition_run(user=user, case=synthesis, name=name, comment=request.POST.get("comment", ""))
+        transition_run(user=user, case=synthesis, name=name, comment=comment)
     except services.SynthesisError as error:
         messages.error(request, str(error))
+        request.session[_typed_key(code, year)] = {name: comment}
     else:
         messages.success(request, "L'état de la synthèse est mis à jour.")
     return redirect("synthesis:detail", code=code, year=year)

@@ -79,7 +79,7 @@ def test_report_flow_with_one_return(
     assert open_tasks(report) == ["validate"]
     assert "validate" in queue_names(validator) and "validate" not in queue_names(agent)
     assert queue_names(make_user(Role.PREFECT_VALIDATOR, "62")) == []
-    transition_run(case=report, user=validator, name="send_back")
+    transition_run(case=report, user=validator, name="send_back", comment="Précisez les partenaires.")
     assert open_tasks(report) == ["prepare"]
     transition_run(case=report, user=agent, name="send_to_validation")
     transition_run(case=report, user=validator, name="validate")

@@ -156,7 +156,7 @@ def test_the_report_s_return_banner_goes_once_it_is_sent_again(
     client = Client()
     client.force_login(agent)
     body = client.get(f"/paqte/bilans/{report.pk}/").content.decode()
-    assert 'id="renvoi"' in body and "Motif du renvoi par le CGET : Précisez les partenaires." in body
+    assert 'id="renvoi"' in body and "Renvoyé à la préfecture par le CGET, motif : Précisez les partenaires." in body
     transition_run(case=fresh_report(report), user=agent, name="resubmit")
     body = client.get(f"/paqte/bilans/{report.pk}/").content.decode()
     assert 'id="renvoi"' not in body  # the reason stays in the history, the banner goes

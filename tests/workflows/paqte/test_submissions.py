@@ -11,6 +11,7 @@ import pytest
 from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
+from workflows.cases.registry import kind_of
 from workflows.cases.runner import transition_run
 from workflows.paqte import services
 from workflows.paqte.models import PaqteHistory, ReferentDesignation, SemesterReport, Submission
@@ -74,6 +75,8 @@ def run(case: Submission, name: str, actors: dict[str, User]) -> Submission:
     user = actors[EDGES[name][2]]
     if name == "return_to_prefecture":
         return services.submission_return(user=user, submission=case, comment="Précisez les partenaires.")
+    if name == "send_back":  # the valideur's return says why too
+        return transition_run(case=case, user=user, name=name, comment="Complétez les exemples d'actions.")
     return transition_run(case=case, user=user, name=name)
 
 
@@ -136,6 +139,18 @@ def test_return_needs_a_comment_and_keeps_it(actors: dict[str, User], nord: Depa
         services.submission_return(user=actors["cget"], submission=case, comment="  ")
     services.submission_return(user=actors["cget"], submission=case, comment="Chiffres manquants.")
     assert SemesterReport.objects.get(pk=case.pk).return_comment == "Chiffres manquants."
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_send_back_needs_a_reason_and_keeps_it(kind: str, actors: dict[str, User], nord: Department) -> None:
+    case = reach(kind, "prefect_validation", actors, nord)
+    with pytest.raises(PaqteError, match="commentaire est obligatoire"):
+        transition_run(case=case, user=actors["validator"], name="send_back", comment="  ")
+    assert type(case)._default_manager.get(pk=case.pk).state == "prefect_validation"
+    transition_run(case=case, user=actors["validator"], name="send_back", comment="Complétez les partenaires.")
+    assert type(case)._default_manager.get(pk=case.pk).return_comment == "Complétez les partenaires."
+    row = kind_of(case).history_of(case).get(transition="send_back")
+    assert (row.actor, row.comment) == (actors["validator"], "Complétez les partenaires.")
 
 
 def test_incomplete_report_cannot_go_to_validation(agent: User, nord: Department) -> None:

@@ -57,7 +57,7 @@ def test_tasks_follow_the_transitions(make_user: MakeUser, nord: Department) -> 
     synthesis = transition_run(user=agent, case=synthesis, name="send_to_validation")
     assert open_nodes(synthesis) == ["validate"]
     assert "Valider la synthèse au nom du préfet et la transmettre au CGET" in queue_titles(validator)
-    synthesis = transition_run(user=validator, case=synthesis, name="send_back")
+    synthesis = transition_run(user=validator, case=synthesis, name="send_back", comment="Reprenez la partie 2.")
     assert open_nodes(synthesis) == ["prepare"]
     synthesis = transition_run(user=agent, case=synthesis, name="send_to_validation")
     synthesis = transition_run(user=validator, case=synthesis, name="validate")

@@ -148,7 +148,7 @@ def test_transition_allowed_or_refused_per_role(
 ) -> None:
     synthesis = synthesis_in(nord, SOURCE[name])
     user = make_user(*who)
-    comment = "Précisez les mesures du pacte de Dijon." if name == "return_to_prefecture" else ""
+    comment = "Précisez les mesures du pacte de Dijon." if name in ("return_to_prefecture", "send_back") else ""
     if who == ALLOWED[name]:
         moved = transition_run(user=user, case=synthesis, name=name, comment=comment)
         assert moved.state == TARGET[name]
