@@ -162,7 +162,7 @@ REDIS_URL = str(read("REDIS_URL", default=""))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             # What the pages keep there is a saving, never a need (workflows.cases.kept): a Redis
             # that does not answer costs a page half a second at most, not a hung worker.

@@ -58,7 +58,7 @@ def web_settings(redis_url: str) -> str:
         "ALLOWED_HOSTS = ['127.0.0.1']\n"
         f"DATABASES['default']['NAME'] = {name!r}\n"
         f"REDIS_URL = CELERY_BROKER_URL = {redis_url!r}\n"
-        "CACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': REDIS_URL}}\n"
+        "CACHES = {'default': {'BACKEND': 'config.cache.SharedClientRedisCache', 'LOCATION': REDIS_URL}}\n"
         "CELERY_TASK_ALWAYS_EAGER = False\n"
         "LOGGING['root']['level'] = 'CRITICAL'\n"
     )
