@@ -341,7 +341,7 @@ def profile(samples: int, cpu: str = "") -> None:
     out: dict[str, Any] = {"load_average_before": os.getloadavg()}
     profiler = cProfile.Profile()
     for label, role_accounts, url_of in pages:
-        times, counts, slowest = [], set(), []
+        times, counts, slowest, calls = [], set(), [], []
         for i in range(samples):
             code = codes[i % len(codes)]
             client = Client()
@@ -360,15 +360,26 @@ def profile(samples: int, cpu: str = "") -> None:
                     profiler.disable()
             assert response.status_code == 200, (url, response.status_code)
             counts.add(len(captured))
+            # The Python calls of one more request: a figure of the work done that does not
+            # depend on how fast the (shared) host is at the moment.
+            counter = cProfile.Profile()
+            counter.enable()
+            client.get(url)
+            counter.disable()
+            calls.append(pstats.Stats(counter).total_calls)  # type: ignore[attr-defined]
             slowest += [(float(q["time"]) * 1000, q["sql"][:300]) for q in captured.captured_queries]
         slowest.sort(reverse=True)
         out[label] = {
             "p50_ms": percentile(times, 50),
             "p95_ms": percentile(times, 95),
             "queries": sorted(counts),
+            "python_calls_p50": int(statistics.median(calls)),
             "slowest_queries_ms": [(round(t, 1), sql) for t, sql in slowest[:3]],
         }
-        say(f"{label}: p50 {out[label]['p50_ms']} ms, p95 {out[label]['p95_ms']} ms, queries {out[label]['queries']}")
+        say(
+            f"{label}: p50 {out[label]['p50_ms']} ms, p95 {out[label]['p95_ms']} ms, queries {out[label]['queries']},"
+            f" Python calls {out[label]['python_calls_p50']:,}"
+        )
     out["load_average_after"] = os.getloadavg()
     say(f"load average {out['load_average_before']} → {out['load_average_after']}")
     if cpu:
