@@ -64,11 +64,11 @@ def test_a_returned_protocol_reaches_the_agent(
     expect(page.get_by_role("heading", name="Renvois précédents (1)")).to_be_visible()
     assert_accessible(axe, page)
     shoot(page, "decision-valideur")
-    page.get_by_role("button", name="Renvoyer le protocole en négociation").click()
+    page.get_by_role("button", name="Renvoyer à l'agent").click()
     expect(page.get_by_text("Expliquez à l'agent ce qui doit être repris.")).to_be_visible()
     page.get_by_label("Commentaire ou motif du renvoi").fill("Précisez les signataires.")
     mail.outbox.clear()
-    page.get_by_role("button", name="Renvoyer le protocole en négociation").click()
+    page.get_by_role("button", name="Renvoyer à l'agent").click()
     expect(page.get_by_text("est terminée")).to_be_visible()
     log_out(page, live_server)
 

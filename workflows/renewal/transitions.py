@@ -80,7 +80,7 @@ TRANSITIONS = TransitionTable(
     ),
     Transition(
         "send_back",
-        "Renvoyer le protocole en négociation",
+        "Renvoyer à l'agent",
         done="Protocole renvoyé en négociation par le préfet",
         completes="validate",
         comment_required=True,

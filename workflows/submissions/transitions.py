@@ -42,7 +42,7 @@ def submission_table(
         # a message of the prefecture ↔ CGET thread (no ``message``, unlike the CGET's return).
         Transition(
             "send_back",
-            "Renvoyer en brouillon",
+            "Renvoyer à l'agent",
             done="Renvoyé en brouillon par le valideur",
             completes="validate",
             comment_required=True,

@@ -122,7 +122,7 @@ def test_the_valideur_validates_the_report_beside_its_content(people: dict[str, 
     body = page.content.decode()
     assert "Organisation du Nord" in body and "Résultats agrégés des entreprises signataires" in body
     assert [spec.label for spec in page.context["buttons"]] == [
-        "Renvoyer en brouillon",
+        "Renvoyer à l'agent",
         "Valider et transmettre au CGET",
     ]
     # Neither the agent (not his decision) nor another département's valideur reach it.

@@ -1,4 +1,4 @@
-"""The prefect's valideur sends a submission's draft back to its agent (« Renvoyer en brouillon »,
+"""The prefect's valideur sends a submission's draft back to its agent (« Renvoyer à l'agent »,
 ``send_back`` of ``workflows.submissions.transitions``), for each kind that shares the table: the
 PAQTE référent's designation, the semestrial PAQTE report, the prefect's synthesis. As the
 renovation's prefect return and the CGET's return: the reason is required (refused in French,
@@ -103,7 +103,7 @@ def test_a_send_back_without_its_reason_is_refused_in_french(
     page = client.get(f"/taches/{task.pk}/decision/").content.decode()
     # The reason's field is on the screen, in French, saying it is required for the return and who reads it.
     assert '<label class="fr-label" for="decision-commentaire">Commentaire ou motif du renvoi' in page
-    assert "Obligatoire pour « Renvoyer en brouillon » : il est transmis à l&#x27;agent" in page
+    assert "Obligatoire pour « Renvoyer à l&#x27;agent » : il est transmis à l&#x27;agent" in page
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post(
             f"/taches/{task.pk}/decision/",
@@ -112,7 +112,7 @@ def test_a_send_back_without_its_reason_is_refused_in_french(
     assert refused.status_code == 400
     body = refused.content.decode()
     assert "Un commentaire est obligatoire pour cette action." in body
-    assert "Indiquez le motif : il est obligatoire pour « Renvoyer en brouillon »." in body
+    assert "Indiquez le motif : il est obligatoire pour « Renvoyer à l&#x27;agent »." in body
     assert 'aria-invalid="true"' in body and "fr-input-group--error" in body
     # Nothing written, nobody told.
     assert fresh(case).state == "prefect_validation" and fresh(case).return_comment == ""
@@ -198,7 +198,7 @@ def test_the_report_page_refuses_a_send_back_without_its_reason(
     report = in_validation("paqte-report", people["agent"])
     client = logged(people["validator"])
     page = client.get(f"/paqte/bilans/{report.pk}/").content.decode()
-    assert "Commentaire pour « Renvoyer en brouillon »" in page
+    assert "Commentaire pour « Renvoyer à l&#x27;agent »" in page
     assert "Il est transmis à l'agent et gardé dans l'historique." in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/paqte/bilans/{report.pk}/actions/send_back/", {"comment": " "}, follow=True)
@@ -222,6 +222,6 @@ def test_the_synthesis_page_refuses_a_send_back_without_its_reason(people: dict[
     response = client.post(f"{url}actions/send_back/", {"comment": "  "}, follow=True)
     body = response.content.decode()
     assert "Un commentaire est obligatoire pour cette action." in body
-    assert "Indiquez le motif du renvoi : il est obligatoire pour « Renvoyer en brouillon »." in body
+    assert "Indiquez le motif du renvoi : il est obligatoire pour « Renvoyer à l&#x27;agent »." in body
     assert fresh(synthesis).state == "prefect_validation"
     assert "Indiquez le motif du renvoi" not in client.get(url).content.decode()

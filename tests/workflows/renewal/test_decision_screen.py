@@ -64,7 +64,7 @@ def test_the_prefect_sees_the_dossier_and_the_table_s_buttons(returned_once: dic
         "Renvois précédents (1)",
         "Ajoutez un engagement sur la mobilité.",  # the CGET's earlier return comment
         'value="validate">Valider le protocole et le transmettre au CGET</button>',
-        'value="send_back">Renvoyer le protocole en négociation</button>',
+        'value="send_back">Renvoyer à l&#x27;agent</button>',
     ):
         assert expected in body, expected
     decision = body[body.rfind("<form", 0, body.index('value="validate"')) :]

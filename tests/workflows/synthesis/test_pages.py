@@ -164,7 +164,7 @@ def test_actions(
 def test_buttons_follow_the_role(client_as: Callable[[Role | None], Client], nord: Department) -> None:
     synthesis_in(nord, "prefect_validation")
     validator = client_as(Role.PREFECT_VALIDATOR).get("/pilotage/syntheses/59/2019/").content.decode()
-    assert "Valider et transmettre au CGET" in validator and "Renvoyer en brouillon" in validator
+    assert "Valider et transmettre au CGET" in validator and "Renvoyer à l&#x27;agent" in validator
     agent = client_as(Role.AGENT).get("/pilotage/syntheses/59/2019/").content.decode()
     assert "Valider et transmettre au CGET" not in agent and "Rédiger la synthèse" not in agent
 
