@@ -325,6 +325,16 @@ WHERE u.email LIKE 'bulk%%@bench.local' AND ct.app_label = 'reference'
 
 """
 
+# The bulk agents of each département (who the assigned tasks go to), then the task insert.
+AGENTS_AND_TASKS = """), agents AS (
+  SELECT o.department_id, array_agg(u.id) AS ids
+  FROM accounts_user u JOIN accounts_organisation o ON o.id = u.organisation_id
+  WHERE u.email LIKE 'bulk%%@bench.local' GROUP BY o.department_id
+)
+INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, assigned, started, finished, token,
+                           owner_id, owner_permission, process_id, data)
+"""
+
 RENEWAL_STRESS_SQL = """
 -- 100,000 renovation processes over the 434 cases, 10 tasks each: 9 done, 1 open (60 %% in the
 -- département queue, 40 %% assigned to an agent of the case's département). Their processes are
@@ -343,13 +353,7 @@ WITH nodes AS (
   SELECT p.id, p.created, r.department_id, row_number() OVER (ORDER BY p.id) AS n
   FROM viewflow_process p JOIN workflows_renewal r ON r.id = p.artifact_object_id
   WHERE p.flow_class = %(flow)s AND p.id > %(last_process)s
-), agents AS (
-  SELECT o.department_id, array_agg(u.id) AS ids
-  FROM accounts_user u JOIN accounts_organisation o ON o.id = u.organisation_id
-  WHERE u.email LIKE 'bulk%%@bench.local' GROUP BY o.department_id
-)
-INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, assigned, started, finished, token,
-                           owner_id, owner_permission, process_id, data)
+-- the agents, then the tasks
 SELECT nodes.refs[1 + (k + procs.n) %% 5], 'HUMAN',
        CASE WHEN k < 9 THEN 'DONE' WHEN (procs.n / 5) %% 5 < 3 THEN 'NEW' ELSE 'ASSIGNED' END,
        procs.created + (k || ' hours')::interval, NULL, NULL,
@@ -358,7 +362,7 @@ SELECT nodes.refs[1 + (k + procs.n) %% 5], 'HUMAN',
        nodes.perms[1 + (k + procs.n) %% 5], procs.id, '{}'::jsonb
 FROM procs CROSS JOIN generate_series(0, 9) k CROSS JOIN nodes
 LEFT JOIN agents ON agents.department_id = procs.department_id;
-"""
+""".replace("-- the agents, then the tasks\n", AGENTS_AND_TASKS)
 
 # What a département's lists hold in the product: one running process per PAQTE convention (its
 # case), here 10 tasks each (the start, 8 done, 1 open at the node of the convention's state:
@@ -379,13 +383,7 @@ WITH nodes AS (
   SELECT p.id, p.created, c.department_id, c.state, row_number() OVER (ORDER BY p.id) AS n
   FROM viewflow_process p JOIN workflows_paqteconvention c ON c.id = p.artifact_object_id
   WHERE p.flow_class = %(paqte_flow)s AND p.id > %(last_process)s
-), agents AS (
-  SELECT o.department_id, array_agg(u.id) AS ids
-  FROM accounts_user u JOIN accounts_organisation o ON o.id = u.organisation_id
-  WHERE u.email LIKE 'bulk%%@bench.local' GROUP BY o.department_id
-)
-INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, assigned, started, finished, token,
-                           owner_id, owner_permission, process_id, data)
+-- the agents, then the tasks
 SELECT CASE WHEN k = 0 THEN %(paqte_start)s
             WHEN k < 9 THEN nodes.refs[1 + (k - 1) %% 4]
             ELSE nodes.refs[array_position(nodes.states, procs.state::text)] END,
@@ -397,7 +395,7 @@ SELECT CASE WHEN k = 0 THEN %(paqte_start)s
        CASE WHEN k = 0 THEN '' ELSE 'workflows.work_paqte' END, procs.id, '{}'::jsonb
 FROM procs CROSS JOIN generate_series(0, 9) k CROSS JOIN nodes
 LEFT JOIN agents ON agents.department_id = procs.department_id;
-"""
+""".replace("-- the agents, then the tasks\n", AGENTS_AND_TASKS)
 
 
 def fill(target_tasks: int, *, stress: str = "renewal", processes: int = 100_000) -> dict[str, int]:
