@@ -11,16 +11,17 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from workflows.cases.states import task_badge_html
 
 
 def _moment(value: Any) -> str:
+    """« 01/03/2019 14:05 », as the template's ``date:"d/m/Y H:i"`` wrote it, in local time."""
     if value is None:
         return ""
-    return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, "d/m/Y H:i")
+    return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
 
 
 def _e(value: Any) -> str:
