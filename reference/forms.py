@@ -42,10 +42,33 @@ class FormRenderer(DsfrDjangoTemplates):
 RENDERER = FormRenderer()
 
 
+# The HTML of the unbound forms that ask for it (``DsfrForm.rendered_once``), by form.
+_RENDERED: dict[tuple[Any, ...], Any] = {}
+
+
 class DsfrForm(DsfrBaseForm):
     """A DSFR form rendered by the product's one renderer."""
 
     default_renderer: Any = RENDERER
+    #: The form's empty HTML is the same for every instance (fixed fields and choices, no initial
+    #: value computed when it is built): written once per process, then reused. A case page
+    #: shows three such forms (a document, a note, a message), a tenth of its rendering. A bound
+    #: form (its values, its errors), or one given initial values, is always rendered.
+    rendered_once = False
+
+    def render(self, template_name: Any = None, context: Any = None, renderer: Any = None) -> Any:
+        if not self.rendered_once or self.is_bound or self.initial or template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        key = (type(self), self.prefix, self.auto_id, tuple(self.fields))
+        html = _RENDERED.get(key)
+        if html is None:
+            html = _RENDERED[key] = super().render()
+        return html
+
+    # Django's forms bind these to their own ``render`` when the class is made: templates print
+    # a form through ``__html__``.
+    __str__ = render
+    __html__ = render
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

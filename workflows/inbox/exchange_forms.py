@@ -9,6 +9,7 @@ from workflows.cases.notes import MAX_TEXT
 
 
 class ExchangeForm(DsfrForm, forms.Form):
+    rendered_once = True
     texte = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT)
     piece = forms.FileField(
         label="Pièce jointe", required=False, help_text="PDF ou fichier bureautique, 10 Mo au plus."

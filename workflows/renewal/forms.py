@@ -252,6 +252,7 @@ CommitmentFormSet = inlineformset_factory(
 
 
 class DocumentForm(DsfrForm, forms.Form):
+    rendered_once = True
     kind = forms.ChoiceField(label="Nature", choices=RenewalDocument.Kind.choices)
     file = forms.FileField(label="Fichier", help_text="PDF ou fichier bureautique, 10 Mo au plus.")
 
