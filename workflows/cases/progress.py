@@ -17,10 +17,13 @@ from workflows.cases.registry import kind_of
 
 
 def case_return(case: Any) -> dict[str, Any] | None:
+    from workflows.cases.history import history_rows
+
     kind = kind_of(case)
-    last = kind.history_of(case).select_related("actor").order_by("-at", "-pk").first()
-    if last is None:
+    rows = history_rows(case)
+    if not rows:
         return None
+    last = rows[-1]
     spec = kind.table.get(last.transition)
     if spec is None or spec.event != "returned":
         return None

@@ -88,6 +88,9 @@ class CaseKind:
             if self.history_link is None
             else {self.history_link: case}
         )
+        from workflows.cases.history import HISTORY_READ
+
+        case.__dict__.pop(HISTORY_READ, None)
         return self.history._default_manager.create(
             **link, actor=actor, transition=transition, source=source, target=target, comment=comment
         )
