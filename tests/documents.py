@@ -39,15 +39,30 @@ def pdf_pages(content: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+def _page_number(path: Path) -> int:
+    return int(re.findall(r"-(\d+)\.png$", path.name)[0])
+
+
 def pdf_to_png(content: bytes, name: str, resolution: int = 80) -> list[Path]:
-    """Each page as a PNG in ``/tmp/shots/documents/<name>-<n>.png`` (to look at); their paths."""
+    """Each page as a PNG in ``/tmp/shots/documents/<name>-<n>.png`` (to look at); their paths.
+    Rendered in a directory of its own, then moved there: another test's ``<name>-longue``, or
+    the same test in another run at the same time, neither adds nor removes a page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SHOTS.glob(f"{name}-*.png"):
-        old.unlink()
-    source = SHOTS / f"{name}.pdf"
-    source.write_bytes(content)
-    subprocess.run([_tool("pdftoppm"), "-png", "-r", str(resolution), str(source), str(SHOTS / name)], check=True)
-    return sorted(SHOTS.glob(f"{name}-*.png"), key=lambda path: int(re.findall(r"-(\d+)\.png$", path.name)[0]))
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "document.pdf"
+        source.write_bytes(content)
+        subprocess.run([_tool("pdftoppm"), "-png", "-r", str(resolution), str(source), f"{work}/page"], check=True)
+        pages = []
+        for page in sorted(Path(work).glob("page-*.png"), key=_page_number):
+            target = SHOTS / f"{name}-{_page_number(page)}.png"
+            shutil.move(page, target)
+            pages.append(target)
+    (SHOTS / f"{name}.pdf").write_bytes(content)
+    for old in SHOTS.glob(f"{name}-*.png"):  # pages of an earlier, longer version of this document
+        found = re.fullmatch(rf"{re.escape(name)}-(\d+)\.png", old.name)
+        if found and int(found.group(1)) > len(pages):
+            old.unlink(missing_ok=True)
+    return pages
 
 
 def words(text: str) -> str:
