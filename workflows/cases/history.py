@@ -82,22 +82,6 @@ def timeline(case: Any, user: Any = None) -> list[dict[str, Any]]:
     return sorted(rows + exchanges, key=lambda row: row["at"])
 
 
-HISTORY_READ = "_quartiers_history_rows"
-
-
-def history_rows(case: Any) -> list[Any]:
-    """The case's history rows with their actors, oldest first, read once per case object: its
-    page's timeline, return banner and exchanges (a CGET return's reason) read the same rows
-    (three queries before). ``CaseKind.history_append`` forgets what was read."""
-    found: list[Any] | None = case.__dict__.get(HISTORY_READ)
-    if found is None:
-        from workflows.cases.registry import kind_of
-
-        rows = kind_of(case).history_of(case).select_related("actor").order_by("at", "pk")
-        found = case.__dict__[HISTORY_READ] = list(rows)
-    return found
-
-
 def _transition_rows(case: Any) -> list[dict[str, Any]]:
     """The rows of a case's history as its timeline shows them: each transition by the label of
     its kind's transition table ("Protocole transmis au CGET"), states by their names."""
@@ -121,7 +105,7 @@ def _transition_rows(case: Any) -> list[dict[str, Any]]:
             "actor": row.actor or "Quartiers (automatique)",
             "comment": row.comment,
         }
-        for row in history_rows(case)
+        for row in kind.history_read(case)
     ]
 
 

@@ -27,7 +27,6 @@ from django.db.models import Model
 from accounts.models import PREFECTURE_ROLES
 from accounts.selectors import scoped
 from workflows.cases.events import case_event_after_commit
-from workflows.cases.history import history_rows
 from workflows.cases.notes import MAX_TEXT, Message, Note
 from workflows.cases.registry import kind_for_code, kind_of
 from workflows.uploads import MAX_DOCUMENT_SIZE, OFFICE_TYPES, upload_check
@@ -216,7 +215,7 @@ def thread_of(*, case: Model, user: Any) -> list[Exchange]:
                 kind_code=kind.code,
                 case_pk=case.pk,
             )
-            for row in history_rows(case)
+            for row in kind.history_read(case)
             if row.transition in names and row.comment != ""
         ]
         if names

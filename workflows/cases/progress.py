@@ -17,10 +17,8 @@ from workflows.cases.registry import kind_of
 
 
 def case_return(case: Any) -> dict[str, Any] | None:
-    from workflows.cases.history import history_rows
-
     kind = kind_of(case)
-    rows = history_rows(case)
+    rows = kind.history_read(case)
     if not rows:
         return None
     last = rows[-1]

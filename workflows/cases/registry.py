@@ -36,6 +36,10 @@ def _url(case: Any) -> str:
     return str(get_url()) if callable(get_url) else ""
 
 
+# Where a case object keeps its history rows once read (``CaseKind.history_read``).
+HISTORY_READ = "_quartiers_history_rows"
+
+
 @dataclass
 class CaseKind:
     """One kind of case. ``history_link`` is the history model's foreign key to the case, or
@@ -80,6 +84,16 @@ class CaseKind:
             return manager.filter(content_type=ContentType.objects.get_for_model(self.model), object_id=case.pk)
         return manager.filter(**{self.history_link: case})
 
+    def history_read(self, case: Model) -> list[Any]:
+        """The case's history rows with their actors, oldest first, read once per case object:
+        its page's timeline, return banner and exchanges (a CGET return's reason) read the same
+        rows (three queries before). ``history_append`` forgets what was read."""
+        found: list[Any] | None = case.__dict__.get(HISTORY_READ)
+        if found is None:
+            rows = self.history_of(case).select_related("actor").order_by("at", "pk")
+            found = case.__dict__[HISTORY_READ] = list(rows)
+        return found
+
     def history_append(
         self, *, case: Model, actor: Any, transition: str, source: str, target: str, comment: str = ""
     ) -> Model:
@@ -88,8 +102,6 @@ class CaseKind:
             if self.history_link is None
             else {self.history_link: case}
         )
-        from workflows.cases.history import HISTORY_READ
-
         case.__dict__.pop(HISTORY_READ, None)
         return self.history._default_manager.create(
             **link, actor=actor, transition=transition, source=source, target=target, comment=comment
