@@ -18,7 +18,8 @@ from workflows.cases.states import task_badge_html
 
 
 def _moment(value: Any) -> str:
-    """« 01/03/2019 14:05 », as the template's ``date:"d/m/Y H:i"`` wrote it, in local time."""
+    """Day, month, year, hours and minutes (« JJ/MM/AAAA HH:MM »), as the template's ``date:"d/m/Y H:i"``
+    wrote it, in local time."""
     if value is None:
         return ""
     return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
