@@ -28,6 +28,7 @@ from reference.services.csv_reader import (
     required,
     semicolon_list,
 )
+from reference.signals import departments_moved
 
 M = TypeVar("M", bound=models.Model)
 
@@ -172,7 +173,15 @@ class ReferenceImporter:
                     prefecture_commune_code=r["CHEFLIEU"],
                 )
             )
+        regions_before = dict(Department.objects.values_list("code", "region_id"))
         _upsert(Department, objs, unique=["code"], update=["name", "region", "prefecture_commune_code"])
+        moved = [
+            pk
+            for code, pk, region_id in Department.objects.values_list("code", "pk", "region_id")
+            if code in regions_before and regions_before[code] != region_id
+        ]
+        if moved:  # the upsert sent no post_save (reference.signals)
+            departments_moved.send(sender=Department, department_ids=moved)
         return len(objs)
 
     def _department_id(self, csv_file: CsvFile, row: Row, column: str, departments: dict[str, int]) -> int:

@@ -18,6 +18,28 @@ what they depend on:
 A version missing from the cache (never written, or evicted) starts again from the clock, never
 from a value an older key could have used; a cache that does not answer is a miss
 (``workflows.cases.kept``): the counts are counted.
+
+The versions move from the models' signals (``workflows.inbox.receivers``), so only writes that
+send them move them. Every write of the product on a task, a process, a case, a user or an
+organisation is a ``save()`` or a ``delete()``: viewflow's activations (take, release, hand
+over, complete, cancel) save their task; the bulk actions (``bulk``), the national launch
+(``renewal_launch_all``) and the charter import go through the kernel one item at a time, and
+absence covers are saved one by one. Its set-based writes change nothing counted: a PAQTE
+convention's ``renewal_offered_on`` (``conventions_offer_renewal``), a follow's ``seen_at``, the
+préfectures ``organisations_ensure`` creates (nobody is in them yet); the deadlines the
+« échéance » filters read move with the transition that saves their case, or with the
+campaign's dates (in the key).
+The reference import writes the départements by an upsert, which sends no ``post_save``: it
+sends ``reference.signals.departments_moved`` when one changes région (saved views by région).
+
+Not covered: a write that sends no signal — SQL by an operator, ``QuerySet.update()``,
+``bulk_create`` or ``bulk_update`` in a shell or a data migration, on tasks, processes, cases,
+users or organisations. The counts, the lists and the « Confier à » select may then be wrong
+for up to ``COUNTS_TIMEOUT``; whoever writes so calls ``scope_changed`` with the départements
+concerned (``people_changed`` for users or organisations) once his write is committed. A case
+moved to another département that way also keeps, for the saves of its tasks, its processes'
+former départements (``receivers.PROCESS_DEPARTMENTS_TIMEOUT``, a day): move a case by saving
+it (the admin), which keeps them up to date.
 """
 
 from __future__ import annotations

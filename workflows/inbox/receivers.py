@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from accounts.backends import permissions_loaded_many
@@ -154,9 +155,19 @@ def _case_departments(kind: Any, case: Any) -> list[int]:
     return [int(pk) for pk in kind.departments(case)] if case is not None else []
 
 
+# How long a process's départements are kept for ``task_written``.
+PROCESS_DEPARTMENTS_TIMEOUT = 86400
+
+
+def _process_key(process_id: int, created: Any) -> str:
+    # Its creation time with its id: a test database restored from a snapshot gives an id again.
+    return f"{counts._prefix()}:process:{process_id}:{created.isoformat()}"
+
+
 def task_written(sender: Any, instance: Task, **kwargs: Any) -> None:
     """A task saved or deleted: the counts of its case's départements move. The process's
-    départements are kept in the cache (a process never changes case)."""
+    départements are kept in the cache (a process never changes case; a case that moves to
+    another département keeps them up to date, ``case_written``)."""
     from workflows.cases.kept import kept_get, kept_set, shared
     from workflows.cases.registry import kind_for_flow
 
@@ -166,13 +177,12 @@ def task_written(sender: Any, instance: Task, **kwargs: Any) -> None:
     if process_id is None:
         return
     process = instance.process
-    # Its creation time with its id: a test database restored from a snapshot gives an id again.
-    key = f"{counts._prefix()}:process:{process_id}:{process.created.isoformat()}"
+    key = _process_key(process_id, process.created)
     departments = kept_get(key)
     if departments is None:
         kind = kind_for_flow(process.flow_class)
         departments = _case_departments(kind, process.artifact) if kind is not None else []
-        kept_set(key, departments, timeout=86400)
+        kept_set(key, departments, timeout=PROCESS_DEPARTMENTS_TIMEOUT)
     counts.scope_changed(departments)
 
 
@@ -193,15 +203,43 @@ def case_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
         instance.__dict__[LOADED_DEPARTMENT] = instance.__dict__[attname]
 
 
+def _processes_moved(kind: Any, case: Any, departments: list[int]) -> None:
+    """The case moved to another département: the départements kept for its processes
+    (``task_written``) become its new ones, at once and again after the commit (a task saved
+    meanwhile, in another transaction, read the case where it was). Else the saves of its tasks
+    moved the counts of the département it left, for a day, and never those of its new one."""
+    from workflows.cases.kept import kept_set, shared
+
+    if kind.flow is None or not shared():
+        return
+    processes = list(
+        Process.objects.filter(
+            artifact_content_type=ContentType.objects.get_for_model(kind.model), artifact_object_id=case.pk
+        ).values_list("pk", "created")
+    )
+
+    def keep() -> None:
+        for pk, created in processes:
+            kept_set(_process_key(pk, created), departments, timeout=PROCESS_DEPARTMENTS_TIMEOUT)
+
+    keep()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(keep)
+
+
 def case_written(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A case saved or deleted (created, moved to another département): the counts of its
     départements, and of the one it left (its cases' ids in scope are kept with them)."""
-    departments = _case_departments(kind_of(instance), instance)
+    kind = kind_of(instance)
+    departments = _case_departments(kind, instance)
     left = instance.__dict__.get(LOADED_DEPARTMENT)
+    attname = _department_attname(kind)
+    current = instance.__dict__.get(attname) if attname is not None else None
+    if left is not None and current is not None and int(left) != int(current) and not kwargs.get("created"):
+        _processes_moved(kind, instance, list(departments))
     if left is not None:
         departments.append(int(left))
     counts.scope_changed(departments)
-    attname = _department_attname(kind_of(instance))
     if attname is not None and attname in instance.__dict__:
         instance.__dict__[LOADED_DEPARTMENT] = instance.__dict__[attname]
 
@@ -225,13 +263,21 @@ def person_written(sender: Any, instance: Any, update_fields: Any = None, **kwar
     counts.people_changed()
 
 
+def regions_written(sender: Any, *, department_ids: list[int], **kwargs: Any) -> None:
+    """The reference import put départements in another région (``reference.signals``): what
+    their lists count by région (a saved view « région ») moves."""
+    counts.scope_changed(department_ids)
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_init, post_save
 
     from accounts.models import AbsenceCover, Organisation, User
+    from reference.signals import departments_moved
     from workflows.cases.registry import kinds
 
     case_event.connect(case_event_notices, dispatch_uid="inbox.case_event_notices")
+    departments_moved.connect(regions_written, dispatch_uid="inbox.counts.departments_moved")
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
         # Every sender: a flow may save its tasks through a proxy model of viewflow's Task.
