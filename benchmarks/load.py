@@ -276,12 +276,14 @@ def run_stage(users: int, seconds: int, spawn_rate: float, port: int) -> dict[st
     return result
 
 
-def profile(samples: int, cpu: str = "") -> None:
+def profile(samples: int, cpu: str = "", only: str = "") -> None:
     """Each page type of the workspace through the Django client, in-process on the load
     database: p50/p95, the number of queries (the same for every sampled user when constant),
     the slowest queries; the anonymous login page is the reference measured in the same run
     (middleware and template floor under the same load). ``cpu``: a page type to run under
-    cProfile too (its top functions land in ``benchmarks/out/load_cprofile.txt``)."""
+    cProfile too (its top functions land in ``benchmarks/out/load_cprofile.txt``, by cumulative
+    and by own time; the raw profile in ``load_cprofile.pstats``). ``only``: measure only the page
+    types whose label holds it."""
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     sys.path.insert(0, str(ROOT))
@@ -338,6 +340,11 @@ def profile(samples: int, cpu: str = "") -> None:
         ("revue CGET", referents, lambda code: "/taches/revue-cget/"),
         ("dossier", plan["agents"], lambda code: f"/renovations/{rng.choice(plan['cases'][code])['renewal']}/"),
     )
+    if only:
+        pages = tuple(page for page in pages if only in page[0])
+    labels = [page[0] for page in pages]
+    if not pages or (cpu and not any(cpu in label for label in labels)):
+        sys.exit(f"Aucun type de page ne correspond ({only or cpu!r}) ; les types : {', '.join(labels)}")
     out: dict[str, Any] = {"load_average_before": os.getloadavg()}
     profiler = cProfile.Profile()
     for label, role_accounts, url_of in pages:
@@ -384,7 +391,10 @@ def profile(samples: int, cpu: str = "") -> None:
     say(f"load average {out['load_average_before']} → {out['load_average_after']}")
     if cpu:
         text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(60)
+        stats = pstats.Stats(profiler, stream=text)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(60)
+        stats.dump_stats(OUT / "load_cprofile.pstats")
         (OUT / "load_cprofile.txt").write_text(text.getvalue())
     (OUT / "load_profile.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
 
@@ -404,12 +414,13 @@ def main() -> None:
     profile_parser = sub.add_parser("profile")
     profile_parser.add_argument("--samples", type=int, default=30)
     profile_parser.add_argument("--cpu", default="", help="a page label (part of it) to profile with cProfile")
+    profile_parser.add_argument("--only", default="", help="measure only the page labels holding this")
     sub.add_parser(
         "cases", help="only (re)make the 100,000 PAQTE conventions of a filled database (without their processes)"
     )
     args = parser.parse_args()
     if args.command == "profile":
-        profile(args.samples, args.cpu)
+        profile(args.samples, args.cpu, args.only)
         return
     if args.command == "cases":
         os.environ["BENCH_DATABASE_URL"] = DATABASE_URL

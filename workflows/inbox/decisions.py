@@ -12,8 +12,8 @@ from typing import Any
 
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
 
+from reference.addresses import reverse_ids
 from workflows.cases.history import case_returns, timeline
 from workflows.cases.runner import available_transitions
 from workflows.inbox.selectors import TaskRow
@@ -40,7 +40,7 @@ def is_decision(row: TaskRow) -> bool:
 
 
 def decision_url(row: TaskRow) -> str:
-    return reverse("inbox:decision", args=[row.task.pk]) if is_decision(row) else ""
+    return reverse_ids("inbox:decision", row.task.pk) if is_decision(row) else ""
 
 
 def decision_buttons(row: TaskRow, user: Any) -> list[Any]:

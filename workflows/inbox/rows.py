@@ -8,11 +8,13 @@ marks, then the columns the user chose (``listing.COLUMNS``)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from workflows.cases.states import task_badge_html
 
@@ -32,11 +34,20 @@ def _e(value: Any) -> str:
     return str(html()) if html is not None else escape(str(value))
 
 
+@lru_cache(maxsize=1024)
+def _node_title(node: Any, language: str | None) -> str:
+    """A node's task title, escaped, per language: viewflow's ``Task.title`` translates the
+    node's lazy title on every read, forty calls a row."""
+    del language  # the key: the lazy title is translated in the active language
+    return _e(node.task_title or gettext(str(node)))
+
+
 def row_html(row: Any, *, shown: list[str], finished: bool) -> SafeString:
     """One ``<tr>``: ``finished`` for « Traités par moi » (its date is the task's end)."""
     task = row.task
     pk = int(task.pk)
-    title = _e(task.title)
+    node = task.flow_task
+    title = _node_title(node, get_language()) if node is not None else _e(task.title)
     case_title = _e(row.case_title)
     cells = [
         '<td class="fr-cell--fixed"><div class="fr-checkbox-group fr-checkbox-group--sm">'

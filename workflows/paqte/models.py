@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
 from notifications.campaign import SEMESTER_CHOICES, campaign_today, convention_end, semester_label
+from reference.addresses import reverse_ids
 from workflows.cases.history import AppendOnly, AppendOnlyHistory
 from workflows.paqte.permissions import can_review, can_validate, can_work
 from workflows.paqte.siret import siret_validator
@@ -284,7 +285,7 @@ class PaqteConvention(ConcurrentTransitionMixin, models.Model):
         return f"Convention PAQTE – {self.company} ({self.department.code})"
 
     def get_absolute_url(self) -> str:
-        return reverse("paqte:convention_detail", args=[self.pk])
+        return reverse_ids("paqte:convention_detail", self.pk)
 
     # Guards: they only answer.
     def has_objectives(self: Any) -> bool:
@@ -489,7 +490,7 @@ class CharterConvention(ConcurrentTransitionMixin, models.Model):
         return f"Charte {self.reference} – {self.company}"
 
     def get_absolute_url(self) -> str:
-        return reverse("paqte:charter_detail", args=[self.pk])
+        return reverse_ids("paqte:charter_detail", self.pk)
 
     def has_ended(self: Any) -> bool:
         return campaign_today() > self.ends_on
@@ -558,7 +559,7 @@ class SemesterReport(PaqteSubmission):
         return f"Bilan PAQTE {self.year}-S{self.semester} – {self.department}"
 
     def get_absolute_url(self) -> str:
-        return reverse("paqte:report_detail", args=[self.pk])
+        return reverse_ids("paqte:report_detail", self.pk)
 
     def is_complete(self: Any) -> bool:
         return bool(self.organisation.strip()) and self.pru_count is not None and self.job_seekers_qpv is not None

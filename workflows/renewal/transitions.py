@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
+from reference.addresses import reverse_ids
 from workflows.cases.registry import CaseKind, CaseRefused, register
 from workflows.cases.transitions import DeadlineEffect, Transition, TransitionTable
 from workflows.renewal import compliance, risk  # noqa: F401  (register the compliance rules, the early warning)
@@ -150,9 +149,9 @@ KIND = register(
         title=lambda renewal: f"Rénovation du contrat de ville {renewal.city_contract.code}",
         name=lambda renewal: str(renewal.city_contract),
         deadline_title=_title,
-        url=lambda renewal: reverse("workflows:renewal_detail", args=[renewal.pk]),
+        url=lambda renewal: reverse_ids("workflows:renewal_detail", renewal.pk),
         checked_related=("commitments",),
         list_related=("city_contract", "department"),
-        task_url=lambda task, renewal: reverse("workflows:renewal_task", args=[task.process_id, task.pk]),
+        task_url=lambda task, renewal: reverse_ids("workflows:renewal_task", task.process_id, task.pk),
     )
 )

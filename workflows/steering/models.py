@@ -17,12 +17,12 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from notifications.campaign import SEMESTER_CHOICES, campaign_today, semester_label
+from reference.addresses import reverse_ids
 from workflows.cases.history import AppendOnlyHistory
 from workflows.paqte.permissions import can_work as paqte_can_work
 from workflows.steering.permissions import can_work, can_work_in_region
@@ -155,7 +155,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         return f"{self.get_kind_display()} – {self.scope_label} – {self.period_label}"
 
     def get_absolute_url(self) -> str:
-        return reverse("steering:meeting_detail", args=[self.pk])
+        return reverse_ids("steering:meeting_detail", self.pk)
 
     @property
     def owning_department(self) -> Any:
