@@ -17,13 +17,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import Node, NodeList, Parser, Token
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
+
+# The footer, written once per process, language and address prefix (``site_footer``).
+_FOOTERS: dict[tuple[str | None, str], SafeString] = {}
+
+
+@register.simple_tag
+def site_footer() -> SafeString:
+    """The site's footer (``partials/footer.html``): the same on every page, it depends only on
+    ``SITE_CONFIG`` and the addresses of the site's pages, so it is written once per process
+    rather than on each page (some 2,000 Python calls, benchmarks/RESULTS.md). With ``DEBUG``,
+    written each time, so that an edited template shows at once."""
+    from config.context_processors import SITE_CONFIG
+
+    key = (get_language(), get_script_prefix())
+    footer = None if settings.DEBUG else _FOOTERS.get(key)
+    if footer is None:
+        footer = _FOOTERS[key] = mark_safe(render_to_string("partials/footer.html", {"SITE_CONFIG": SITE_CONFIG}))  # noqa: S308 (a template's output)
+    return footer
 
 
 class BreadcrumbNode(Node):
