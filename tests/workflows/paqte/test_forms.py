@@ -86,7 +86,7 @@ def test_the_signature_date_is_the_campaign_s_today() -> None:
 def test_a_required_comment_is_never_optional_and_names_its_action() -> None:
     form = CommentForm(action="Renvoyer à la préfecture", auto_id="id_%s-return")
     label = label_of(str(form), "id_comment-return")
-    assert label == "Commentaire pour « Renvoyer à la préfecture »"
+    assert label == "Commentaire pour « Renvoyer à la préfecture » Obligatoire pour cette action."
     refused = CommentForm(data={"comment": "  "})
     assert not refused.is_valid() and refused.errors["comment"] == ["Ce champ est obligatoire."]
 

@@ -1,0 +1,115 @@
+"""The comment of a PAQTE case's action whose transition table requires one (the valideur's
+« Renvoyer à l'agent », the CGET's « Renvoyer à la préfecture », a convention's « Résilier »), on
+the case's own page, as on the decision screens: required for its button only, so never the
+browser's own ``required`` (its bubble, in the browser's language, would come before the page's
+French explanation); refused by the server in French, nothing written; and what was typed
+comes back in its field after a refusal (a reason missing, the case changed meanwhile)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+import pytest
+
+from accounts.models import User
+from reference.models import Department
+from workflows.cases.runner import transition_run
+from workflows.paqte import services
+from workflows.paqte.models import SemesterReport
+
+pytestmark = pytest.mark.django_db
+
+REASON = "L'entreprise a cessé son activité dans le département."
+
+
+def logged(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def fresh(case: Any) -> Any:
+    return type(case)._default_manager.get(pk=case.pk)
+
+
+def report_in_validation(agent: User, nord: Department) -> SemesterReport:
+    """A report with annex 2's every rubric (the référent's contact included), sent to the valideur."""
+    services.referent_save(
+        user=agent, department=nord, name="Claire Martin", function="Cheffe", email="c.m@nord.gouv.fr", phone="1"
+    )
+    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
+    report = services.report_update(
+        user=agent,
+        report=report,
+        organisation="Chargé de mission",
+        partners="FACE Nord",
+        examples="Stages de 3e",
+        strategy="Mobiliser les ETI",
+        pru_count=3,
+        job_seekers_qpv=1200,
+    )
+    return transition_run(case=report, user=agent, name="send_to_validation")
+
+
+def comment_fields(page: str) -> dict[str, str]:
+    """Each action's comment textarea (its opening tag), by the action's name (its id's suffix)."""
+    return {
+        match.group("action"): match.group(0)
+        for match in re.finditer(r'<textarea name="comment"[^>]*id="id_comment-(?P<action>[a-z_]+)"[^>]*>', page)
+    }
+
+
+def assert_required_by_the_server_only(tag: str) -> None:
+    assert not re.search(r"\srequired(\s|>|=)", tag), tag  # no native bubble
+    assert 'aria-required="true"' in tag, tag
+
+
+def test_the_report_s_return_comments_have_no_native_required(
+    agent: User, validator: User, cget: User, nord: Department
+) -> None:
+    report = report_in_validation(agent, nord)
+    page = logged(validator).get(f"/paqte/bilans/{report.pk}/").content.decode()
+    fields = comment_fields(page)
+    assert set(fields) == {"send_back"}  # « Valider et transmettre au CGET » asks for none
+    assert_required_by_the_server_only(fields["send_back"])
+    assert "Obligatoire pour cette action. Il est transmis à l&#x27;agent et gardé dans l&#x27;historique." in page
+
+    report = transition_run(case=fresh(report), user=validator, name="validate")
+    page = logged(cget).get(f"/paqte/bilans/{report.pk}/").content.decode()
+    fields = comment_fields(page)
+    assert set(fields) == {"return_to_prefecture"}
+    assert_required_by_the_server_only(fields["return_to_prefecture"])
+
+
+def test_the_referent_s_return_comment_has_no_native_required(agent: User, validator: User, nord: Department) -> None:
+    referent = services.referent_save(
+        user=agent, department=nord, name="Claire Martin", function="Cheffe", email="c.m@nord.gouv.fr", phone="1"
+    )
+    transition_run(case=referent, user=agent, name="send_to_validation")
+    page = logged(validator).get("/paqte/departements/59/").content.decode()
+    assert_required_by_the_server_only(comment_fields(page)["send_back"])
+
+
+def test_a_return_without_its_reason_is_refused_in_french_by_the_server(
+    agent: User, validator: User, nord: Department
+) -> None:
+    report = report_in_validation(agent, nord)
+    client = logged(validator)
+    refused = client.post(f"/paqte/bilans/{report.pk}/actions/send_back/", {"comment": "   "}, follow=True)
+    body = refused.content.decode()
+    assert "Un commentaire est obligatoire pour cette action." in body  # the page's message
+    group = body[body.index('for="id_comment-send_back"') : body.index("Renvoyer à l&#x27;agent</button>")]
+    assert "Ce champ est obligatoire." in group  # beside its field
+    assert_required_by_the_server_only(comment_fields(body)["send_back"])
+    assert fresh(report).state == "prefect_validation"
+
+
+def test_a_convention_s_termination_comment_has_no_native_required(
+    agent: User, nord: Department, make_convention: Any
+) -> None:
+    convention = make_convention(state="active")
+    page = logged(agent).get(f"/paqte/conventions/{convention.pk}/").content.decode()
+    assert_required_by_the_server_only(comment_fields(page)["terminate"])
