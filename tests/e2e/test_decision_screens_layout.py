@@ -17,19 +17,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from accounts.models import Role
-from reference.models import Department
-from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import PASSWORD, log_in, log_out
 from tests.e2e.layout import sideways_scroll
+from tests.workflows.submission_helpers import in_validation, open_task, submission_people
 from workflows.cases.runner import transition_run
-from workflows.cases.tasks import process_of
-from workflows.paqte import services as paqte
-from workflows.synthesis import services as synthesis_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -86,36 +79,21 @@ MEASURE = """() => {
 }"""
 
 
-def open_task(case: object, node: str) -> Task:
-    tasks = Task.objects.filter(process=process_of(case), status__in=[STATUS.NEW, STATUS.ASSIGNED])  # type: ignore[arg-type]
-    return next(task for task in tasks if task.flow_task.name == node)
-
-
-def test_the_decision_screens_fit_at_1280_and_375_px(
-    live_server: LiveServer, page: Page, axe: Axe, make_user: MakeUser
-) -> None:
-    agent = make_user(Role.AGENT, "59", email="agent@example.gouv.fr")
-    validator = make_user(Role.PREFECT_VALIDATOR, "59", email="valideur@example.gouv.fr")
-    cget = make_user(Role.CGET_REFERENT, email="cget@example.gouv.fr")
-    for user in (agent, validator, cget):
-        user.set_password(PASSWORD)
-        user.save()
-    nord = Department.objects.get(code="59")
-    synthesis = synthesis_services.synthesis_save(user=agent, department=nord, year=2019, **PARTS)
-    synthesis = transition_run(case=synthesis, user=agent, name="send_to_validation")
+def test_the_decision_screens_fit_at_1280_and_375_px(live_server: LiveServer, page: Page, axe: Axe) -> None:
+    people = submission_people(password=PASSWORD)
+    agent, validator, cget = people["agent"], people["validator"], people["cget"]
+    synthesis = in_validation("synthesis", agent, **PARTS)
     synthesis = transition_run(
         case=synthesis, user=validator, name="send_back", comment=f"Reprenez la partie 2 selon la note {ADDRESS}."
     )
     synthesis = transition_run(case=synthesis, user=agent, name="send_to_validation")
-    designation = paqte.referent_save(
-        user=agent,
-        department=nord,
+    designation = in_validation(
+        "paqte-referent",
+        agent,
         name="Marie-Christine Lefebvre-Delattre",
         function="Sous-préfète chargée de mission pour la politique de la ville",
         email="pref-politique-de-la-ville-referent-paqte@nord.gouv.fr",
-        phone="03 20 30 59 59",
     )
-    designation = transition_run(case=designation, user=agent, name="send_to_validation")
     designation = transition_run(case=designation, user=validator, name="validate")
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[object] = []
@@ -155,7 +133,7 @@ def test_the_decision_screens_fit_at_1280_and_375_px(
         page.set_viewport_size({"width": 1280, "height": 800})
 
     # The valideur validates the synthesis he sent back once; the CGET reviews it after a return.
-    log_in(page, live_server, "valideur@example.gouv.fr")
+    log_in(page, live_server, validator.email)
     measure("synthese-valideur", f"/taches/{open_task(synthesis, 'validate').pk}/decision/", "1. Les démarches")
     log_out(page, live_server)
     synthesis = transition_run(case=synthesis, user=validator, name="validate")
@@ -163,7 +141,7 @@ def test_the_decision_screens_fit_at_1280_and_375_px(
         case=synthesis, user=cget, name="return_to_prefecture", comment=f"Citez les QPV ; voir {ADDRESS}"
     )
     synthesis = transition_run(case=synthesis, user=agent, name="resubmit")
-    log_in(page, live_server, "cget@example.gouv.fr")
+    log_in(page, live_server, cget.email)
     # Its earlier returns: the valideur's (to the agent) and the CGET's (to the prefecture).
     measure("synthese-cget", f"/taches/{open_task(synthesis, 'review').pk}/decision/", "Renvois précédents (2)")
     measure("referent-cget", f"/taches/{open_task(designation, 'review').pk}/decision/", "Marie-Christine")

@@ -19,17 +19,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from accounts.models import Role
 from reference.models import Department
-from tests.conftest import MakeUser
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.helpers import PASSWORD, log_in, log_out
 from tests.workflows.paqte.helpers import convention_of
+from tests.workflows.submission_helpers import open_task, submission_people
 from workflows.cases.runner import transition_run
-from workflows.cases.tasks import process_of
 from workflows.paqte import services as paqte
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -67,20 +63,9 @@ MEASURE = """() => {
 }"""
 
 
-def open_task(case: object, node: str) -> Task:
-    tasks = Task.objects.filter(process=process_of(case), status__in=[STATUS.NEW, STATUS.ASSIGNED])  # type: ignore[arg-type]
-    return next(task for task in tasks if task.flow_task.name == node)
-
-
-def test_the_report_figures_fit_at_1280_and_375_px(
-    live_server: LiveServer, page: Page, axe: Axe, make_user: MakeUser
-) -> None:
-    agent = make_user(Role.AGENT, "59", email="agent@example.gouv.fr")
-    validator = make_user(Role.PREFECT_VALIDATOR, "59", email="valideur@example.gouv.fr")
-    cget = make_user(Role.CGET_REFERENT, email="cget@example.gouv.fr")
-    for user in (agent, validator, cget):
-        user.set_password(PASSWORD)
-        user.save()
+def test_the_report_figures_fit_at_1280_and_375_px(live_server: LiveServer, page: Page, axe: Axe) -> None:
+    people = submission_people(password=PASSWORD)
+    agent, validator, cget = people["agent"], people["validator"], people["cget"]
     nord = Department.objects.get(code="59")
     today = datetime.date.today()
     semester = 1 if today.month <= 6 else 2
@@ -130,13 +115,13 @@ def test_the_report_figures_fit_at_1280_and_375_px(
         page.set_viewport_size({"width": 1280, "height": 800})
 
     # The valideur's validation, then the référent CGET's review, then the agent's own page.
-    log_in(page, live_server, "valideur@example.gouv.fr")
+    log_in(page, live_server, validator.email)
     measure("valideur", f"/taches/{open_task(report, 'validate').pk}/decision/")
     log_out(page, live_server)
     report = transition_run(case=report, user=validator, name="validate")
-    log_in(page, live_server, "cget@example.gouv.fr")
+    log_in(page, live_server, cget.email)
     measure("cget", f"/taches/{open_task(report, 'review').pk}/decision/")
     log_out(page, live_server)
-    log_in(page, live_server, "agent@example.gouv.fr")
+    log_in(page, live_server, agent.email)
     measure("agent", reverse("paqte:report_detail", args=[report.pk]))
     assert problems == [], "\n".join(map(str, problems))

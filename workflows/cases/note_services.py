@@ -51,6 +51,12 @@ def case_visible(*, user: Any, case: Model) -> bool:
     return cache[key]
 
 
+def case_visible_known(*, user: Any, case: Model) -> None:
+    """A page that read ``case`` through the user's scope (``accounts.selectors.scoped``, as
+    ``case_visible`` reads it) says so: its notes and messages then ask no second query."""
+    user.__dict__.setdefault("_cases_visible", {})[(kind_of(case).code, case.pk)] = True
+
+
 def is_prefecture(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in PREFECTURE_ROLES)
 

@@ -116,7 +116,11 @@ class TabView(LoginRequiredMixin, ExportMixin, ListView[Any]):
         context = super().get_context_data(
             kinds=[(kind.code, kind.label) for kind in kinds() if kind.flow is not None],
             departments=departments,
+            department_choices=[
+                (department.code, f"{department.code} – {department.name}") for department in departments
+            ],
             regions=regions if len(regions) > 1 else [],
+            region_choices=[(region.code, region.name) for region in regions] if len(regions) > 1 else [],
             current=self.request.GET,
             **kwargs,
         )

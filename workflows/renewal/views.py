@@ -29,6 +29,7 @@ from reference import selectors as reference_selectors
 from reference.exports import Column, department_label, export_format, export_response
 from workflows.cases import states
 from workflows.cases.history import timeline
+from workflows.cases.note_services import case_visible_known
 from workflows.cases.progress import case_return, next_steps
 from workflows.cases.storage import private_download
 from workflows.renewal import selectors, services
@@ -82,6 +83,7 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         renewal = selectors.renewal_get(user=user, pk=kwargs["pk"])
+        case_visible_known(user=user, case=renewal)  # read through his scope just above
         # Read once for the page: its list, the checklist's domains and completeness and the
         # transitions' guards all read them (four queries of the same rows before).
         prefetch_related_objects(

@@ -96,6 +96,21 @@ def main_menu(context: Any) -> SafeString:
     )
 
 
+@register.simple_tag
+def select_options(choices: Any, selected: Any) -> SafeString:
+    """The ``<option>``s of a filter's select, ``(value, label)`` pairs, the one equal to
+    ``selected`` (the list's address) marked: the inbox's steps and départements are sixty and a
+    hundred options, forty template calls each (benchmarks/RESULTS.md)."""
+    chosen = None if selected is None else str(selected)
+    return mark_safe(  # noqa: S308 (each value escaped)
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
 @register.simple_tag(takes_context=True)
 def notices_unread(context: Any) -> int:
     request = context.get("request")

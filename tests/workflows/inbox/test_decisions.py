@@ -8,18 +8,14 @@ from __future__ import annotations
 from django.test import Client
 
 import pytest
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
+from tests.workflows.submission_helpers import in_validation, open_task
 from workflows.cases.runner import transition_run
-from workflows.cases.tasks import process_of
 from workflows.inbox import listing
-from workflows.paqte import services as paqte
 from workflows.paqte.models import ReferentDesignation
-from workflows.synthesis import services as synthesis_services
 
 pytestmark = pytest.mark.django_db
 
@@ -30,33 +26,16 @@ def logged(user: User) -> Client:
     return client
 
 
-def open_task(case: object, node: str) -> Task:
-    process = process_of(case)  # type: ignore[arg-type]
-    tasks = Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED])
-    return next(task for task in tasks if task.flow_task.name == node)
-
-
 @pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "cget": make_user(Role.CGET_REFERENT),
-        "other": make_user(Role.PREFECT_VALIDATOR, "62"),
-    }
+def people(people: dict[str, User], make_user: MakeUser) -> dict[str, User]:
+    """The submissions' people (the inbox's conftest) and another département's valideur."""
+    return {**people, "other": make_user(Role.PREFECT_VALIDATOR, "62")}
 
 
 def referent_in_review(people: dict[str, User]) -> ReferentDesignation:
-    nord = Department.objects.get(code="59")
-    designation = paqte.referent_save(
-        user=people["agent"],
-        department=nord,
-        name="Claire Martin",
-        function="Cheffe de projet",
-        email="claire.martin@nord.gouv.fr",
-        phone="0320000000",
+    designation = in_validation(
+        "paqte-referent", people["agent"], name="Claire Martin", email="claire.martin@nord.gouv.fr"
     )
-    transition_run(case=designation, user=people["agent"], name="send_to_validation")
     return transition_run(case=designation, user=people["validator"], name="validate")
 
 
@@ -109,12 +88,7 @@ def test_a_concurrent_change_keeps_what_was_typed(people: dict[str, User]) -> No
 
 
 def test_the_valideur_validates_the_report_beside_its_content(people: dict[str, User]) -> None:
-    nord = Department.objects.get(code="59")
-    report = paqte.report_create(user=people["agent"], department=nord, year=2019, semester=1)
-    report = paqte.report_update(
-        user=people["agent"], report=report, organisation="Organisation du Nord", pru_count=1, job_seekers_qpv=1
-    )
-    report = transition_run(case=report, user=people["agent"], name="send_to_validation")
+    report = in_validation("paqte-report", people["agent"], organisation="Organisation du Nord")
     task = open_task(report, "validate")
     client = logged(people["validator"])
     page = client.get(f"/taches/{task.pk}/decision/")
@@ -134,9 +108,7 @@ def test_the_valideur_validates_the_report_beside_its_content(people: dict[str, 
 def test_the_cget_reviews_the_synthesis_beside_its_parts(people: dict[str, User]) -> None:
     from tests.workflows.synthesis.helpers import complete_parts
 
-    nord = Department.objects.get(code="59")
-    synthesis = synthesis_services.synthesis_save(user=people["agent"], department=nord, year=2019, **complete_parts())
-    synthesis = transition_run(user=people["agent"], case=synthesis, name="send_to_validation")
+    synthesis = in_validation("synthesis", people["agent"])
     synthesis = transition_run(user=people["validator"], case=synthesis, name="validate")
     task = open_task(synthesis, "review")
     page = logged(people["cget"]).get(f"/taches/{task.pk}/decision/")

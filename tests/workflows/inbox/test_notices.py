@@ -19,12 +19,11 @@ from notifications.models import Reminder
 from notifications.notices import EventPreference, Notice
 from notifications.reminders import reminders_sweep
 from notifications.tasks import reminders_send_task
-from reference.models import Department
 from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import PROTOCOL, fresh, open_task, pdf, renewal_in
+from tests.workflows.submission_helpers import in_validation
 from workflows.cases.runner import transition_run
 from workflows.models import RenewalDocument, RenewalState
-from workflows.paqte import services as paqte
 from workflows.renewal.services import renewal_document_add, renewal_task_complete
 
 # Real commits: each transition's event is sent when its own transaction commits, as in production.
@@ -36,13 +35,9 @@ def sweep() -> None:
 
 
 @pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59", email="agent@nord.gouv.fr"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59", email="valideur@nord.gouv.fr"),
-        "cget": make_user(Role.CGET_REFERENT, email="cget@cget.gouv.fr"),
-        "stranger": make_user(Role.AGENT, "62", email="agent@pas-de-calais.gouv.fr"),
-    }
+def people(people: dict[str, User], make_user: MakeUser) -> dict[str, User]:
+    """The submissions' people (the inbox's conftest) and an agent of another département."""
+    return {**people, "stranger": make_user(Role.AGENT, "62", email="agent@pas-de-calais.gouv.fr")}
 
 
 def walk(people: dict[str, User]) -> None:
@@ -67,10 +62,7 @@ def walk(people: dict[str, User]) -> None:
             fields={"signed_on": dt.date(2019, 7, 15), "signed_by": "Préfet, MEL"},
         )
         assert fresh(renewal).state == RenewalState.SIGNED
-        nord = Department.objects.get(code="59")
-        report = paqte.report_create(user=agent, department=nord, year=2019, semester=1)
-        report = paqte.report_update(user=agent, report=report, organisation="x", pru_count=1, job_seekers_qpv=1)
-        transition_run(case=report, user=agent, name="send_to_validation")
+        report = in_validation("paqte-report", agent)
         transition_run(case=report, user=validator, name="validate")
         transition_run(case=report, user=cget, name="approve")
 

@@ -14,22 +14,16 @@ from typing import Any
 from django.test import Client
 
 import pytest
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from accounts.models import Role, User
+from accounts.models import User
 from notifications.models import Reminder
 from notifications.notices import EventPreference, Frequency, Notice
 from reference.models import Department
-from tests.conftest import MakeUser
-from tests.workflows.synthesis.helpers import complete_parts
+from tests.workflows.submission_helpers import fresh, in_validation, open_task
 from workflows.cases.note_services import thread_of
 from workflows.cases.registry import kind_of
 from workflows.cases.runner import transition_run
 from workflows.cases.states import state_tone
-from workflows.cases.tasks import process_of
-from workflows.paqte import services as paqte
-from workflows.synthesis import services as synthesis_services
 
 pytestmark = pytest.mark.django_db
 
@@ -42,55 +36,6 @@ def logged(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def open_task(case: Any, node: str) -> Task:
-    tasks = Task.objects.filter(process=process_of(case), status__in=[STATUS.NEW, STATUS.ASSIGNED])
-    return next(task for task in tasks if task.flow_task.name == node)
-
-
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59", email="agent@nord.gouv.fr"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59", email="valideur@nord.gouv.fr"),
-        "cget": make_user(Role.CGET_REFERENT, email="cget@cget.gouv.fr"),
-    }
-
-
-def in_validation(kind: str, agent: User) -> Any:
-    """A case of ``kind`` prepared by ``agent`` and sent to the prefect's validation."""
-    nord = Department.objects.get(code="59")
-    if kind == "synthesis":
-        case: Any = synthesis_services.synthesis_save(user=agent, department=nord, year=2019, **complete_parts())
-    else:
-        case = paqte.referent_save(
-            user=agent,
-            department=nord,
-            name="Claire Martin",
-            function="Cheffe de projet",
-            email="claire.martin@nord.gouv.fr",
-            phone="0320000000",
-        )
-        if kind == "paqte-report":
-            case = paqte.report_create(user=agent, department=nord, year=2019, semester=1)
-            case = paqte.report_update(
-                user=agent,
-                report=case,
-                organisation="Chargé de mission",
-                partners="FACE Nord",
-                examples="Stages de 3e",
-                strategy="Mobiliser les ETI",
-                pru_count=3,
-                job_seekers_qpv=1200,
-            )
-    case = transition_run(case=case, user=agent, name="send_to_validation")
-    assert kind_of(case).code == kind and case.state == "prefect_validation"
-    return case
-
-
-def fresh(case: Any) -> Any:
-    return type(case)._default_manager.get(pk=case.pk)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -14,9 +14,9 @@ import pytest
 from accounts.models import User
 from notifications.campaign import campaign_clock_set
 from reference.models import Department
+from tests.workflows.submission_helpers import fresh, in_validation
 from workflows.cases.runner import transition_run
 from workflows.paqte.forms import CommentForm, ConventionCreateForm, ObjectiveForm, ReportForm, SignForm
-from workflows.paqte.models import SemesterReport
 from workflows.steering.forms import MeetingCreateForm
 from workflows.synthesis.forms import SynthesisForm
 
@@ -125,10 +125,6 @@ def test_a_refused_short_form_comes_back_as_typed_with_its_errors(agent: User) -
     assert "Mme Durand" not in client.get("/paqte/departements/59/").content.decode()
 
 
-def fresh_report(report: SemesterReport) -> SemesterReport:
-    return SemesterReport.objects.get(pk=report.pk)
-
-
 def test_the_report_s_return_banner_goes_once_it_is_sent_again(
     agent: User, validator: User, cget: User, nord: Department
 ) -> None:
@@ -136,27 +132,13 @@ def test_the_report_s_return_banner_goes_once_it_is_sent_again(
 
     from workflows.paqte import services
 
-    services.referent_save(
-        user=agent, department=nord, name="Camille Martin", function="Référente", email="c.m@nord.gouv.fr", phone="1"
-    )
-    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
-    report = services.report_update(
-        user=agent,
-        report=report,
-        organisation="Chargé de mission",
-        partners="FACE Nord",
-        examples="Stages de 3e",
-        strategy="Mobiliser les ETI",
-        pru_count=3,
-        job_seekers_qpv=1200,
-    )
-    transition_run(case=report, user=agent, name="send_to_validation")
-    transition_run(case=fresh_report(report), user=validator, name="validate")
-    services.submission_return(user=cget, submission=fresh_report(report), comment="Précisez les partenaires.")
+    report = in_validation("paqte-report", agent, nord)
+    transition_run(case=fresh(report), user=validator, name="validate")
+    services.submission_return(user=cget, submission=fresh(report), comment="Précisez les partenaires.")
     client = Client()
     client.force_login(agent)
     body = client.get(f"/paqte/bilans/{report.pk}/").content.decode()
     assert 'id="renvoi"' in body and "Renvoyé à la préfecture par le CGET, motif : Précisez les partenaires." in body
-    transition_run(case=fresh_report(report), user=agent, name="resubmit")
+    transition_run(case=fresh(report), user=agent, name="resubmit")
     body = client.get(f"/paqte/bilans/{report.pk}/").content.decode()
     assert 'id="renvoi"' not in body  # the reason stays in the history, the banner goes

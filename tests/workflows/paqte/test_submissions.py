@@ -11,6 +11,7 @@ import pytest
 from accounts.models import Role, User
 from reference.models import Department
 from tests.conftest import MakeUser
+from tests.workflows.submission_helpers import submission_draft
 from workflows.cases.registry import kind_of
 from workflows.cases.runner import transition_run
 from workflows.paqte import services
@@ -45,30 +46,9 @@ def actors(agent: User, validator: User, cget: User) -> dict[str, User]:
 
 
 def new_case(kind: str, agent: User, nord: Department) -> Submission:
-    if kind == "referent":
-        return services.referent_save(
-            user=agent,
-            department=nord,
-            name="Camille Martin",
-            function="Chargée de mission PAQTE",
-            email="camille.martin@nord.gouv.fr",
-            phone="03 20 30 59 59",
-        )
-    # Every rubric of annex 2's format, the référent's contact included (compliance rules).
-    services.referent_save(
-        user=agent, department=nord, name="Camille Martin", function="Référente", email="c.m@nord.gouv.fr", phone="1"
-    )
-    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
-    return services.report_update(
-        user=agent,
-        report=report,
-        organisation="Chargé de mission",
-        partners="FACE Nord",
-        examples="Stages de 3e",
-        strategy="Mobiliser les ETI ; obstacle : la mobilité",
-        pru_count=3,
-        job_seekers_qpv=1200,
-    )
+    """A draft ready to be sent: the référent's contact, or a report with every rubric of annex 2's
+    format, the référent's contact included (compliance rules)."""
+    return submission_draft(f"paqte-{kind}", agent, nord)
 
 
 def run(case: Submission, name: str, actors: dict[str, User]) -> Submission:
