@@ -123,7 +123,7 @@ def test_the_select_is_for_users_whose_departements_span_several_regions(campaig
     body = logged(campaign["cget"]).get("/taches/tous/?region=32").content.decode()
     assert '<select class="fr-select" id="filtre-region" name="region">' in body
     assert '<option value="32" selected>Hauts-de-France</option>' in body
-    assert '<option value="11" >Île-de-France</option>' in body
+    assert '<option value="11">Île-de-France</option>' in body
     # In reading order: « Île-de-France » among the I.
     names = [region.name for region in logged(campaign["cget"]).get("/taches/tous/").context["regions"]]
     assert names.index("Hauts-de-France") < names.index("Île-de-France") < names.index("Normandie")
