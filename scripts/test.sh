@@ -38,4 +38,4 @@ DJANGO_SETTINGS_MODULE=config.settings.production \
 say "pytest"
 # loadgroup: the tests that flush Redis (xdist_group « redis-flush ») run in one process, one
 # after the other; every other test goes to whichever process is free.
-python -m pytest -n 2 --dist loadgroup "$@"
+python -m pytest -n 2 --dist loadgroup --durations=25 "$@"

@@ -160,3 +160,20 @@ def browser() -> Any:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()
+
+
+def _groups(item: pytest.Item) -> set[str]:
+    return {
+        str(mark.kwargs.get("name", mark.args[0] if mark.args else "")) for mark in item.iter_markers("xdist_group")
+    }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that flush Redis (``xdist_group("redis-flush")``: the smoke run, the reminders'
+    kill -9 faults) are one unit of work for xdist's ``loadgroup``, some minutes long in one
+    process. Collected first, that unit starts at once while the other process takes the rest;
+    collected where their files fall, it could start late and run alone at the end."""
+    first = [item for item in items if "redis-flush" in _groups(item)]
+    if first:
+        chosen = {id(item) for item in first}
+        items[:] = first + [item for item in items if id(item) not in chosen]
