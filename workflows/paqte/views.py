@@ -18,6 +18,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
+from django_fsm import ConcurrentTransition
+
 from accounts.models import User
 from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar, campaign_today
@@ -56,7 +58,8 @@ def available_actions(
 ) -> list[dict[str, Any]]:
     """The transitions the user may attempt from the case's state, read from its kind's table
     (guards are checked on POST, so that a refusal is explained). ``request``: the comment typed
-    for an action refused just before comes back in its form (``_comment_keep``)."""
+    for an action refused just before comes back in its form (``_comment_keep``). Each form
+    posts the state the page showed (``seen_state``: the runner refuses if it moved meanwhile)."""
     typed = _comments_typed(request, case) if request is not None else {}
     return [
         {
@@ -66,6 +69,7 @@ def available_actions(
             "secondary": spec.secondary,
             "url": reverse(url_name, args=[*args, spec.name]),
             "forms": _action_forms(spec, typed.get(spec.name)),
+            "seen_state": str(case.state),
         }
         for spec in available_transitions(case, user)
     ]
@@ -100,6 +104,9 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
         return None
     except ValidationError as error:
         messages.error(request, escape(" ".join(error.messages)))
+        return None
+    except ConcurrentTransition as error:  # the case moved since the page showed it (``seen_state``)
+        messages.error(request, escape(f"{error} Rien n'a été enregistré : votre saisie est conservée ci-dessous."))
         return None
     messages.success(request, success)
     return result or True
@@ -427,7 +434,7 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": str(convention),
             "convention": convention,
             "objectives": objectives,
-            "actions": available_actions(convention, request.user, "paqte:convention_action", pk),
+            "actions": available_actions(convention, request.user, "paqte:convention_action", pk, request=request),
             "history": timeline(convention, user=request.user),
             "today": today,
             "objective_form": ObjectiveForm(_typed(request, ObjectiveForm))
@@ -454,9 +461,7 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     convention = selectors.convention_get(user=request.user, pk=pk)
     if name not in CONVENTION:
         raise PermissionDenied
-    comment = request.POST.get("comment", "").strip()
     spec = CONVENTION[name]
-    user = _user(request)
     asked: dict[str, Any] = {}
     if spec.asks:  # the signature's date
         form = SignForm(request.POST)
@@ -464,11 +469,7 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             messages.error(request, "Indiquez la date de signature.")
             return redirect("paqte:convention_detail", pk=pk)
         asked = {field: form.cleaned_data[field] for field in spec.asks}
-    done = _run(
-        request,
-        lambda: transition_run(case=convention, user=user, name=name, comment=comment, **asked),
-        spec.created or f"{spec.timeline_label}.",
-    )
+    done = _case_action(request, convention, name, **asked)
     return _transition_redirect(done, "paqte:convention_detail", pk)
 
 
@@ -545,7 +546,7 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": str(charter),
             "charter": charter,
-            "actions": available_actions(charter, request.user, "paqte:charter_action", pk),
+            "actions": available_actions(charter, request.user, "paqte:charter_action", pk, request=request),
             "history": timeline(charter, user=request.user),
         },
     )
@@ -557,14 +558,7 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     charter = selectors.charter_get(user=request.user, pk=pk)
     if name not in CHARTER:
         raise PermissionDenied
-    user = _user(request)
-    comment = request.POST.get("comment", "").strip()
-    spec = CHARTER[name]
-    done = _run(
-        request,
-        lambda: transition_run(case=charter, user=user, name=name, comment=comment),
-        spec.created or f"{spec.timeline_label}.",
-    )
+    done = _case_action(request, charter, name)
     return _transition_redirect(done, "paqte:charter_detail", pk)
 
 
@@ -645,21 +639,33 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> bool:
-    """Run ``name`` on the submission for the user; refused, the reasons are the page's message
-    and what was typed is kept for the case's page (``_comment_keep``). Whether it ran."""
-    if submission is None or name not in kind_of(submission).table:
+def _case_action(request: HttpRequest, case: Any, name: str, **asked: Any) -> Any:
+    """Run ``name`` on the PAQTE case for the user, with its comment and what its button asked
+    (``asked``), from the state his page showed (``seen_state``); refused, the reasons are the
+    page's message and what was typed is kept for the case's page (``_comment_keep``). What the
+    runner returned (None: refused)."""
+    table = kind_of(case).table
+    if name not in table:
         raise PermissionDenied
+    spec = table[name]
     user = _user(request)
     comment = request.POST.get("comment", "").strip()
+    seen_state = request.POST.get("etat") or None
     done = _run(
         request,
-        lambda: transition_run(case=submission, user=user, name=name, comment=comment),
-        f"{kind_of(submission).table[name].timeline_label}.",
+        lambda: transition_run(case=case, user=user, name=name, comment=comment, seen_state=seen_state, **asked),
+        spec.created or f"{spec.timeline_label}.",
     )
     if done is None:
-        _comment_keep(request, submission, name)
-    return done is not None
+        _comment_keep(request, case, name)
+    return done
+
+
+def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> bool:
+    """``_case_action`` on a submission (refused when there is none yet). Whether it ran."""
+    if submission is None:
+        raise PermissionDenied
+    return _case_action(request, submission, name) is not None
 
 
 @login_required

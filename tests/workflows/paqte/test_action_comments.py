@@ -113,3 +113,50 @@ def test_a_convention_s_termination_comment_has_no_native_required(
     convention = make_convention(state="active")
     page = logged(agent).get(f"/paqte/conventions/{convention.pk}/").content.decode()
     assert_required_by_the_server_only(comment_fields(page)["terminate"])
+
+
+def terminate_field(body: str) -> str:
+    """The « Résilier » form's comment group, from its label to its button."""
+    return body[body.index('for="id_comment-terminate"') : body.index(">Résilier</button>")]
+
+
+def test_a_termination_refused_for_want_of_its_reason_shows_why_beside_the_field(
+    agent: User, make_convention: Any
+) -> None:
+    convention = make_convention(state="active")
+    client = logged(agent)
+    response = client.post(
+        f"/paqte/conventions/{convention.pk}/actions/terminate/", {"comment": "  ", "etat": "active"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Un commentaire est obligatoire pour cette action." in body
+    assert "Ce champ est obligatoire." in terminate_field(body)
+    assert fresh(convention).state == "active"
+    # Once shown, the refused attempt is gone: the next visit starts from an empty form.
+    assert "Ce champ est obligatoire." not in client.get(f"/paqte/conventions/{convention.pk}/").content.decode()
+
+
+def test_a_termination_refused_because_the_convention_moved_meanwhile_keeps_its_reason(
+    agent: User, make_user: Any, make_convention: Any
+) -> None:
+    """The agent's page showed the convention signed; a colleague put it into effect meanwhile:
+    his « Résilier » is refused (nothing written), and his reason comes back in its field on the
+    page, which now shows the convention in effect, still to be terminated if he confirms."""
+    from accounts.models import Role
+
+    convention = make_convention(state="signed")
+    client = logged(agent)
+    page = client.get(f"/paqte/conventions/{convention.pk}/").content.decode()
+    assert '<input type="hidden" name="etat" value="signed">' in page
+    transition_run(case=fresh(convention), user=make_user(Role.AGENT, "59"), name="activate")
+    response = client.post(
+        f"/paqte/conventions/{convention.pk}/actions/terminate/", {"comment": REASON, "etat": "signed"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Le dossier a changé d&#x27;étape depuis son ouverture." in body
+    assert fresh(convention).state == "active"
+    assert "L&#x27;entreprise a cessé son activité dans le département." in terminate_field(body)
+    assert "cessé son activité" not in client.get(f"/paqte/conventions/{convention.pk}/").content.decode()
+    # Confirmed from the page as it is now, it runs.
+    client.post(f"/paqte/conventions/{convention.pk}/actions/terminate/", {"comment": REASON, "etat": "active"})
+    assert fresh(convention).state == "terminated"
