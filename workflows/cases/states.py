@@ -6,10 +6,11 @@ one meaning each across the product:
 - ``success`` — done: a final state of the kind (``CaseKind.final_states``) or a state the
   transition table leaves no way out of (a signed renovation, a meeting held);
 - ``warning`` — returned: a state reached only by transitions whose event is ``returned`` (a
-  synthesis « Renvoyée par le CGET »), or any state when the caller knows the case was just sent
-  back (``returned=True``: a renovation back in negotiation, a submission's draft sent back by
-  the valideur). A case is created in its initial state (the state field's default): that state
-  is reached going forward too, so a new draft is not « renvoyé »;
+  synthesis « Renvoyée par le CGET »), or a state a return leads to that is also reached going
+  forward, while the case was sent back there (``case_sent_back``: a renovation back in
+  negotiation, a submission's draft sent back by the valideur), its badge then saying
+  « · à reprendre ». A case is created in its initial state (the state field's default): that
+  state is reached going forward too, so a new draft is not « renvoyé »;
 - ``error`` — late: passed by the caller (``late=True``), the lateness is the deadlines' to say;
 - ``info`` — waiting for someone: every other state.
 
@@ -30,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from viewflow.workflow.status import STATUS
 
-from workflows.cases.registry import CaseKind
+from workflows.cases.registry import CaseKind, kind_of
 
 Tone = Literal["success", "info", "warning", "error"]
 
@@ -42,10 +43,12 @@ LATE: Tone = "error"
 
 @dataclass(frozen=True)
 class _Shape:
-    """Which states of a kind are terminal (no way out) and which only returns reach."""
+    """Which states of a kind are terminal (no way out), which only returns reach, and which a
+    return leads to at all (those and the ones also reached going forward)."""
 
     terminal: frozenset[str]
     returned: frozenset[str]
+    return_targets: frozenset[str]
 
 
 _SHAPES: dict[str, _Shape] = {}
@@ -73,7 +76,11 @@ def _shape(kind: CaseKind) -> _Shape:
             else:
                 leaving.add(str(source))
             (reached_by_return if spec.event == "returned" else reached_otherwise).add(target)
-    shape = _Shape(terminal=frozenset(states - leaving), returned=frozenset(reached_by_return - reached_otherwise))
+    shape = _Shape(
+        terminal=frozenset(states - leaving),
+        returned=frozenset(reached_by_return - reached_otherwise),
+        return_targets=frozenset(reached_by_return),
+    )
     _SHAPES[kind.code] = shape
     return shape
 
@@ -88,6 +95,54 @@ def state_tone(kind: CaseKind, state: str, *, late: bool = False, returned: bool
     if returned or state in shape.returned:
         return RETURNED
     return WAITING
+
+
+# Said of a case sent back to a state also reached going forward (« Brouillon · à reprendre »),
+# and alone where a list marks such a case (the inbox's rows).
+SENT_BACK = "à reprendre"
+SENT_BACK_MARK = "À reprendre"
+
+
+def case_sent_back(case: Any, kind: CaseKind | None = None) -> bool:
+    """The case's last transition was a return (its table's event ``returned``), read from the
+    case's row alone, so that a list of fifty cases reads no history: a state only returns reach
+    says it (« Renvoyée par le CGET »); a state also reached going forward (the draft a valideur
+    sends back, the renovation back in negotiation) says it while the case holds the return's
+    reason (``return_comment``): every return writes it, its comment being required, and the
+    case reaches those states going forward only before any return (it is created a draft; a
+    renovation enters negotiation once, from its evaluation). A case page reads the same from
+    the history (``workflows.cases.progress.case_return``); a test walks every kind's returns
+    and checks that both agree."""
+    shape = _shape(kind or kind_of(case))
+    state = str(case.state)
+    if state in shape.returned:
+        return True
+    return state in shape.return_targets and bool(getattr(case, "return_comment", ""))
+
+
+def state_badge_html(
+    case: Any,
+    *,
+    kind: CaseKind | None = None,
+    late: bool = False,
+    returned: bool | None = None,
+    small: bool = True,
+    id: str = "",
+) -> SafeString:
+    """The case's state as a badge in its kind's tone: « · en retard » when ``late`` (an open
+    case past its deadline, in red); « · à reprendre » when it was sent back to a state also
+    reached going forward. ``returned``: what the page read of it in the history
+    (``case_return``), else it is read from the case's row (``case_sent_back``)."""
+    kind = kind or kind_of(case)
+    state = str(case.state)
+    sent_back = case_sent_back(case, kind) if returned is None else returned
+    tone = state_tone(kind, state, late=late, returned=sent_back)
+    label = case.get_state_display()
+    if tone == LATE:
+        label = f"{label} · en retard"
+    elif tone == RETURNED and state not in _shape(kind).returned:
+        label = f"{label} · {SENT_BACK}"
+    return badge_html(label, tone, small=small, id=id)
 
 
 # viewflow's task statuses, in the feminine (viewflow's French says « Nouveau », « Assigné »).

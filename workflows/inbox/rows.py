@@ -16,7 +16,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from workflows.cases.states import task_badge_html
+from workflows.cases.states import RETURNED, SENT_BACK_MARK, badge_html, case_sent_back, task_badge_html
+
+# A case sent back to its preparers (``case_sent_back``, read from the case's row: no query a
+# row): a draft sent back by the valideur and a new draft share their task's title.
+_SENT_BACK = f"<br>{badge_html(SENT_BACK_MARK, RETURNED)}"
 
 
 def _moment(value: Any) -> str:
@@ -61,6 +65,8 @@ def row_html(row: Any, *, shown: list[str], finished: bool) -> SafeString:
         mark = '<br><span class="fr-badge fr-badge--sm fr-badge--no-icon">Suivi</span>'
     else:
         mark = ""
+    if row.case is not None and row.kind is not None and case_sent_back(row.case, row.kind):
+        mark += _SENT_BACK
     cells.append(f'<td class="fr-cell--multiline">{link}{mark}</td>')
     if "dossier" in shown:
         risk = row.risk

@@ -9,7 +9,6 @@ from django import template
 from django.utils.safestring import SafeString
 
 from workflows.cases import states
-from workflows.cases.registry import kind_of
 
 register = template.Library()
 
@@ -19,15 +18,14 @@ def _badge(label: Any, tone: str, *, small: bool, id: str) -> SafeString:
 
 
 @register.simple_tag
-def state_badge(case: Any, late: bool = False, returned: bool = False, small: bool = True, id: str = "") -> SafeString:
+def state_badge(case: Any, late: bool = False, returned: Any = None, small: bool = True, id: str = "") -> SafeString:
     """``{% state_badge renewal %}``: the case's state in its kind's tone; ``late=True`` (an open
-    case past its deadline) says « en retard » too, in red; ``returned=True`` when the page knows
-    the case was sent back to a state that is also reached going forward."""
-    tone = states.state_tone(kind_of(case), str(case.state), late=late, returned=returned)
-    label = case.get_state_display()
-    if tone == states.LATE:
-        label = f"{label} · en retard"
-    return _badge(label, tone, small=small, id=id)
+    case past its deadline) says « en retard » too, in red; a case sent back to a state that is
+    also reached going forward says « à reprendre » (``returned``: the page's ``case_return``,
+    read in the history; without it, read from the case's row: ``states.case_sent_back``)."""
+    return states.state_badge_html(
+        case, late=late, returned=None if returned is None else bool(returned), small=small, id=id
+    )
 
 
 @register.simple_tag

@@ -106,11 +106,11 @@ def test_a_send_back_with_its_reason_goes_back_to_the_agent(
     outbox = Reminder.objects.get(notice=notice)
     assert (outbox.recipient, outbox.frequency) == (agent, Frequency.IMMEDIATE)
 
-    # The agent's case page: the return's banner with its reason, the draft's badge « renvoyé ».
+    # The agent's case page: the return's banner with its reason, the draft's badge « à reprendre ».
     body = logged(agent).get(kind_spec.url(case)).content.decode()
     assert 'id="renvoi"' in body and "Renvoyé en brouillon par le valideur" in body
     assert "Reprenez les exemples d&#x27;actions : deux entreprises manquent." in body
-    assert f'<span class="fr-badge fr-badge--warning" id="{BADGE[kind]}">Brouillon</span>' in body
+    assert f'<span class="fr-badge fr-badge--warning" id="{BADGE[kind]}">Brouillon · à reprendre</span>' in body
 
     # Inside the prefecture: the CGET's thread with the prefecture does not carry it.
     assert not [item for item in thread_of(case=case, user=people["cget"]) if item.type == "return"]
