@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -120,3 +121,25 @@ class PermissionsAtOnce:
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return perm in self.get_all_permissions(user_obj, obj)
+
+
+def session_user(backend: ModelBackend, user_id: Any) -> Any:
+    """The signed-in user of a session, read with his organisation and its département: every
+    page asks for them (his scope, the menu, the saved views' sharing), two queries of their own
+    on each request before (benchmarks/RESULTS.md). ``ModelBackend.get_user``'s rule otherwise: a
+    deactivated account is signed out at its next request."""
+    from accounts.models import User
+
+    try:
+        user = User._default_manager.select_related("organisation__department").get(pk=user_id)
+    except User.DoesNotExist:
+        return None
+    return user if backend.user_can_authenticate(user) else None
+
+
+class PasswordBackend(ModelBackend):
+    """Django's ``ModelBackend`` (password logins, permissions), the session's user read by
+    ``session_user``."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return session_user(self, user_id)

@@ -21,12 +21,11 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
@@ -44,6 +43,7 @@ from mozilla_django_oidc.views import (  # type: ignore[import-untyped]
 )
 
 from accounts import views
+from accounts.backends import session_user
 from accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -168,9 +168,9 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         return super().authenticate(request, **kwargs)
 
     def get_user(self, user_id: int) -> User | None:
-        # ModelBackend's, which refuses a deactivated account on the next request; the library's
-        # returns any user row.
-        return ModelBackend.get_user(self, user_id)
+        # ModelBackend's rule, which refuses a deactivated account on the next request (the
+        # library's returns any user row), with the user's organisation read at once.
+        return cast("User | None", session_user(self, user_id))
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """The library checks the signature (RS256, key of the JWKS by ``kid``) and the nonce;

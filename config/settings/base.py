@@ -102,7 +102,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Authenticates nobody: reads a user's permissions and département grants in one query.
     "accounts.backends.PermissionsAtOnce",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",  # Django's ModelBackend, the session's user read with his organisation
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -394,7 +394,7 @@ OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
 OIDC_TIMEOUT = 10  # seconds, each call to the provider
 # After ModelBackend, behind django-axes' backend, which needs the request (the callback passes it).
 AUTHENTICATION_BACKENDS.insert(
-    AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend") + 1,
+    AUTHENTICATION_BACKENDS.index("accounts.backends.PasswordBackend") + 1,
     "accounts.oidc.ProConnectBackend",
 )
 # The callback carries no password: django-axes neither counts nor locks it (accounts.oidc).

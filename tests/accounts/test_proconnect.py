@@ -413,7 +413,7 @@ def test_password_login_never_reaches_the_oidc_backend(
     assert wrong.status_code == 200  # the form again, no call to the provider
     right = client.post("/connexion/?code=x&state=y", {"username": user.email, "password": "mot-de-passe-de-test"})
     assert right.status_code == 302
-    assert client.session[BACKEND_SESSION_KEY] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session[BACKEND_SESSION_KEY] == "accounts.backends.PasswordBackend"
 
 
 def test_refused_proconnect_logins_do_not_lock_out_an_address(proconnect: Provider, make_user: MakeUser) -> None:
@@ -429,7 +429,7 @@ def test_refused_proconnect_logins_do_not_lock_out_an_address(proconnect: Provid
 def test_the_backends_order(settings: Any) -> None:
     backends = settings.AUTHENTICATION_BACKENDS
     assert backends[0] == "axes.backends.AxesStandaloneBackend"  # first, as django-axes asks
-    assert backends.index("django.contrib.auth.backends.ModelBackend") < backends.index(
+    assert backends.index("accounts.backends.PasswordBackend") < backends.index(
         "accounts.oidc.ProConnectBackend"
     )
 

@@ -133,7 +133,7 @@ def test_the_absence_page(world: dict[str, Any]) -> None:
     absent, colleague = world["absent"], world["colleague"]
     today = campaign_today()
     client = Client()
-    client.force_login(absent, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(absent, backend="accounts.backends.PasswordBackend")
     body = client.get("/absence/").content.decode()
     assert "Mon absence" in body and colleague.email in body and world["validator"].email not in body
     response = client.post(

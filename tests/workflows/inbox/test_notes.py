@@ -53,7 +53,7 @@ def world(make_user: MakeUser) -> dict[str, Any]:
 
 def client_of(user: User) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.PasswordBackend")
     return client
 
 

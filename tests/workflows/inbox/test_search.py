@@ -163,7 +163,7 @@ def test_the_search_page_reads_a_constant_number_of_queries(make_user: MakeUser)
 
     agent = make_user(Role.AGENT, "59")
     client = Client()
-    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(agent, backend="accounts.backends.PasswordBackend")
     contracts = list(CityContract.objects.filter(department__code="59").order_by("code")[:6])
 
     def queries() -> int:
