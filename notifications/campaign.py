@@ -145,28 +145,45 @@ def campaign_scope_close() -> None:
 
 
 def _load() -> CampaignCalendar:
+    """The active campaign (the latest to start; the latest of all when none is active) and its
+    deadlines' dates, in one query: every page reads them (two queries before)."""
     from notifications.models import Campaign
 
-    campaign = (
-        Campaign.objects.filter(is_active=True).order_by("-starts_on").first()
-        or Campaign.objects.order_by("-starts_on").first()
+    rows = list(
+        Campaign.objects.order_by(
+            "-is_active", "-starts_on", "-pk", "definitions__due_on", "definitions__code"
+        ).values_list(
+            "pk",
+            "code",
+            "name",
+            "starts_on",
+            "ends_on",
+            "clock",
+            "definitions__code",
+            "definitions__due_on",
+            "definitions__offset_years",
+        )
     )
-    if campaign is None:
+    if not rows:
         raise ImproperlyConfigured("Aucune campagne n'est définie : appliquez les migrations (campagne 2019).")
+    pk, code, name, starts_on, ends_on, clock = rows[0][:6]
     dates: dict[str, dt.date] = {}
     offsets: dict[str, int] = {}
-    for code, due_on, offset_years in campaign.definitions.values_list("code", "due_on", "offset_years"):
+    for row in rows:
+        if row[0] != pk or row[6] is None:
+            continue
+        definition, due_on, offset_years = row[6:]
         if due_on is not None:
-            dates[code] = due_on
-        offsets[code] = offset_years
+            dates[definition] = due_on
+        offsets[definition] = offset_years
     return CampaignCalendar(
-        code=campaign.code,
-        name=campaign.name,
-        starts_on=campaign.starts_on,
-        ends_on=campaign.ends_on,
+        code=code,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
         dates=dates,
         offset_years=offsets,
-        clock=campaign.clock or settings_clock(),
+        clock=clock or settings_clock(),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import unescape
+from typing import Any
 
 from django.test import Client
 
@@ -76,3 +77,26 @@ def test_no_menu_signed_out_and_the_same_footer_everywhere(client: Client, clien
     footer = footers.pop()
     for link in ("Plan du site", "Accessibilité : non conforme", "Mentions légales", "Données personnelles"):
         assert link in footer
+
+
+def test_the_header_tools_of_each_role(client: Client, make_user: Callable[..., Any]) -> None:
+    agent = make_user(Role.AGENT, "59", first_name="Inès", last_name="Lefèvre")
+    signed_in = Client(enforce_csrf_checks=True)
+    signed_in.force_login(agent)
+    body = signed_in.get("/taches/").content.decode()
+    assert re.search(r'id="utilisateur-courant">Inès Lefèvre · Agent de préfecture · Préfecture[^<]*</span>', body), (
+        "who is signed in"
+    )
+    assert 'id="avis">Avis&nbsp;<span class="fr-badge fr-badge--sm " aria-hidden="true">0</span>' in body
+    assert "Administration" not in body
+    token = re.search(
+        r'<form method="post" action="/deconnexion/"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        body,
+    )
+    assert token is not None, "the logout form carries its CSRF token"
+    assert signed_in.post("/deconnexion/", {"csrfmiddlewaretoken": token.group(1)}).status_code == 302
+    assert "utilisateur-courant" not in signed_in.get("/connexion/").content.decode()
+    staff = Client()
+    staff.force_login(make_user(Role.NATIONAL_ADMIN, is_staff=True))
+    assert 'href="/admin/">Administration</a>' in staff.get("/taches/").content.decode()
+    assert 'fr-icon-lock-line" href="/connexion/">Se connecter</a>' in client.get("/connexion/").content.decode()

@@ -96,6 +96,45 @@ def main_menu(context: Any) -> SafeString:
     )
 
 
+@register.simple_tag(takes_context=True)
+def header_tools(context: Any) -> SafeString:
+    """The header's tools (DSFR « En-tête », ``fr-btns-group``): who is signed in, his notices
+    (« Avis », the unread count), the administration for the staff, « Se déconnecter »; signed
+    out, « Se connecter ». Written here, not by the template language, like ``main_menu``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        login = escape(reverse_ids("login"))
+        return mark_safe(f'<li><a class="fr-btn fr-icon-lock-line" href="{login}">Se connecter</a></li>')  # noqa: S308
+    who = escape(str(user.get_full_name() or user.email))
+    if user.role:
+        who += f" · {escape(str(user.get_role_display()))}"
+    if user.organisation_id is not None and user.organisation is not None:
+        who += f" · {escape(str(user.organisation.name))}"
+    unread = notices_unread(context)
+    tone = "fr-badge--error" if unread else ""
+    admin = (
+        f'<li><a class="fr-btn fr-icon-settings-5-line" href="{escape(reverse_ids("admin:index"))}">'
+        "Administration</a></li>"
+        if user.is_staff
+        else ""
+    )
+    token = context.get("csrf_token")
+    csrf = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+        if token and str(token) != "NOTPROVIDED"
+        else ""
+    )
+    return mark_safe(  # noqa: S308 (each value escaped above)
+        f'<li><span class="fr-btn fr-icon-account-circle-line" id="utilisateur-courant">{who}</span></li>'
+        f'<li><a class="fr-btn fr-icon-notification-3-line" href="{escape(reverse_ids("inbox:notices"))}" id="avis">'
+        f'Avis&nbsp;<span class="fr-badge fr-badge--sm {tone}" aria-hidden="true">{unread}</span>'
+        f'<span class="fr-sr-only">{unread} avis non lus</span></a></li>{admin}'
+        f'<li><form method="post" action="{escape(reverse_ids("logout"))}">{csrf}'
+        '<button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button></form></li>'
+    )
+
+
 @register.simple_tag
 def select_options(choices: Any, selected: Any) -> SafeString:
     """The ``<option>``s of a filter's select, ``(value, label)`` pairs, the one equal to
