@@ -119,15 +119,14 @@ class Ids:
     a lookup element by element (``Query.resolve_lookup_value``, for expressions inside it):
     the 1,000 conventions of a département cost a thousand calls in each of the five tab
     counts of every page, the larger part of building them (benchmarks/RESULTS.md). Held in
-    this wrapper, the ids go to the database untouched."""
+    this wrapper, the ids go to the database untouched. It is not iterable on purpose: on a
+    foreign key (``process_id__any_of``), ``Query.check_related_objects`` walks any iterable
+    value to check each element's model, a thousand calls more per list."""
 
     __slots__ = ("values",)
 
     def __init__(self, values: Any) -> None:
         self.values = [int(value) for value in values]
-
-    def __iter__(self) -> Any:
-        return iter(self.values)
 
     def __len__(self) -> int:
         return len(self.values)
