@@ -1,6 +1,8 @@
 """Who is told what happened to a case: receivers of the kernel's ``case_event``.
 
-- returned → the département's agents (the case is back with them);
+- returned → those the case is back with: the département's people who may move it on from the
+  state the return led to (``_preparers``, the transition table's rule: the agents for the
+  synthesis and the renovation, the agents and the référent PAQTE for the PAQTE cases);
 - submitted (arrived in a queue) → whoever may take the case's open task now (the rule is the
   transition table's, through ``task_may_act``, every candidate's permissions read in one query);
 - approved → the prefecture's team of the département;
@@ -60,6 +62,36 @@ def _may_take(case: Any, department_ids: list[int]) -> list[User]:
     return [user for user in candidates if any(task_may_act(user=user, task=task, case=case) for task in tasks)]
 
 
+def _preparers(case: Any, transition: Any, department_ids: list[int]) -> list[User]:
+    """Those a return gives the case back to: the prefecture's people of its département who may
+    run one of its kind's transitions out of the state the return led to (django-fsm-2's
+    declared ``permission``, through guardian), whoever holds its task and whatever happened
+    since (the event is delivered after the commit). Those who prepare it, so: the agents for
+    the prefect's synthesis (``work_synthesis``: the circular's five pages on the contrats de
+    ville, which the référent PAQTE does not write) and the renovation (``work_renewal``); the
+    agents and the référent PAQTE for the PAQTE cases (``work_paqte``, annex 2); never the
+    valideur, whose send-back it may be. Every candidate's role permissions read in one query
+    (the département's grant is then guardian's, for those whose role may)."""
+    kind = kind_of(case)
+    meta = getattr(getattr(type(case), transition.name, None), "_django_fsm", None) if transition else None
+    back_in = {str(step.target) for step in meta.transitions.values()} if meta else {str(case.state)}
+    # The FSM methods of the table's transitions, as ``workflows.cases.states`` reads them
+    # (django-fsm-2's get_all_state_transitions finds none on a kind that redeclares its state
+    # field, as the synthesis does).
+    steps = [
+        step
+        for spec in kind.table
+        if not spec.system and (fsm := getattr(getattr(type(case), spec.name, None), "_django_fsm", None)) is not None
+        for source, step in fsm.transitions.items()
+        if source in ("*", "+") or str(source) in back_in
+    ]
+    if not steps:
+        return []
+    candidates = _prefecture(department_ids)
+    permissions_loaded_many(candidates)
+    return [user for user in candidates if any(step.has_perm(case, user) for step in steps)]
+
+
 def _followers(case: Any) -> list[User]:
     follows = Follow.objects.filter(
         case_type=ContentType.objects.get_for_model(type(case)), case_id=case.pk
@@ -80,10 +112,12 @@ def _cget_of(case: Any) -> list[User]:
     return acted or _national(cget)
 
 
-def recipients_for(*, case: Any, event: str, actor: Any = None) -> list[User]:
+def recipients_for(*, case: Any, event: str, actor: Any = None, transition: Any = None) -> list[User]:
+    """Who is told of ``event`` on ``case`` (the module's rules); ``transition``: the table's
+    transition that emitted it (a return: the state it led to)."""
     department_ids = kind_of(case).departments(case)
     if event == "returned":
-        people = _prefecture(department_ids, (Role.AGENT, Role.PAQTE_REFERENT))
+        people = _preparers(case, transition, department_ids)
     elif event == "submitted":
         people = _may_take(case, department_ids)
     elif event == "approved":
@@ -110,7 +144,9 @@ def case_event_notices(
 ) -> None:
     kind = kind_of(case)
     people = [
-        user for user in recipients_for(case=case, event=event, actor=actor) if actor is None or user.pk != actor.pk
+        user
+        for user in recipients_for(case=case, event=event, actor=actor, transition=transition)
+        if actor is None or user.pk != actor.pk
     ]
     if not people:
         return
