@@ -168,12 +168,29 @@ def _groups(item: pytest.Item) -> set[str]:
     }
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """pytest-django's own test of a transactional test (marker or live server)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    return bool(
+        (marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The tests that flush Redis (``xdist_group("redis-flush")``: the smoke run, the reminders'
-    kill -9 faults) are one unit of work for xdist's ``loadgroup``, some minutes long in one
-    process. Collected first, that unit starts at once while the other process takes the rest;
-    collected where their files fall, it could start late and run alone at the end."""
-    first = [item for item in items if "redis-flush" in _groups(item)]
-    if first:
-        chosen = {id(item) for item in first}
-        items[:] = first + [item for item in items if id(item) not in chosen]
+    kill -9 faults) are one unit of work for xdist's ``loadgroup``, some minutes in one process.
+    pytest-django has sorted the tests as Django does: those in a rolled-back transaction, then
+    the transactional ones (which end with a flush), then those without a database. Within the
+    transactional part the unit sat after the browser tests and ran alone at the end; it is put
+    first in that part, never before a rolled-back test (which would then find its data flushed)."""
+    group = [item for item in items if "redis-flush" in _groups(item)]
+    if not group:
+        return
+    chosen = {id(item) for item in group}
+    rest = [item for item in items if id(item) not in chosen]
+    first = next((index for index, item in enumerate(rest) if _transactional(item)), len(rest))
+    items[:] = rest[:first] + group + rest[first:]
