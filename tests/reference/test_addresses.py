@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+
+import pytest
 
 from reference.addresses import reverse_ids
 

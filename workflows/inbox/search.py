@@ -28,6 +28,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, Func, Q, Value
@@ -35,7 +36,7 @@ from django.db.models.functions import Lower
 
 from workflows.cases.note_services import is_prefecture
 from workflows.cases.registry import CaseKind, kinds
-from workflows.inbox.selectors import cases_in_scope
+from workflows.inbox.selectors import cases_with_ids, scope_ids
 
 CONFIG = "french_unaccent"  # migration 0011: french, its words unaccented before stemming
 
@@ -187,6 +188,98 @@ def _condition(
     return annotations, condition
 
 
+# --- The search's statement, kept by its shape ---------------------------------------------------
+# Building the statement of every kind's conditions (their Q trees, the full-text sub-queries,
+# then its compilation) was two-thirds of a search page, some 70,000 Python calls for two words
+# (benchmarks/RESULTS.md). Its SQL depends only on the shape of the search: how many words,
+# which are numbers and which have letters or digits for the full-text query, whether notes are
+# searched (prefecture) and which kinds' scopes are empty or unrestricted (national). It is
+# compiled once per shape with marker values, kept, and each search puts its own values (the
+# words' patterns, its full-text queries, its scope's ids) in the markers' places; a marker left
+# anywhere, or a value met twice, and the statement is built again the usual way.
+_STATEMENTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_SCOPE_MARK = 1_999_999_000  # an id no table reaches: the scope's marker ids start there
+
+
+def _word_mark(index: int, word: str) -> str:
+    """A marker of the same shape as ``word``: digits for a number, letters for a word, neither
+    for a word of signs only (which has no full-text query)."""
+    if word.isdigit():
+        return f"8{index:02d}4719036251"
+    if re.search(r"\w", word):
+        return f"qzxmark{chr(97 + index % 26)}{chr(97 + index // 26 % 26)}qzx"
+    return "¤§" + "~" * (index + 1) + "§¤"
+
+
+def _full_text_value(word: str) -> str:
+    return " & ".join(f"{token}:*" for token in re.findall(r"\w+", word))
+
+
+def _parts(
+    searched: list[CaseKind], words: list[str], exchanges: tuple[Text, ...], scopes: list[Any], text: str
+) -> list[Any]:
+    """Each kind's first ``PER_KIND`` matching cases, as ``(kind's index, id)`` rows."""
+    parts = []
+    for index, kind in enumerate(searched):
+        fields = SEARCHED.get(kind.code, ("department__name",))
+        annotations, condition = _condition(kind, fields, TEXTS.get(kind.code, ()) + exchanges, words)
+        if text.isdigit():
+            condition |= Q(pk=int(text))
+        parts.append(
+            cases_with_ids(kind, scopes[index])
+            .annotate(**annotations)
+            .filter(condition)
+            .annotate(_kind=Value(index))
+            .values_list("_kind", "pk")
+            .distinct()
+            .order_by("pk")[:PER_KIND]
+        )
+    return parts
+
+
+def _kept_rows(
+    searched: list[CaseKind], words: list[str], exchanges: tuple[Text, ...], scopes: list[Any]
+) -> list[Any] | None:
+    """The search's rows through its kept statement (``None``: it could not be used)."""
+    shape = (
+        connection.settings_dict["NAME"],
+        tuple(word.isdigit() for word in words),
+        tuple(bool(re.search(r"\w", word)) for word in words),
+        tuple((text.model, text.field) for text in exchanges),
+        tuple(None if scope is None else (scope[0], bool(scope[1])) for scope in scopes),
+    )
+    marks = [_word_mark(index, word) for index, word in enumerate(words)]
+    kept = _STATEMENTS.get(shape)
+    if kept is None:
+        marked_scopes = [
+            None if scope is None else (scope[0], [_SCOPE_MARK + index] if scope[1] else [])
+            for index, scope in enumerate(scopes)
+        ]
+        parts = _parts(searched, marks, exchanges, marked_scopes, "")
+        try:
+            sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        kept = (sql, tuple(params))
+        if len(_STATEMENTS) < 256:  # a few shapes in practice; never an unbounded memory
+            _STATEMENTS[shape] = kept
+    sql, params = kept
+    values: dict[Any, Any] = {}
+    for mark, word in zip(marks, words, strict=True):
+        pattern = connection.ops.prep_for_like_query(word)
+        values.update({f"%{mark}%": f"%{pattern}%", f"{mark}:*": _full_text_value(word), mark: word})
+    for index, scope in enumerate(scopes):
+        if scope is not None and scope[1]:
+            values["{" + str(_SCOPE_MARK + index) + "}"] = "{" + ",".join(map(str, scope[1])) + "}"
+    written = [values.get(param, param) if isinstance(param, str) else param for param in params]
+    left = ("qzxmark", "¤§", str(_SCOPE_MARK)[:6], *marks)
+    if any(isinstance(param, str) and any(mark in param for mark in left) for param in written):
+        return None  # a marker not replaced: the statement is built the usual way
+    with connection.cursor() as cursor:
+        cursor.execute(sql, written)
+        return list(cursor.fetchall())
+
+
 def cases_search(*, user: Any, query: str) -> list[Hit]:
     """The cases of every kind the user may see that match every word typed (a SIRET typed with
     spaces is one word: its digits). Notes are searched for the prefecture team only."""
@@ -202,28 +295,19 @@ def cases_search(*, user: Any, query: str) -> list[Hit]:
     words = [word for word in words if word not in ignored] or words
     exchanges = tuple(text for text in EXCHANGES if not text.prefecture_only or is_prefecture(user))
     searched = kinds()
-    parts = []
-    for index, kind in enumerate(searched):
-        fields = SEARCHED.get(kind.code, ("department__name",))
-        annotations, condition = _condition(kind, fields, TEXTS.get(kind.code, ()) + exchanges, words)
-        cases = cases_in_scope(user, kind)
-        if text.isdigit():
-            condition |= Q(pk=int(text))
-        parts.append(
-            cases.annotate(**annotations)
-            .filter(condition)
-            .annotate(_kind=Value(index))
-            .values_list("_kind", "pk")
-            .distinct()
-            .order_by("pk")[:PER_KIND]
-        )
+    scopes = [scope_ids(user, kind) for kind in searched]
     matched: dict[int, list[Any]] = {index: [] for index in range(len(searched))}
-    if parts and connection.features.supports_slicing_ordering_in_compound:
-        # Every kind's matches in one statement (``UNION ALL`` of each kind's first PER_KIND):
-        # a round trip per kind before, seven on every search.
-        rows: Any = parts[0].union(*parts[1:], all=True)
-    else:  # SQLite: no LIMIT inside a compound statement
-        rows = [row for part in parts for row in part]
+    rows: Any = None
+    if searched and connection.features.supports_slicing_ordering_in_compound and not text.isdigit():
+        rows = _kept_rows(searched, words, exchanges, scopes)
+    if rows is None:
+        parts = _parts(searched, words, exchanges, scopes, text)
+        if parts and connection.features.supports_slicing_ordering_in_compound:
+            # Every kind's matches in one statement (``UNION ALL`` of each kind's first PER_KIND):
+            # a round trip per kind before, seven on every search.
+            rows = parts[0].union(*parts[1:], all=True)
+        else:  # SQLite: no LIMIT inside a compound statement
+            rows = [row for part in parts for row in part]
     for index, pk in rows:
         matched[int(index)].append(pk)
     hits: list[Hit] = []

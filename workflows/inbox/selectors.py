@@ -20,14 +20,14 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
-from django.db.models import F, Lookup, Q, QuerySet, Value
+from django.db.models import F, Field, Lookup, Q, QuerySet, Value
 
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from accounts.covers import covered_user_ids
 from accounts.models import User
-from accounts.selectors import scoped, sees_all_departments
+from accounts.selectors import department_ids, scoped, sees_all_departments
 from notifications.campaign import campaign_calendar, campaign_today
 from workflows.cases.registry import CaseKind, kind_for_code, kind_for_flow, kinds
 from workflows.cases.tasks import human_nodes
@@ -83,6 +83,33 @@ def cases_in_scope(user: AnyUser, kind: CaseKind) -> QuerySet[Any]:
     if "any_of" not in pk.get_lookups():
         pk.register_lookup(AnyOf)
     return cases.filter(pk__any_of=Ids(_scoped_case_ids(user, kind)))
+
+
+def scope_ids(user: AnyUser, kind: CaseKind) -> tuple[str, list[int]] | None:
+    """What ``cases_in_scope`` filters the cases of ``kind`` on, for a département user: the
+    field and its ids (the kept case ids for a kind with a flow, the user's départements for
+    another); ``None`` for a national user (no filter). For statements kept by their shape
+    (``workflows.inbox.search``), whose values are these ids."""
+    if not user.is_authenticated or not user.is_active:
+        return "pk", []  # nobody's cases
+    if sees_all_departments(user):
+        return None
+    if kind.flow is not None:
+        return "pk", list(_scoped_case_ids(user, kind))
+    return kind.department_field, sorted(department_ids(user))
+
+
+def cases_with_ids(kind: CaseKind, scope: tuple[str, list[int]] | None) -> QuerySet[Any]:
+    """The cases of ``kind`` whose ``scope`` field (``scope_ids``) is one of its ids."""
+    cases = kind.model._default_manager.all()
+    if scope is None:
+        return cases
+    name, ids = scope
+    field = kind.model._meta.pk if name == "pk" else kind.model._meta.get_field(name)
+    assert isinstance(field, Field), name  # a column (the primary key or the département's key)
+    if "any_of" not in field.get_lookups():
+        field.register_lookup(AnyOf)
+    return cases.filter(**{f"{name}__any_of": Ids(ids)})
 
 
 # The processes of the cases in scope, kept beside the kinds' ids (never a kind's code).

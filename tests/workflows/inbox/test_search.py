@@ -182,3 +182,54 @@ def test_the_search_page_reads_a_constant_number_of_queries(make_user: MakeUser)
         note_services.note_add(user=agent, case=renewal, text="Rendez-vous Vilogia.")
     assert len(cases_search(user=agent, query="vilogia")) == 6
     assert queries() <= one
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept statement is PostgreSQL's UNION")
+def test_the_statement_kept_by_shape_finds_what_the_built_one_finds(
+    world: dict[str, object], make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search's statement is compiled once per shape with markers and reused with each
+    search's values: for every user and query, the same cases as a statement built afresh, and
+    no statement built again on the second search of a shape."""
+    from workflows.cases import note_services
+    from workflows.inbox import search
+
+    agent, renewal, convention = world["agent"], world["renewal"], world["convention"]
+    assert isinstance(agent, User) and isinstance(renewal, Renewal) and isinstance(convention, PaqteConvention)
+    note_services.note_add(user=agent, case=renewal, text="Réunion 100% utile avec le bailleur_social Vilogia.")
+    users = [agent, make_user(Role.AGENT, "62"), make_user(Role.CGET_REFERENT), make_user(Role.PAQTE_REFERENT, "59")]
+    contract = renewal.city_contract
+    queries = [
+        contract.code,
+        f"{contract.code} vilogia",
+        "helene fils",
+        "boulangerie & fils",
+        "100%",
+        "bailleur_social",
+        "bailleur_",
+        "%%",
+        "-- lille",
+        "l'offre pied",
+        "creer une offre",
+        "nord 59",
+        f"{convention.company.siret} helene",
+        "zzzz introuvable",
+    ]
+    search._STATEMENTS.clear()
+    kept = {(user.pk, query): found(user, query) for user in users for query in queries}
+    assert search._STATEMENTS, "no statement kept"
+    monkeypatch.setattr(search, "_kept_rows", lambda *args: None)
+    built = {(user.pk, query): found(user, query) for user in users for query in queries}
+    assert kept == built
+    assert renewal in kept[(agent.pk, f"{contract.code} vilogia")] and not kept[(users[1].pk, contract.code)]
+    assert convention in kept[(agent.pk, "boulangerie & fils")]
+    assert not kept[(users[2].pk, "bailleur_social")]  # a note: never the CGET's
+    # Second search of a kept shape: nothing is built.
+    monkeypatch.undo()
+
+    def refused(*args: object) -> None:
+        raise AssertionError("the statement was built again")
+
+    monkeypatch.setattr(search, "_parts", refused)
+    assert found(agent, "chaussures rouges") == set()  # two words of letters: a kept shape
+    assert found(agent, f"{contract.code} vilogia") == built[(agent.pk, f"{contract.code} vilogia")]
