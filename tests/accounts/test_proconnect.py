@@ -429,9 +429,7 @@ def test_refused_proconnect_logins_do_not_lock_out_an_address(proconnect: Provid
 def test_the_backends_order(settings: Any) -> None:
     backends = settings.AUTHENTICATION_BACKENDS
     assert backends[0] == "axes.backends.AxesStandaloneBackend"  # first, as django-axes asks
-    assert backends.index("accounts.backends.PasswordBackend") < backends.index(
-        "accounts.oidc.ProConnectBackend"
-    )
+    assert backends.index("accounts.backends.PasswordBackend") < backends.index("accounts.oidc.ProConnectBackend")
 
 
 # --- Production settings ---------------------------------------------------------------------
