@@ -173,6 +173,13 @@ class RenewalTaskView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        # The page only reads: its commitments once for the checklist, the decision's summary and
+        # the guards, as the renovation's page does (a POST may change them, so never there), and
+        # the case already read through the user's scope (``_task_and_renewal``).
+        prefetch_related_objects(
+            [self.renewal], Prefetch("commitments", queryset=Commitment.objects.select_related("measure_indicator"))
+        )
+        case_visible_known(user=request.user, case=self.renewal)
         form, formset = self._forms(request, self.task, self.renewal, bound=False)
         return self._render(request, self.task, self.renewal, form, formset)
 
