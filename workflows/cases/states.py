@@ -188,9 +188,15 @@ def badge_html(label: Any, tone: str, *, small: bool = True, id: str = "") -> Sa
     return mark_safe(f"<span {attributes}>{_escaped(label)}</span>")  # noqa: S308 (escaped)
 
 
-def _escaped(value: Any) -> str:
+def html_escaped(value: Any) -> str:
+    """``conditional_escape`` without its lazy-string machinery, for HTML written in Python (badges,
+    the inbox's rows, the checklist's items): what is already HTML is kept, anything else escaped as
+    Django escapes (``html.escape``, quotes included)."""
     html = getattr(value, "__html__", None)
     return str(html()) if html is not None else escape(str(value))
+
+
+_escaped = html_escaped
 
 
 def task_badge_html(task: Any, *, late: bool = False, small: bool = True, id: str = "") -> SafeString:

@@ -9,14 +9,20 @@ marks, then the columns the user chose (``listing.COLUMNS``)."""
 from __future__ import annotations
 
 from functools import lru_cache
-from html import escape
 from typing import Any
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from workflows.cases.states import RETURNED, SENT_BACK_MARK, badge_html, case_sent_back, task_badge_html
+from workflows.cases.states import (
+    RETURNED,
+    SENT_BACK_MARK,
+    badge_html,
+    case_sent_back,
+    html_escaped,
+    task_badge_html,
+)
 
 # A case sent back to its preparers (``case_sent_back``, read from the case's row: no query a
 # row): a draft sent back by the valideur and a new draft share their task's title.
@@ -31,11 +37,7 @@ def _moment(value: Any) -> str:
     return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
 
 
-def _e(value: Any) -> str:
-    """``conditional_escape`` without its lazy-string machinery: what is already HTML (a badge)
-    is kept, anything else escaped as Django escapes (``html.escape``, quotes included)."""
-    html = getattr(value, "__html__", None)
-    return str(html()) if html is not None else escape(str(value))
+_e = html_escaped
 
 
 @lru_cache(maxsize=1024)

@@ -4,7 +4,6 @@ drawn: ``{% case_checklist case as checks %}`` then include ``workflows/partials
 from __future__ import annotations
 
 from functools import lru_cache
-from html import escape
 from typing import Any
 
 from django import template
@@ -12,14 +11,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from workflows.cases.compliance import Finding, checklist, summary
+from workflows.cases.states import html_escaped
 
 register = template.Library()
 
 
-def _e(value: Any) -> str:
-    """As the template escapes (``conditional_escape``): HTML kept, anything else escaped."""
-    html = getattr(value, "__html__", None)
-    return str(html()) if html is not None else escape(str(value))
+_e = html_escaped
 
 
 BADGES = {
