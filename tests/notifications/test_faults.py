@@ -1,7 +1,9 @@
 """Integration: a real Celery worker (and beat) on the real Redis, a real SMTP server on
 loopback (aiosmtpd), the real test database. Each fault must end with
 exactly one delivered email per due reminder: the sink counts real deliveries and
-de-duplicates nothing.
+de-duplicates nothing. The one exception is the loss ``notifications.sending`` admits (a
+``kill -9`` between its two final writes): it is excused only where the worker's own marks
+(``commit_trace``) show that the process died there.
 
 The worker and beat run in subprocesses with a settings module written for the test (its own
 queue name, the sink's port, short leases). One of them flushes the Redis database: they run
@@ -43,6 +45,7 @@ from notifications.models import Reminder
 from notifications.reminders import reminders_sweep
 from reference.models import Department
 from tests.conftest import MakeUser
+from tests.notifications import commit_trace
 from tests.notifications.factories import make_deadline, only_rules
 
 pytestmark = [
@@ -158,13 +161,20 @@ def cluster(sink: Sink, tmp_path: Path, settings: Any) -> Iterator[Cluster]:
             "NOTIFICATIONS_REQUEUE_AFTER = 2\n"
             # Beat every second instead of every ten minutes (the schedule is what is under test
             # only through the lock and the catch-up).
-            "CELERY_BEAT_SCHEDULE = {'reminders-sweep': {'task': 'notifications.reminders_sweep', 'schedule': 1.0}}\n",
+            "CELERY_BEAT_SCHEDULE = {'reminders-sweep': {'task': 'notifications.reminders_sweep', 'schedule': 1.0}}\n"
+            # Each pool process marks the commit point's window (tests/notifications/commit_trace.py).
+            "from celery.signals import worker_process_init\n"
+            "def _trace(**kwargs):\n"
+            "    from tests.notifications import commit_trace\n"
+            "    commit_trace.install()\n"
+            "worker_process_init.connect(_trace, weak=False)\n",
             encoding="utf-8",
         )
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": module,
             "PYTHONPATH": f"{tmp_path}{os.pathsep}{BASE_DIR}",
+            commit_trace.ENV: str(tmp_path / "commit-trace"),
         }
         # The test process sweeps too (reconciliation between kills): same protocol constants.
         settings.NOTIFICATIONS_SENDING_LEASE = 3
@@ -215,16 +225,25 @@ def all_sent(expected: int) -> Callable[[], bool]:
     return lambda: Reminder.objects.filter(status=Reminder.Status.SENT).count() == expected
 
 
-def assert_exactly_once(sink: Sink, expected: int, cluster: Cluster) -> None:
+def assert_exactly_once(sink: Sink, expected: int, cluster: Cluster, *, deaths_in_window: int = 0) -> None:
+    """One delivery per reminder, none twice. ``deaths_in_window``: how many sending processes
+    were killed, each of which may have died inside the commit point's window (the protocol's one
+    admitted loss, ``notifications.sending``): a reminder missing from the sink is excused only
+    if the worker's own marks show it died there, and at most that many."""
     time.sleep(1.0)  # let any straggler reach the sink
     ids = set(Reminder.objects.values_list("pk", flat=True))
     assert len(ids) == expected
     counts = sink.count()
     duplicates = {k: v for k, v in counts.items() if v > 1}
     assert not duplicates, f"doublons : {duplicates} (journaux : {cluster.logs})"
-    missing = {f"<relance-{pk}@localhost>" for pk in ids} - set(counts)
-    assert not missing, f"{len(missing)} manquants : {sorted(missing)[:5]} (journaux : {cluster.logs})"
-    assert set(counts) == {f"<relance-{pk}@localhost>" for pk in ids}
+    missing = {pk for pk in ids if f"<relance-{pk}@localhost>" not in counts}
+    died_in_window = missing & commit_trace.excused(cluster.logs / "commit-trace")
+    unexplained = missing - died_in_window
+    assert not unexplained, f"{len(unexplained)} manquants : {sorted(unexplained)[:5]} (journaux : {cluster.logs})"
+    assert len(died_in_window) <= deaths_in_window, f"{sorted(died_in_window)} perdus, {deaths_in_window} morts"
+    if died_in_window:  # shown with -rA / in the log of a failing run: how often the window is hit
+        print(f"perdus dans la fenêtre du point de validation (admis) : {sorted(died_in_window)}")
+    assert set(counts) == {f"<relance-{pk}@localhost>" for pk in ids - died_in_window}
     assert Reminder.objects.exclude(status=Reminder.Status.SENT).count() == 0
     assert not Reminder.objects.filter(recipient__organisation__department__code="62").exists()
 
@@ -262,7 +281,7 @@ def test_twenty_kill_9_of_the_worker_during_a_batch(make_user: MakeUser, sink: S
     def left_to_send() -> int:
         return Reminder.objects.exclude(status=Reminder.Status.SENT).count()
 
-    kills, worker = 0, cluster.worker("prefork")
+    kills, pool_kills, worker = 0, 0, cluster.worker("prefork")
     while kills < 20:
         if worker.poll() is not None:
             worker = cluster.worker("prefork")
@@ -285,6 +304,8 @@ def test_twenty_kill_9_of_the_worker_during_a_batch(make_user: MakeUser, sink: S
         os.kill(target, signal.SIGKILL)
         if target == worker.pid:
             worker.wait()
+        else:
+            pool_kills += 1
         kills += 1
     expected = 300 + 100 * (waves - 1)  # two agents in the Nord per deadline
     assert Reminder.objects.count() == expected
@@ -295,8 +316,43 @@ def test_twenty_kill_9_of_the_worker_during_a_batch(make_user: MakeUser, sink: S
     for process in cluster.processes:  # the orphaned pool processes of the killed masters
         for child in pool_children(process):
             os.kill(child, signal.SIGKILL)
+            pool_kills += 1
     assert done, f"{Reminder.objects.filter(status='sent').count()} / {expected} sent"
-    assert_exactly_once(sink, expected, cluster)
+    assert_exactly_once(sink, expected, cluster, deaths_in_window=pool_kills)
+
+
+def test_a_kill_9_between_the_two_final_writes_loses_that_one_email(
+    make_user: MakeUser, sink: Sink, cluster: Cluster
+) -> None:
+    """The loss the protocol admits, held open: the cluster's first email waits between its
+    ``COMMIT`` and its final dot (``commit_trace``'s pause), and its pool process is killed there.
+    Its row is sent, the server never took its email, and the worker's marks name it; every other
+    reminder is delivered once. Counted with no death, the same check fails."""
+    due_today(make_user, 3)
+    expected = 6
+    cluster.env[commit_trace.PAUSE_ENV] = "60"
+    worker = cluster.worker("prefork")
+    reminders_sweep(enqueue=cluster.enqueue)
+    trace = cluster.logs / "commit-trace"
+
+    def paused() -> list[int]:
+        return [int(mark.split()[1]) for mark in commit_trace.marks(trace) if mark.startswith("paused")]
+
+    assert wait_until(lambda: bool(paused()), timeout=30, step=0.05), f"journaux : {cluster.logs}"
+    (lost,) = paused()
+    assert wait_until(  # COMMIT was written before the pause
+        lambda: Reminder.objects.get(pk=lost).status == Reminder.Status.SENT, timeout=10, step=0.05
+    )
+    (child,) = pool_children(worker)
+    os.kill(child, signal.SIGKILL)
+    done = wait_until(all_sent(expected), timeout=60, every=lambda: reminders_sweep(enqueue=cluster.enqueue))
+    cluster.stop(worker)
+    assert done, f"{Reminder.objects.filter(status='sent').count()} / {expected} sent"
+    assert f"<relance-{lost}@localhost>" not in sink.count()
+    assert commit_trace.excused(trace) == {lost}
+    with pytest.raises(AssertionError, match="perdus, 0 morts"):
+        assert_exactly_once(sink, expected, cluster, deaths_in_window=0)
+    assert_exactly_once(sink, expected, cluster, deaths_in_window=1)
 
 
 def test_two_beats_running_by_mistake(make_user: MakeUser, sink: Sink, cluster: Cluster) -> None:
