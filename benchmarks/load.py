@@ -409,7 +409,12 @@ def main() -> None:
     run_parser.add_argument("--users", type=int, nargs="+", default=[20, 100])
     run_parser.add_argument("--seconds", type=int, default=180, help="per stage, ramp-up included")
     run_parser.add_argument("--spawn-rate", type=float, default=5)
-    run_parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (deploy/start-web.sh default)")
+    run_parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() * 2 + 1 if os.cpu_count() else 5,
+        help="gunicorn workers (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
+    )
     run_parser.add_argument("--port", type=int, default=8710)
     profile_parser = sub.add_parser("profile")
     profile_parser.add_argument("--samples", type=int, default=30)
