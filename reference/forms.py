@@ -71,6 +71,8 @@ class DsfrForm(DsfrBaseForm):
     __html__ = render
 
 
+# Every date field of the product: the browser's date picker, whose value is ISO (2019-07-31)
+# whatever the page's language; Django reads it back with DATE_INPUT_FORMATS.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

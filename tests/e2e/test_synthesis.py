@@ -94,7 +94,7 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     log_in(page, live_server, CGET)
     open_synthesis(page)
     assert_accessible(axe, page)
-    page.get_by_label("Motif du renvoi (obligatoire)").fill("Détaillez les mesures du pacte de Dijon.")
+    page.get_by_label("Commentaire pour « Renvoyer à la préfecture »").fill("Détaillez les mesures du pacte de Dijon.")
     click(page, "Renvoyer à la préfecture")
     expect(page.locator("#etat-synthese")).to_have_text("Renvoyée par le CGET")
     log_out(page, live_server)

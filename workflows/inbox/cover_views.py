@@ -16,9 +16,7 @@ from django.views import View
 
 from accounts import covers
 from notifications.campaign import campaign_today
-from reference.forms import DsfrForm
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from reference.forms import DATE_INPUT, DsfrForm
 
 
 class CoverForm(DsfrForm, forms.Form):

@@ -7,10 +7,9 @@ from typing import Any
 from django import forms
 
 from notifications.campaign import campaign_today
+from reference.forms import DATE_INPUT
 from workflows.cases.forms import CHECKBOX_TEMPLATE, CaseForm
 from workflows.cases.parties import Party
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PartyAddForm(CaseForm):

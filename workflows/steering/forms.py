@@ -8,11 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from notifications.campaign import SEMESTER_FORM_CHOICES
+from reference.forms import DATE_INPUT
 from reference.models import CityContract
 from workflows.cases.forms import CaseForm
 from workflows.steering.models import Meeting
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SEMESTERS = [("", "— (réunion annuelle ou ponctuelle)"), *SEMESTER_FORM_CHOICES]
 
 

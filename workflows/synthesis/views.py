@@ -18,12 +18,12 @@ from accounts.models import User
 from accounts.selectors import sees_all_departments
 from notifications.campaign import campaign_today
 from reference.exports import Column, department_label, export_format, export_response
+from workflows.cases.actions import available_actions, case_action
 from workflows.cases.history import timeline
 from workflows.cases.progress import case_return
-from workflows.cases.runner import available_transitions, transition_run
 from workflows.synthesis import selectors, services
 from workflows.synthesis.forms import SynthesisForm
-from workflows.synthesis.models import LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, Synthesis, campaign_year, due_on, normalize
+from workflows.synthesis.models import LIMIT_HELP, PARTS, TOTAL_MAX_CHARS, campaign_year, due_on, normalize
 from workflows.synthesis.pdf import synthesis_pdf
 from workflows.synthesis.permissions import can_view, can_work
 from workflows.synthesis.transitions import TRANSITIONS
@@ -36,38 +36,6 @@ def _user(request: HttpRequest) -> User:
 def _require_view(request: HttpRequest) -> None:
     if not can_view(request.user):
         raise PermissionDenied
-
-
-# What was typed in an action's comment refused on POST (a return without its reason, a guard that
-# fails), kept in the session for the page the user is sent back to (post/redirect/get): the
-# page shows it again in its field, nothing is lost.
-TYPED = "synthesis-typed"
-
-
-def _typed_key(code: str, year: int) -> str:
-    return f"{TYPED}:{code}:{year}"
-
-
-def _actions(user: User, synthesis: Synthesis | None, typed: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The transitions of the current state this user holds the right for (guards are checked
-    when posted, so that a refusal says why): the buttons, read from the transition table.
-    ``typed``: the comment typed for a refused action (its name → the text)."""
-    if synthesis is None:
-        return []
-    typed = typed or {}
-    return [
-        {
-            "name": spec.name,
-            "label": spec.label,
-            "needs_comment": spec.comment_required,
-            "comment_readers": spec.comment_readers,
-            "comment": typed.get(spec.name, ""),
-            # refused for want of its reason: the field is in error, the page's message says why
-            "comment_missing": spec.comment_required and spec.name in typed and not typed[spec.name].strip(),
-            "secondary": spec.secondary,
-        }
-        for spec in available_transitions(synthesis, user)
-    ]
 
 
 SYNTHESIS_COLUMNS = (
@@ -143,7 +111,7 @@ def synthesis_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
             "limit_help": LIMIT_HELP,
             "renovation": selectors.synthesis_renovation(synthesis=synthesis, department=department, today=today),
             "may_edit": can_work(user, department) and (synthesis is None or synthesis.is_editable),
-            "actions": _actions(user, synthesis, request.session.pop(_typed_key(code, year), None)),
+            "actions": available_actions(synthesis, user, "synthesis:action", department.code, year, request=request),
             "returned": case_return(synthesis) if synthesis else None,
             "history": timeline(synthesis, user=request.user) if synthesis else [],
             "is_late": synthesis.is_late(today) if synthesis else today > due_on(year),
@@ -219,12 +187,5 @@ def synthesis_action(request: HttpRequest, code: str, year: int, name: str) -> H
     _department, synthesis = selectors.synthesis_find(user=user, code=code, year=year, today=today)
     if synthesis is None or name not in TRANSITIONS:
         raise Http404
-    comment = request.POST.get("comment", "")
-    try:
-        transition_run(user=user, case=synthesis, name=name, comment=comment)
-    except services.SynthesisError as error:
-        messages.error(request, str(error))
-        request.session[_typed_key(code, year)] = {name: comment}
-    else:
-        messages.success(request, "L'état de la synthèse est mis à jour.")
+    case_action(request, synthesis, name, success="L'état de la synthèse est mis à jour.")
     return redirect("synthesis:detail", code=code, year=year)

@@ -156,17 +156,26 @@ def test_the_report_page_refuses_a_send_back_without_its_reason(
 
 
 def test_the_synthesis_page_refuses_a_send_back_without_its_reason(people: dict[str, User], nord: Department) -> None:
-    """From the synthesis's own page: the reason's field, refused in French with the field in
-    error (what was typed comes back in it), nothing written."""
+    """From the synthesis's own page: the same buttons as every case's (workflows/cases/actions.py),
+    the reason's form refused in French with its field in error and what was typed back in it,
+    nothing written; a page showing an older state is refused too."""
     synthesis = in_validation("synthesis", people["agent"])
     client = logged(people["validator"])
     url = f"/pilotage/syntheses/{nord.code}/2019/"
     page = client.get(url).content.decode()
-    assert '<label class="fr-label" for="commentaire-send_back">Motif du renvoi (obligatoire)' in page
-    assert "Il est transmis à l&#x27;agent et gardé dans l&#x27;historique." in page
-    response = client.post(f"{url}actions/send_back/", {"comment": "  "}, follow=True)
+    assert "Commentaire pour « Renvoyer à l&#x27;agent »" in page
+    assert "Obligatoire pour cette action. Il est transmis à l&#x27;agent et gardé dans l&#x27;historique." in page
+    assert '<input type="hidden" name="etat" value="prefect_validation">' in page
+    response = client.post(f"{url}actions/send_back/", {"comment": "  ", "etat": "prefect_validation"}, follow=True)
     body = response.content.decode()
     assert "Un commentaire est obligatoire pour cette action." in body
-    assert "Indiquez le motif du renvoi : il est obligatoire pour « Renvoyer à l&#x27;agent »." in body
+    assert "Ce champ est obligatoire." in body  # beside the reason's field
     assert fresh(synthesis).state == "prefect_validation"
-    assert "Indiquez le motif du renvoi" not in client.get(url).content.decode()
+    # Once shown, the refused attempt is gone: the next visit starts from an empty form.
+    assert "Ce champ est obligatoire." not in client.get(url).content.decode()
+    # Typed on a page that showed another state (a colleague acted meanwhile): refused, kept.
+    response = client.post(f"{url}actions/send_back/", {"comment": "Précisez le tableau.", "etat": "draft"}, follow=True)
+    body = response.content.decode()
+    assert "Rien n&#x27;a été enregistré : votre saisie est conservée ci-dessous." in body
+    assert "Précisez le tableau.</textarea>" in body
+    assert fresh(synthesis).state == "prefect_validation"
