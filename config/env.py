@@ -23,8 +23,14 @@ VARIABLES: dict[str, str] = {
     "DJANGO_DEBUG": "Mode débogage (dev uniquement). Défaut : vrai en dev, faux ailleurs.",
     "DATABASE_URL": "Base de données, ex. postgres://user:mdp@hote:5432/quartiers. "
     "Défaut en dev : SQLite (db.sqlite3). Obligatoire en production.",
-    "REDIS_URL": "Redis (cache, courtier Celery, verrous), ex. redis://127.0.0.1:6379/0. "
-    "Sans valeur en dev : cache mémoire et tâches Celery exécutées dans le processus web.",
+    "REDIS_URL": "Redis, ex. redis://127.0.0.1:6379/0 : le courtier Celery (file des relances) sur la base "
+    "indiquée (0), le cache sur la suivante (1), jamais la même (vider le cache viderait la file). "
+    "Base de 0 à 14. Sans valeur en dev : cache mémoire, file Celery en fichiers (var/celery/).",
+    "REDIS_CACHE_URL": "Base Redis du cache, si ce n'est pas la suivante de REDIS_URL, ex. "
+    "redis://127.0.0.1:6379/1. Jamais celle du courtier. Sans valeur : la base suivante de REDIS_URL.",
+    "CELERY_BROKER_URL": "Base Redis du courtier Celery, si ce n'est pas celle de REDIS_URL, ex. "
+    "redis://127.0.0.1:6379/0 (Celery lit aussi cette variable lui-même). Jamais celle du cache. "
+    "Sans valeur : celle de REDIS_URL.",
     "EMAIL_URL": "Serveur d'envoi, ex. smtp://user:mdp@hote:587 ou smtp+tls://… "
     "Défaut en dev : consolemail:// (courriels affichés dans la console). Obligatoire en production.",
     "DEFAULT_FROM_EMAIL": "Expéditeur des courriels. Défaut : Quartiers <ne-pas-repondre@quartiers.local>.",

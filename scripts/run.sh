@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Quartiers on http://localhost:8000. No configuration: SQLite, emails in the console,
 # a Celery worker with beat on a filesystem queue (var/celery/). With DATABASE_URL / REDIS_URL
-# set: PostgreSQL, and a Celery worker with beat on Redis started beside the web server.
+# set: PostgreSQL, and a Celery worker with beat on Redis started beside the web server (Celery's
+# broker on REDIS_URL's database, the cache on the next one: config/redis_databases.py).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -47,7 +48,7 @@ python manage.py demo_campaign
 # one process (--pool solo), emails to the console. Stopped when this script exits.
 mkdir -p var/celery/queue var/celery/control
 if [ -n "${REDIS_URL:-}" ]; then
-  say "Celery (worker et beat) sur $REDIS_URL"
+  say "Celery (worker et beat) sur ${CELERY_BROKER_URL:-$REDIS_URL} ; cache sur ${REDIS_CACHE_URL:-la base Redis suivante}"
   celery -A config worker --beat --loglevel INFO --concurrency 2 --schedule var/celery/beat-schedule &
 else
   say "Celery (worker et beat) intégré : file d'attente dans var/celery/, courriels dans la console"

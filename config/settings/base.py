@@ -14,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE
 
+from config import redis_databases
 from config.env import BASE_DIR, read
 
 # Generic admin/form classes (ModelAdmin[Model]) at run time, as django-stubs expects.
@@ -157,13 +158,22 @@ SITE_URL = str(read("SITE_URL", default="http://localhost:8000")).rstrip("/")
 # The campaign clock for demos and training (notifications.campaign.settings_clock); empty: real date.
 QUARTIERS_CAMPAIGN_TODAY = str(read("QUARTIERS_CAMPAIGN_TODAY", default="")).strip()
 
-# Redis: cache, Celery broker. Without it (embedded default) tasks run in-process.
+# Redis: Celery's broker and the cache, each in its own database (config/redis_databases.py):
+# the broker on the database REDIS_URL names, the cache on the next one, unless CELERY_BROKER_URL
+# or REDIS_CACHE_URL name theirs. cache.clear() empties the cache's whole database (FLUSHDB): it
+# must never hold the queued reminders. Without REDIS_URL (embedded default), no Redis at all.
 REDIS_URL = str(read("REDIS_URL", default=""))
-if REDIS_URL:
+_redis = redis_databases.separate(
+    REDIS_URL,
+    cache_url=str(read("REDIS_CACHE_URL", default="")),
+    broker_url=str(read("CELERY_BROKER_URL", default="")),
+)
+REDIS_CACHE_URL = _redis.cache if _redis else ""
+if _redis:
     CACHES = {
         "default": {
             "BACKEND": "config.cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             # What the pages keep there is a saving, never a need (workflows.cases.kept): a Redis
             # that does not answer costs a page half a second at most, not a hung worker.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -175,9 +185,10 @@ else:
 # Celery (cookiecutter-django's block): JSON only, bounded time, acks after the work is done.
 # Without Redis (embedded default) the broker is kombu's filesystem transport under var/celery/:
 # scripts/run.sh starts one worker with beat on it, so reminders fire with no set-up.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# (Celery itself also reads CELERY_BROKER_URL from the environment: the same value as here.)
+CELERY_BROKER_URL = _redis.broker if _redis else "filesystem://"
 CELERY_BROKER_DIR = BASE_DIR / "var" / "celery"
-if not REDIS_URL:
+if not _redis:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),

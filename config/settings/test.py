@@ -5,7 +5,9 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quartiers")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Celery's broker on database 14, the cache on 15 (config/redis_databases.py): the reminders'
+# fault tests flush the broker's database, never the cache the other xdist process reads.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
 
 from config.settings.base import *  # noqa: F403

@@ -1,8 +1,8 @@
 """Smoke test of deploy/: the real processes, started FROM the deploy files,
 on loopback, as an operator runs them.
 
-- a fresh PostgreSQL database on the machine's server, Redis database 8, an SMTP sink
-  (aiosmtpd, the helpers of the reminders' fault tests);
+- a fresh PostgreSQL database on the machine's server, Redis databases 8 (Celery's broker) and 9
+  (the cache), an SMTP sink (aiosmtpd, the helpers of the reminders' fault tests);
 - ``deploy/start-web.sh`` (migrations, then gunicorn with ``deploy/gunicorn.conf.py``),
   ``deploy/start-worker.sh`` and ``deploy/start-beat.sh`` (the commands of the systemd units),
   all with ``config.settings.production`` and only the variables of ``deploy/env.example``;
