@@ -71,7 +71,7 @@ class DsfrForm(DsfrBaseForm):
     __html__ = render
 
 
-# Every date field of the product: the browser's date picker, whose value is ISO (2019-07-31)
+# Every date field of the product: the browser's date picker, whose value is ISO (year-month-day)
 # whatever the page's language; Django reads it back with DATE_INPUT_FORMATS.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
