@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from notifications.campaign import SEMESTER_FORM_CHOICES, campaign_today
+from notifications.campaign import SEMESTER_FORM_CHOICES
 from reference.models import Department
 from workflows.cases.forms import EMPTY_CHOICE, CaseForm, CaseModelForm
 from workflows.paqte.models import (
@@ -96,39 +96,6 @@ class ResultForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.fields["objective"].queryset = objectives
         self.fields["objective"].label_from_instance = lambda o: o.title
-
-
-class SignForm(CaseForm):
-    signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT, initial=campaign_today)
-
-
-class CommentForm(CaseForm):
-    """The comment of a transition whose table requires one (a return, a termination).
-
-    Required for its button only (the form is that button's), as the decision screens' comment:
-    the hint says so (``CaseForm.required_when``, never « (Optionnel) ») and the server refuses it
-    in French, « Ce champ est obligatoire. » beside it and the runner's refusal as the page's
-    message, with what was typed (``views._comment_keep``). No native ``required``: the browser's
-    bubble, in the browser's language, would come before the French explanation;
-    ``aria-required`` still says it to assistive technologies."""
-
-    comment = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}))
-    required_when = {"comment": "Obligatoire pour cette action."}
-
-    def __init__(self, *args: Any, action: str = "", readers: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["comment"]
-        if action:  # several buttons on one page: each comment names its action
-            field.label = f"Commentaire pour « {action} »"
-        if readers:  # who reads it (the table's ``Transition.comment_readers``), after when it is required
-            field.help_text = f"{self.required_when['comment']} {readers[:1].upper()}{readers[1:]}."
-        self._bound_fields_cache.pop("comment", None)
-
-    def clean_comment(self) -> str:
-        comment = str(self.cleaned_data.get("comment") or "").strip()
-        if not comment:
-            raise forms.ValidationError(self.fields["comment"].error_messages["required"], code="required")
-        return comment
 
 
 class ReferentForm(CaseModelForm):

@@ -8,31 +8,28 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
-
-from django_fsm import ConcurrentTransition
 
 from accounts.models import User
 from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar, campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
+from workflows.cases.actions import ActionDateForm, available_actions, case_action, refusable
 from workflows.cases.history import timeline
 from workflows.cases.progress import case_return
 from workflows.cases.registry import kind_of
-from workflows.cases.runner import available_transitions, created_by, transition_run
+from workflows.cases.runner import created_by
 from workflows.paqte import exports, selectors, services
 from workflows.paqte import figures as paqte_figures
 from workflows.paqte.forms import (
-    CommentForm,
     ConventionCreateForm,
     MeetingForm,
     MemberForm,
@@ -41,11 +38,9 @@ from workflows.paqte.forms import (
     ReportCreateForm,
     ReportForm,
     ResultForm,
-    SignForm,
 )
 from workflows.paqte.models import CharterConvention, Company, PaqteConvention, Submission
 from workflows.paqte.permissions import can_review, can_work
-from workflows.paqte.services import PaqteError
 from workflows.paqte.transitions import CHARTER, CONVENTION
 
 # The PAQTE committee and checkpoints are meetings of the département (one Meeting model).
@@ -53,63 +48,12 @@ from workflows.steering.selectors import paqte_meetings
 from workflows.steering.services import paqte_meeting_record
 
 
-def available_actions(
-    case: Any, user: Any, url_name: str, *args: Any, request: HttpRequest | None = None
-) -> list[dict[str, Any]]:
-    """The transitions the user may attempt from the case's state, read from its kind's table
-    (guards are checked on POST, so that a refusal is explained). ``request``: the comment typed
-    for an action refused just before comes back in its form (``_comment_keep``). Each form
-    posts the state the page showed (``seen_state``: the runner refuses if it moved meanwhile)."""
-    typed = _comments_typed(request, case) if request is not None else {}
-    return [
-        {
-            "name": spec.name,
-            "label": spec.label,
-            "needs_comment": spec.comment_required,
-            "secondary": spec.secondary,
-            "url": reverse(url_name, args=[*args, spec.name]),
-            "forms": _action_forms(spec, typed.get(spec.name)),
-            "seen_state": str(case.state),
-        }
-        for spec in available_transitions(case, user)
-    ]
-
-
-def _action_forms(spec: Any, typed: str | None = None) -> list[Any]:
-    """What the button's form asks (the table's ``asks`` and required comment), as DSFR forms;
-    one id per action (a page shows several). ``typed``: the comment of a refused attempt, bound
-    again so that it is shown with its error (an empty reason: « Ce champ est obligatoire. »)."""
-    auto_id = f"id_%s-{spec.name}"
-    found: list[Any] = []
-    if "signed_on" in spec.asks:
-        found.append(SignForm(auto_id=auto_id))
-    if spec.comment_required:
-        data = {"comment": typed} if typed is not None else None
-        found.append(CommentForm(data, auto_id=auto_id, action=spec.label, readers=spec.comment_readers))
-    return found
-
-
 def _user(request: HttpRequest) -> User:
     """The logged-in user (every view is behind ``login_required``)."""
     return cast(User, request.user)
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
-    try:
-        result = action()
-    # Refusals may quote what the user typed (a SIRET): escaped here as well as by the
-    # templates (DSFR_CONTENT_IS_SAFE is off in config/settings/base.py).
-    except PaqteError as error:
-        messages.error(request, escape(str(error)))
-        return None
-    except ValidationError as error:
-        messages.error(request, escape(" ".join(error.messages)))
-        return None
-    except ConcurrentTransition as error:  # the case moved since the page showed it (``seen_state``)
-        messages.error(request, escape(f"{error} Rien n'a été enregistré : votre saisie est conservée ci-dessous."))
-        return None
-    messages.success(request, success)
-    return result or True
+_run = refusable  # the PAQTE's writes are refused like its buttons (workflows/cases/actions.py)
 
 
 def _transition_redirect(done: Any, page: str, pk: int) -> HttpResponse:
@@ -150,23 +94,6 @@ def _typed_keep(request: HttpRequest, form: Any) -> None:
 def _typed(request: HttpRequest, form_class: type) -> MultiValueDict[str, Any] | None:
     kept = request.session.pop(f"{TYPED}:{form_class.__name__}", None)
     return MultiValueDict(kept) if kept else None
-
-
-def _comments_key(case: Any) -> str:
-    return f"{TYPED}:comment:{kind_of(case).code}:{case.pk}"
-
-
-def _comment_keep(request: HttpRequest, case: Any, name: str) -> None:
-    """The comment typed for the action ``name`` of ``case`` that was just refused (a return
-    without its reason, a state changed meanwhile): its form on the case's page shows it again."""
-    request.session[_comments_key(case)] = {name: request.POST.get("comment", "")}
-
-
-def _comments_typed(request: HttpRequest, case: Any) -> dict[str, str]:
-    """What ``_comment_keep`` kept for the case (action → text), once: the next visit starts
-    from empty forms, whichever actions the case's state offers then."""
-    kept = request.session.pop(_comments_key(case), None)
-    return {str(name): str(text) for name, text in kept.items()} if isinstance(kept, dict) else {}
 
 
 def _errors(form: Any) -> str:
@@ -449,8 +376,6 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if works and convention.state == PaqteConvention.State.ACTIVE
                 else None
             ),
-            "sign_form": SignForm(),
-            "comment_form": CommentForm(),
         },
     )
 
@@ -464,12 +389,12 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     spec = CONVENTION[name]
     asked: dict[str, Any] = {}
     if spec.asks:  # the signature's date
-        form = SignForm(request.POST)
+        form = ActionDateForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Indiquez la date de signature.")
             return redirect("paqte:convention_detail", pk=pk)
         asked = {field: form.cleaned_data[field] for field in spec.asks}
-    done = _case_action(request, convention, name, **asked)
+    done = case_action(request, convention, name, **asked)
     return _transition_redirect(done, "paqte:convention_detail", pk)
 
 
@@ -558,7 +483,7 @@ def charter_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     charter = selectors.charter_get(user=request.user, pk=pk)
     if name not in CHARTER:
         raise PermissionDenied
-    done = _case_action(request, charter, name)
+    done = case_action(request, charter, name)
     return _transition_redirect(done, "paqte:charter_detail", pk)
 
 
@@ -634,38 +559,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": available_actions(report, request.user, "paqte:report_action", pk, request=request),
             "returned": case_return(report),
             "history": timeline(report, user=request.user),
-            "comment_form": CommentForm(),
         },
     )
-
-
-def _case_action(request: HttpRequest, case: Any, name: str, **asked: Any) -> Any:
-    """Run ``name`` on the PAQTE case for the user, with its comment and what its button asked
-    (``asked``), from the state his page showed (``seen_state``); refused, the reasons are the
-    page's message and what was typed is kept for the case's page (``_comment_keep``). What the
-    runner returned (None: refused)."""
-    table = kind_of(case).table
-    if name not in table:
-        raise PermissionDenied
-    spec = table[name]
-    user = _user(request)
-    comment = request.POST.get("comment", "").strip()
-    seen_state = request.POST.get("etat") or None
-    done = _run(
-        request,
-        lambda: transition_run(case=case, user=user, name=name, comment=comment, seen_state=seen_state, **asked),
-        spec.created or f"{spec.timeline_label}.",
-    )
-    if done is None:
-        _comment_keep(request, case, name)
-    return done
 
 
 def _submission_action(request: HttpRequest, submission: Submission | None, name: str) -> bool:
     """``_case_action`` on a submission (refused when there is none yet). Whether it ran."""
     if submission is None:
         raise PermissionDenied
-    return _case_action(request, submission, name) is not None
+    return case_action(request, submission, name) is not None
 
 
 @login_required

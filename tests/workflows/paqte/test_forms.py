@@ -15,8 +15,9 @@ from accounts.models import User
 from notifications.campaign import campaign_clock_set
 from reference.models import Department
 from tests.workflows.submission_helpers import fresh, in_validation
+from workflows.cases.actions import ActionCommentForm, ActionDateForm
 from workflows.cases.runner import transition_run
-from workflows.paqte.forms import CommentForm, ConventionCreateForm, ObjectiveForm, ReportForm, SignForm
+from workflows.paqte.forms import ConventionCreateForm, ObjectiveForm, ReportForm
 from workflows.steering.forms import MeetingCreateForm
 from workflows.synthesis.forms import SynthesisForm
 
@@ -78,16 +79,16 @@ def test_the_report_s_required_to_send_fields_are_not_optional() -> None:
 def test_the_signature_date_is_the_campaign_s_today() -> None:
     campaign_clock_set(datetime.date(2019, 6, 15))
     try:
-        assert SignForm()["signed_on"].value() == datetime.date(2019, 6, 15)
+        assert ActionDateForm()["signed_on"].value() == datetime.date(2019, 6, 15)
     finally:
         campaign_clock_set(None)
 
 
 def test_a_required_comment_is_never_optional_and_names_its_action() -> None:
-    form = CommentForm(action="Renvoyer à la préfecture", auto_id="id_%s-return")
+    form = ActionCommentForm(action="Renvoyer à la préfecture", auto_id="id_%s-return")
     label = label_of(str(form), "id_comment-return")
     assert label == "Commentaire pour « Renvoyer à la préfecture » Obligatoire pour cette action."
-    refused = CommentForm(data={"comment": "  "})
+    refused = ActionCommentForm(data={"comment": "  "})
     assert not refused.is_valid() and refused.errors["comment"] == ["Ce champ est obligatoire."]
 
 
