@@ -93,6 +93,11 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     # The CGET returns it with a comment.
     log_in(page, live_server, CGET)
     open_synthesis(page)
+    # The PDF's button reads as a button with its words, not a bare icon (DSFR makes an icon
+    # button of a group without « --icon-left » 40 px wide, its text hidden).
+    download = page.get_by_role("link", name="Télécharger le PDF (A4, cinq pages au plus)")
+    box = download.bounding_box()
+    assert box is not None and box["width"] > 200, box
     assert_accessible(axe, page)
     page.get_by_label("Commentaire pour « Renvoyer à la préfecture »").fill("Détaillez les mesures du pacte de Dijon.")
     click(page, "Renvoyer à la préfecture")
