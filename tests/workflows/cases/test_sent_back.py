@@ -1,9 +1,9 @@
 """A case sent back to its preparers (its last transition is a return: the valideur's « Renvoyer à
 l'agent », the CGET's « Renvoyer à la préfecture ») is told from a new one in every list: its
 badge says « · à reprendre » (the synthesis list, the PAQTE reports), the inbox's row marks it
-« À reprendre ». The lists read it from the case's row (``states.case_sent_back``, no query a
-row): it agrees with the case's history (``progress.case_return``, what its page reads) at every
-step of each kind's returns."""
+« À reprendre », the decision screen's badge is the case page's. The lists read it from the
+case's row (``states.case_sent_back``, no query a row): it agrees with the case's history
+(``progress.case_return``, what its page reads) at every step of each kind's returns."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 import pytest
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from accounts.models import Role, User
 from reference.models import Department
@@ -23,8 +25,10 @@ from tests.workflows.renewal.helpers import PROTOCOL, renewal_in
 from tests.workflows.renewal.helpers import open_task as renewal_task
 from tests.workflows.submission_helpers import fresh, submission_draft, submission_people
 from workflows.cases.progress import case_return
+from workflows.cases.registry import kind_of
 from workflows.cases.runner import transition_run
 from workflows.cases.states import case_sent_back
+from workflows.cases.tasks import process_of
 from workflows.models import RenewalState
 from workflows.renewal.services import renewal_task_complete
 
@@ -161,3 +165,43 @@ def test_the_inbox_marks_a_case_sent_back_without_a_query_more(people: dict[str,
     assert many == few, (few, many)
     assert MARK in row_of(after, "Synthèse 2019")
     assert MARK not in row_of(after, report.semester_label)
+
+
+# The state badge's id on each kind's case page (the decision screen's is « etat-dossier »).
+PAGE_BADGE = {"paqte-referent": "referent-etat", "paqte-report": "etat-bilan", "synthesis": "etat-synthese"}
+
+
+def state_badge_of(body: str, id: str) -> tuple[str, set[str]]:
+    """The label of the badge ``id`` and its classes but its size (the case page's is larger)."""
+    match = re.search(rf'<span class="(?P<classes>[^"]*)" id="{id}">(?P<label>.*?)</span>', body)
+    assert match is not None, id
+    return match["label"], set(match["classes"].split()) - {"fr-badge--sm"}
+
+
+def done_task(case: Any, node: str) -> Task:
+    tasks = Task.objects.filter(process=process_of(case), status=STATUS.DONE)
+    return next(task for task in tasks if task.flow_task.name == node)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_decision_screen_shows_the_case_page_s_badge_once_the_case_is_sent_back(
+    kind: str, people: dict[str, User]
+) -> None:
+    """The valideur's and the CGET's decisions, opened again from the history once they sent the
+    case back: the screen says what the case's page says (« Brouillon · à reprendre », « Renvoyé
+    par le CGET », in the returns' tone), not the state's bare name in the waiting tone."""
+    case = sent_back(kind, people)
+    validator = logged(people["validator"])
+    screen = validator.get(f"/taches/{done_task(case, 'validate').pk}/decision/").content.decode()
+    page = validator.get(kind_of(case).url(case)).content.decode()
+    assert state_badge_of(screen, "etat-dossier") == state_badge_of(page, PAGE_BADGE[kind])
+    assert state_badge_of(screen, "etat-dossier") == ("Brouillon · à reprendre", {"fr-badge", "fr-badge--warning"})
+
+    case = transition_run(case=fresh(case), user=people["agent"], name="send_to_validation")
+    case = transition_run(case=case, user=people["validator"], name="validate")
+    case = transition_run(case=case, user=people["cget"], name="return_to_prefecture", comment=REASON)
+    cget = logged(people["cget"])
+    screen = cget.get(f"/taches/{done_task(case, 'review').pk}/decision/").content.decode()
+    page = cget.get(kind_of(case).url(case)).content.decode()
+    assert state_badge_of(screen, "etat-dossier") == state_badge_of(page, PAGE_BADGE[kind])
+    assert state_badge_of(screen, "etat-dossier")[1] == {"fr-badge", "fr-badge--warning"}
