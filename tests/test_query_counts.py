@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Role
 from accounts.services import department_grant
 from reference.models import CityContract, Department, Epci, Measure, MeasureIndicator, Qpv, QpvEpci, Region
+from tests.clients import logged
 from tests.conftest import MakeUser
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +25,6 @@ def queries(client: Client, url: str) -> int:
     return len(captured)
 
 
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def trial_department(make_user: MakeUser) -> tuple[Department, Client]:
     department = Department.objects.create(
@@ -37,7 +32,7 @@ def trial_department(make_user: MakeUser) -> tuple[Department, Client]:
     )
     agent = make_user(Role.AGENT, "59")
     department_grant(user=agent, department=department)
-    return department, logged_in(agent)
+    return department, logged(agent)
 
 
 def add_rows(department: Department, start: int, count: int, epci: Epci | None = None) -> None:
@@ -72,7 +67,7 @@ def add_rows(department: Department, start: int, count: int, epci: Epci | None =
 
 def test_department_list(make_user: MakeUser) -> None:
     agent = make_user(Role.AGENT, "59")
-    client = logged_in(agent)
+    client = logged(agent)
     with_one = queries(client, "/departements/")
     for department in Department.objects.exclude(code="59")[:99]:
         department_grant(user=agent, department=department)
@@ -110,7 +105,7 @@ def test_city_contract_page(trial_department: tuple[Department, Client]) -> None
 
 
 def test_measure_page(make_user: MakeUser) -> None:
-    client = logged_in(make_user(Role.AGENT, "59"))
+    client = logged(make_user(Role.AGENT, "59"))
     with_42 = queries(client, "/mesures/")
     for n in range(41, 99):
         measure = Measure.objects.create(

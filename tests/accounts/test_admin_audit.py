@@ -11,17 +11,12 @@ import pytest
 from auditlog.models import LogEntry  # type: ignore[import-untyped]
 
 from accounts.models import Organisation, Role, User
+from tests.clients import logged
 from tests.conftest import MakeUser
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "mot-de-passe-de-test"  # tests/factories.py
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -32,7 +27,7 @@ def national_admin(make_user: MakeUser) -> User:
 def test_an_organisation_renamed_in_the_admin_is_recorded(national_admin: User) -> None:
     organisation = Organisation.objects.get(department__code="59")
     old_name = organisation.name
-    response = logged_in(national_admin).post(
+    response = logged(national_admin).post(
         f"/admin/accounts/organisation/{organisation.pk}/change/",
         {
             "kind": organisation.kind,
@@ -54,7 +49,7 @@ def test_an_organisation_renamed_in_the_admin_is_recorded(national_admin: User) 
 
 def test_a_user_changed_in_the_admin_is_recorded_without_secrets(national_admin: User, make_user: MakeUser) -> None:
     agent = make_user(Role.AGENT, "59", first_name="Claire")
-    client = logged_in(national_admin)
+    client = logged(national_admin)
     response = client.post(
         f"/admin/accounts/user/{agent.pk}/change/",
         {
@@ -79,9 +74,9 @@ def test_a_user_changed_in_the_admin_is_recorded_without_secrets(national_admin:
     assert Client().post("/connexion/", {"username": agent.email, "password": new_password}).status_code == 302
     agent.refresh_from_db()
     assert agent.last_login is not None
-    for logged in LogEntry.objects.get_for_object(agent):
-        assert "password" not in logged.changes_dict and "last_login" not in logged.changes_dict
-        assert agent.password not in str(logged.changes)
+    for entry in LogEntry.objects.get_for_object(agent):
+        assert "password" not in entry.changes_dict and "last_login" not in entry.changes_dict
+        assert agent.password not in str(entry.changes)
     assert LogEntry.objects.get_for_object(agent).filter(actor=national_admin).count() == 1
     # That the password was reset, and by whom, stays in Django's own admin history.
     assert AdminLogEntry.objects.filter(user=national_admin, object_id=str(agent.pk)).count() == 2
@@ -89,7 +84,7 @@ def test_a_user_changed_in_the_admin_is_recorded_without_secrets(national_admin:
 
 def test_a_role_change_records_the_groups(national_admin: User, make_user: MakeUser) -> None:
     agent = make_user(Role.AGENT, "59")
-    logged_in(national_admin).post(
+    logged(national_admin).post(
         f"/admin/accounts/user/{agent.pk}/change/",
         {
             "email": agent.email,
@@ -108,7 +103,7 @@ def test_a_role_change_records_the_groups(national_admin: User, make_user: MakeU
 
 def test_the_national_admin_reads_the_audit_log(national_admin: User) -> None:
     organisation = Organisation.objects.get(department__code="62")
-    client = logged_in(national_admin)
+    client = logged(national_admin)
     client.post(
         f"/admin/accounts/organisation/{organisation.pk}/change/",
         {
@@ -135,11 +130,11 @@ def test_the_national_admin_reads_the_audit_log(national_admin: User) -> None:
 @pytest.mark.parametrize("role", [Role.AGENT, Role.PAQTE_REFERENT, Role.PREFECT_VALIDATOR, Role.CGET_REFERENT])
 def test_other_roles_cannot_read_the_audit_log(make_user: MakeUser, role: Role) -> None:
     user = make_user(role, None if role == Role.CGET_REFERENT else "59")
-    response = logged_in(user).get("/admin/auditlog/logentry/")
+    response = logged(user).get("/admin/auditlog/logentry/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
 def test_staff_without_the_permission_cannot_read_the_audit_log(make_user: MakeUser) -> None:
     user = make_user(Role.AGENT, "59")
     User.objects.filter(pk=user.pk).update(is_staff=True)
-    assert logged_in(User.objects.get(pk=user.pk)).get("/admin/auditlog/logentry/").status_code == 403
+    assert logged(User.objects.get(pk=user.pk)).get("/admin/auditlog/logentry/").status_code == 403

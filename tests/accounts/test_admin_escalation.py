@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from accounts.admin import UserChangeForm
 from accounts.models import Organisation, Role, User
 from accounts.services import role_group
+from tests.clients import logged
 from tests.conftest import MakeUser
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +62,6 @@ def snapshot(user: User) -> tuple[Any, ...]:
     )
 
 
-def admin_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def national_admin(make_user: MakeUser) -> User:
     return make_user(Role.NATIONAL_ADMIN)
@@ -99,7 +94,7 @@ def forged(user: User, **changes: Any) -> dict[str, Any]:
 
 def test_the_national_admin_does_not_see_the_advanced_rights(national_admin: User, make_user: MakeUser) -> None:
     agent = make_user(Role.AGENT, "59")
-    body = admin_client(national_admin).get(change_url(agent)).content.decode()
+    body = logged(national_admin).get(change_url(agent)).content.decode()
     assert 'name="first_name"' in body  # he may change the agent…
     for field in ("is_superuser", "is_staff", "groups", "user_permissions"):
         assert f'name="{field}"' not in body, field  # … but not these
@@ -107,7 +102,7 @@ def test_the_national_admin_does_not_see_the_advanced_rights(national_admin: Use
 
 def test_a_forged_superuser_post_on_an_agent_changes_no_right(national_admin: User, make_user: MakeUser) -> None:
     agent = make_user(Role.AGENT, "59")
-    response = admin_client(national_admin).post(change_url(agent), forged(agent, first_name="Renommé"))
+    response = logged(national_admin).post(change_url(agent), forged(agent, first_name="Renommé"))
     assert response.status_code == 302  # the allowed field is saved…
     agent.refresh_from_db()
     assert agent.first_name == "Renommé"
@@ -119,7 +114,7 @@ def test_a_forged_superuser_post_on_an_agent_changes_no_right(national_admin: Us
 
 def test_a_forged_superuser_post_on_his_own_account_is_refused(national_admin: User) -> None:
     before = snapshot(national_admin)
-    response = admin_client(national_admin).post(change_url(national_admin), forged(national_admin))
+    response = logged(national_admin).post(change_url(national_admin), forged(national_admin))
     assert response.status_code == 403
     assert snapshot(national_admin) == before
     assert not User.objects.get(pk=national_admin.pk).is_superuser
@@ -128,7 +123,7 @@ def test_a_forged_superuser_post_on_his_own_account_is_refused(national_admin: U
 def test_after_a_forged_post_the_token_admin_stays_closed(national_admin: User, make_user: MakeUser) -> None:
     """The whole chain of the report: tick is_superuser, then read the tokens."""
     Token.objects.create(user=make_user(Role.AGENT, "59"))
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     client.post(change_url(national_admin), forged(national_admin))
     response = client.get("/admin/authtoken/tokenproxy/")
     assert response.status_code == 403
@@ -139,7 +134,7 @@ def test_after_a_forged_post_the_token_admin_stays_closed(national_admin: User, 
 
 
 def test_the_national_admin_role_is_not_offered_to_a_national_admin(national_admin: User, make_user: MakeUser) -> None:
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     agent = make_user(Role.AGENT, "59")
     for url in (change_url(agent), "/admin/accounts/user/add/"):
         body = client.get(url).content.decode()
@@ -152,7 +147,7 @@ def test_the_national_admin_cannot_grant_the_national_admin_role(
 ) -> None:
     agent = make_user(Role.AGENT, "59")
     before = snapshot(agent)
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     response = client.post(change_url(agent), form_data(agent, role=Role.NATIONAL_ADMIN, organisation=cget.pk))
     assert response.status_code == 200  # the form again, with its error
     assert "Sélectionnez un choix valide" in response.content.decode()
@@ -177,7 +172,7 @@ def test_the_national_admin_gives_the_roles_below_his_own(
     national_admin: User, make_user: MakeUser, cget: Organisation
 ) -> None:
     agent = make_user(Role.AGENT, "59")
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     response = client.post(change_url(agent), form_data(agent, role=Role.CGET_REFERENT, organisation=cget.pk))
     assert response.status_code == 302
     agent.refresh_from_db()
@@ -211,7 +206,7 @@ def test_the_national_admin_cannot_change_an_account_at_or_above_his_own(
     else:
         target = make_user(Role.NATIONAL_ADMIN)
     before = snapshot(target)
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     page = client.get(change_url(target))
     assert page.status_code == 200 and 'name="first_name"' not in page.content.decode()  # read-only
     assert client.post(change_url(target), form_data(target, first_name="Pris", is_active="")).status_code == 403
@@ -230,7 +225,7 @@ def test_even_with_delete_permission_a_national_admin_deletes_no_national_accoun
     national_admin.user_permissions.add(Permission.objects.get(codename="delete_user"))
     other = make_user(Role.NATIONAL_ADMIN)
     agent = make_user(Role.AGENT, "59")
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     assert client.post(f"/admin/accounts/user/{other.pk}/delete/", {"post": "yes"}).status_code == 403
     response = client.post(
         "/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [other.pk, agent.pk], "post": "yes"}
@@ -242,7 +237,7 @@ def test_even_with_delete_permission_a_national_admin_deletes_no_national_accoun
 
 def test_the_national_admin_manages_a_cget_referent(national_admin: User, make_user: MakeUser) -> None:
     referent = make_user(Role.CGET_REFERENT)
-    response = admin_client(national_admin).post(change_url(referent), forged(referent, first_name="Référente"))
+    response = logged(national_admin).post(change_url(referent), forged(referent, first_name="Référente"))
     assert response.status_code == 302
     referent.refresh_from_db()
     assert referent.first_name == "Référente" and not referent.is_superuser and not referent.is_staff
@@ -253,7 +248,7 @@ def test_the_national_admin_manages_a_cget_referent(national_admin: User, make_u
 
 def test_the_token_admin_is_closed_to_the_national_admin(national_admin: User, make_user: MakeUser) -> None:
     token = Token.objects.create(user=make_user(Role.AGENT, "59"))
-    client = admin_client(national_admin)
+    client = logged(national_admin)
     assert "authtoken" not in client.get("/admin/").content.decode()
     for url in (
         "/admin/authtoken/tokenproxy/",
@@ -264,7 +259,7 @@ def test_the_token_admin_is_closed_to_the_national_admin(national_admin: User, m
         assert client.get(url).status_code in (403, 404), url
     # Even holding the model permissions (a group set up by mistake), he does not get in.
     national_admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="authtoken"))
-    client = admin_client(User.objects.get(pk=national_admin.pk))
+    client = logged(User.objects.get(pk=national_admin.pk))
     response = client.get("/admin/authtoken/tokenproxy/")
     assert response.status_code == 403 and token.key not in response.content.decode()
     assert client.post("/admin/authtoken/tokenproxy/add/", {"user": national_admin.pk}).status_code == 403
@@ -275,7 +270,7 @@ def test_the_token_admin_is_closed_to_the_national_admin(national_admin: User, m
 
 
 def test_a_superuser_can_do_all_of_it(superuser: User, make_user: MakeUser, cget: Organisation) -> None:
-    client = admin_client(superuser)
+    client = logged(superuser)
     agent = make_user(Role.AGENT, "59")
     body = client.get(change_url(agent)).content.decode()
     assert 'name="is_superuser"' in body and 'value="national_admin"' in body

@@ -10,13 +10,12 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.test import Client
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import User
 from reference.models import Department
-from tests.conftest import MakeUser
+from tests.clients import logged
 from tests.workflows.renewal.helpers import open_task, renewal_in
 from workflows.cases.runner import transition_run
 from workflows.cases.tasks import process_of
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.django_db
 
 PANEL = '<div class="fr-col-12 fr-col-lg-4 quartiers-decision-panel">'
 DOSSIER = '<div class="fr-col-12 fr-col-lg-8" id="dossier">'
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_decision_first(body: str, *dossier_texts: str) -> None:
@@ -48,15 +41,6 @@ def assert_decision_first(body: str, *dossier_texts: str) -> None:
         assert body.index(text, dossier) > dossier, text
 
 
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "cget": make_user(Role.CGET_REFERENT),
-    }
-
-
 def test_the_prefect_and_the_cget_read_their_decision_before_the_renovation_s_dossier(
     people: dict[str, User],
 ) -> None:
@@ -70,11 +54,11 @@ def test_the_prefect_and_the_cget_read_their_decision_before_the_renovation_s_do
         RenewalState.CGET_REVIEW,
         agent=people["agent"],
         validator=people["validator"],
-        referent=people["cget"],
+        referent=people["referent"],
         contract_index=1,
     )
     task = open_task(renewal, "review")
-    body = logged(people["cget"]).get(f"/circuits/{task.process_id}/taches/{task.pk}/").content.decode()
+    body = logged(people["referent"]).get(f"/circuits/{task.process_id}/taches/{task.pk}/").content.decode()
     assert_decision_first(body, "Évaluation à mi-parcours", "Historique du dossier")
     assert "Approuver le protocole" in body[body.index(PANEL) : body.index(DOSSIER)]
 
@@ -93,7 +77,7 @@ def test_the_cget_reads_its_decision_before_the_referent_s_designation(people: d
     process = process_of(designation)
     assert process is not None
     task = next(task for task in process.task_set.all() if task.flow_task.name == "review")
-    body = logged(people["cget"]).get(f"/taches/{task.pk}/decision/").content.decode()
+    body = logged(people["referent"]).get(f"/taches/{task.pk}/decision/").content.decode()
     assert_decision_first(body, "claire.martin@nord.gouv.fr")
 
 

@@ -18,15 +18,14 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 import pytest
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 from reportlab.pdfgen import canvas
 
-from accounts.models import Role, User
-from tests.conftest import MakeUser
+from accounts.models import User
+from tests.clients import logged
 from tests.workflows.renewal.helpers import PDF, fresh, open_task, renewal_in
 from workflows import uploads
 from workflows.models import Renewal, RenewalDocument, RenewalState
@@ -398,21 +397,6 @@ def test_no_clamd_address_means_no_scan(settings: Any) -> None:
 
 
 # --- through the real pages: French message, nothing stored --------------------------------------
-
-
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-    }
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def stored_files(renewal: Renewal) -> list[Path]:

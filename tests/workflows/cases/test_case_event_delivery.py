@@ -21,13 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-        "stranger": make_user(Role.AGENT, "62"),
-    }
+def people(people: dict[str, User], make_user: MakeUser) -> dict[str, User]:
+    """A renovation's people (the workflows' conftest) and an agent of another département."""
+    return {**people, "stranger": make_user(Role.AGENT, "62")}
 
 
 def _return(people: dict[str, User], capture: Any) -> Any:

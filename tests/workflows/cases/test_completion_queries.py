@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import User
 from notifications.campaign import campaign_today
-from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import PROTOCOL, add_commitment, open_task, pdf, renewal_in
 from workflows.models import RenewalDocument, RenewalState
 from workflows.renewal.services import renewal_task_complete
@@ -21,15 +20,6 @@ from workflows.renewal.services import renewal_task_complete
 # Transaction control (BEGIN/COMMIT, or SAVEPOINT/RELEASE inside the test's transaction) apart.
 MAX_STATEMENTS = 10
 CONTROL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
-
-
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-    }
 
 
 def _complete(renewal_pk: int, node: str, user: User, **kwargs: object) -> tuple[int, int, list[str]]:

@@ -20,6 +20,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import Role, User
 from reference.models import Department
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import PROTOCOL, renewal_in
 from tests.workflows.renewal.helpers import open_task as renewal_task
@@ -42,12 +43,6 @@ REASON = "Reprenez les exemples d'actions."
 def people(db: None) -> dict[str, User]:
     """The Nord's agent (``agent``) and valideur (``validator``), the référent CGET (``cget``)."""
     return submission_people()
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_sent_back(case: Any, expected: bool) -> None:

@@ -5,12 +5,11 @@ user never reaches them."""
 
 from __future__ import annotations
 
-from django.test import Client
-
 import pytest
 
 from accounts.models import Role, User
 from reference.models import Department
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.workflows.submission_helpers import in_validation, open_task
 from workflows.cases.runner import transition_run
@@ -18,12 +17,6 @@ from workflows.inbox import listing
 from workflows.paqte.models import ReferentDesignation
 
 pytestmark = pytest.mark.django_db
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import Role, User
 from reference.models import CityContract
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import open_task
 from workflows.inbox import listing, selectors
@@ -38,12 +39,6 @@ def launch(code: str, index: int, user: User) -> Renewal:
     contract = CityContract.objects.filter(department__code=code).order_by("code")[index]
     renewal, _ = renewal_launch(city_contract=contract, user=user)
     return renewal
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import Client
-
 import pytest
 
 from accounts.models import User
 from notifications.models import Reminder
 from notifications.notices import EventPreference, Frequency, Notice
 from reference.models import Department
+from tests.clients import logged
 from tests.workflows.submission_helpers import fresh, in_validation, open_task
 from workflows.cases.note_services import thread_of
 from workflows.cases.registry import kind_of
@@ -30,12 +29,6 @@ pytestmark = pytest.mark.django_db
 KINDS = ["paqte-referent", "paqte-report", "synthesis"]
 REASON = "Reprenez les exemples d'actions : deux entreprises manquent."
 BADGE = {"paqte-referent": "referent-etat", "paqte-report": "etat-bilan", "synthesis": "etat-synthese"}  # state's
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -174,7 +167,9 @@ def test_the_synthesis_page_refuses_a_send_back_without_its_reason(people: dict[
     # Once shown, the refused attempt is gone: the next visit starts from an empty form.
     assert "Ce champ est obligatoire." not in client.get(url).content.decode()
     # Typed on a page that showed another state (a colleague acted meanwhile): refused, kept.
-    response = client.post(f"{url}actions/send_back/", {"comment": "Précisez le tableau.", "etat": "draft"}, follow=True)
+    response = client.post(
+        f"{url}actions/send_back/", {"comment": "Précisez le tableau.", "etat": "draft"}, follow=True
+    )
     body = response.content.decode()
     assert "Rien n&#x27;a été enregistré : votre saisie est conservée ci-dessous." in body
     assert "Précisez le tableau.</textarea>" in body

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.cache import CacheKeyWarning
 from django.db import connection
 from django.http import QueryDict
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Role, User
 from notifications.notices import Notice
 from reference.models import CityContract
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import open_task
 from workflows.inbox import bulk, saved_views, selectors
@@ -40,12 +40,6 @@ def launch(code: str, index: int, user: User) -> Renewal:
     contract = CityContract.objects.filter(department__code=code).order_by("code")[index]
     renewal, _ = renewal_launch(city_contract=contract, user=user)
     return renewal
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

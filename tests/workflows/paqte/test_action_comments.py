@@ -10,48 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.test import Client
-
 import pytest
 
 from accounts.models import User
 from reference.models import Department
+from tests.clients import logged
+from tests.workflows.submission_helpers import fresh, in_validation
 from workflows.cases.runner import transition_run
-from workflows.paqte import services
-from workflows.paqte.models import SemesterReport
 
 pytestmark = pytest.mark.django_db
 
 REASON = "L'entreprise a cessé son activité dans le département."
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def fresh(case: Any) -> Any:
-    return type(case)._default_manager.get(pk=case.pk)
-
-
-def report_in_validation(agent: User, nord: Department) -> SemesterReport:
-    """A report with annex 2's every rubric (the référent's contact included), sent to the valideur."""
-    services.referent_save(
-        user=agent, department=nord, name="Claire Martin", function="Cheffe", email="c.m@nord.gouv.fr", phone="1"
-    )
-    report = services.report_create(user=agent, department=nord, year=2019, semester=1)
-    report = services.report_update(
-        user=agent,
-        report=report,
-        organisation="Chargé de mission",
-        partners="FACE Nord",
-        examples="Stages de 3e",
-        strategy="Mobiliser les ETI",
-        pru_count=3,
-        job_seekers_qpv=1200,
-    )
-    return transition_run(case=report, user=agent, name="send_to_validation")
 
 
 def comment_fields(page: str) -> dict[str, str]:
@@ -70,7 +39,7 @@ def assert_required_by_the_server_only(tag: str) -> None:
 def test_the_report_s_return_comments_have_no_native_required(
     agent: User, validator: User, cget: User, nord: Department
 ) -> None:
-    report = report_in_validation(agent, nord)
+    report = in_validation("paqte-report", agent, nord)
     page = logged(validator).get(f"/paqte/bilans/{report.pk}/").content.decode()
     fields = comment_fields(page)
     assert set(fields) == {"send_back"}  # « Valider et transmettre au CGET » asks for none
@@ -85,10 +54,7 @@ def test_the_report_s_return_comments_have_no_native_required(
 
 
 def test_the_referent_s_return_comment_has_no_native_required(agent: User, validator: User, nord: Department) -> None:
-    referent = services.referent_save(
-        user=agent, department=nord, name="Claire Martin", function="Cheffe", email="c.m@nord.gouv.fr", phone="1"
-    )
-    transition_run(case=referent, user=agent, name="send_to_validation")
+    in_validation("paqte-referent", agent, nord)
     page = logged(validator).get("/paqte/departements/59/").content.decode()
     assert_required_by_the_server_only(comment_fields(page)["send_back"])
 
@@ -96,7 +62,7 @@ def test_the_referent_s_return_comment_has_no_native_required(agent: User, valid
 def test_a_return_without_its_reason_is_refused_in_french_by_the_server(
     agent: User, validator: User, nord: Department
 ) -> None:
-    report = report_in_validation(agent, nord)
+    report = in_validation("paqte-report", agent, nord)
     client = logged(validator)
     refused = client.post(f"/paqte/bilans/{report.pk}/actions/send_back/", {"comment": "   "}, follow=True)
     body = refused.content.decode()

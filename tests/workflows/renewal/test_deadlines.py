@@ -17,15 +17,6 @@ from workflows.renewal.services import renewal_task_complete
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-    }
-
-
 def case_deadline(renewal_pk: int) -> Deadline:
     return Deadline.objects.get(case_id=renewal_pk, definition__code="city-contract-renewal")
 

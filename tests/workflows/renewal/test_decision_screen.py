@@ -6,24 +6,18 @@ was typed; the screen's queries do not grow with the dossier."""
 from __future__ import annotations
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 import pytest
 
 from accounts.models import Role, User
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import add_commitment, fresh, open_task, renewal_in
 from workflows.models import Renewal, RenewalState
 from workflows.renewal.services import renewal_task_complete
 
 pytestmark = pytest.mark.django_db
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def task_url(renewal: Renewal, node: str) -> str:

@@ -10,12 +10,10 @@ import datetime
 import html as html_module
 import re
 
-from django.test import Client
-
 import pytest
 
-from accounts.models import Role, User
-from tests.conftest import MakeUser
+from accounts.models import User
+from tests.clients import logged
 from tests.workflows.renewal.helpers import EVALUATION, PROTOCOL, add_commitment, fresh, open_task, pdf, renewal_in
 from workflows.models import Renewal, RenewalState
 from workflows.renewal.forms import CommitmentForm, CommitmentFormSet, EvaluationForm, SignatureForm, ValidationForm
@@ -24,12 +22,6 @@ from workflows.renewal.services import renewal_task_complete
 pytestmark = pytest.mark.django_db
 
 OPTIONAL = "(Optionnel)"
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def task_url(renewal: Renewal, node: str) -> str:
@@ -42,15 +34,6 @@ def label_of(html: str, field_id: str) -> str:
     found = re.search(rf'<label for="{field_id}"[^>]*>(.*?)</label>', html, re.S)
     assert found, field_id
     return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
-
-
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-    }
 
 
 def evaluation_data(**changes: object) -> dict[str, object]:

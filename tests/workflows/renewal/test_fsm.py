@@ -38,14 +38,9 @@ S = RenewalState
 
 
 @pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "other_agent": make_user(Role.AGENT, "62"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-        "admin": make_user(Role.NATIONAL_ADMIN),
-    }
+def people(people: dict[str, User], make_user: MakeUser) -> dict[str, User]:
+    """A renovation's people (the workflows' conftest), the Pas-de-Calais's agent and a national administrator."""
+    return {**people, "other_agent": make_user(Role.AGENT, "62"), "admin": make_user(Role.NATIONAL_ADMIN)}
 
 
 def case(state: str, people: dict[str, User]) -> Renewal:

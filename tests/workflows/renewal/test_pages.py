@@ -16,6 +16,7 @@ import pytest
 
 from accounts.models import Role, User
 from reference.models import CityContract
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.workflows.renewal.helpers import EVALUATION, add_commitment, fresh, nord_contract, open_task, pdf, renewal_in
 from workflows.models import Renewal, RenewalDocument, RenewalState
@@ -26,21 +27,6 @@ ANON = None
 PREFECTURE = [Role.AGENT, Role.PAQTE_REFERENT, Role.PREFECT_VALIDATOR]
 NATIONAL = [Role.CGET_REFERENT, Role.NATIONAL_ADMIN]
 ROLES = [ANON, *PREFECTURE, *NATIONAL]
-
-
-def logged(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def people(make_user: MakeUser) -> dict[str, User]:
-    return {
-        "agent": make_user(Role.AGENT, "59"),
-        "validator": make_user(Role.PREFECT_VALIDATOR, "59"),
-        "referent": make_user(Role.CGET_REFERENT),
-    }
 
 
 def post_task(client: Client, renewal: Renewal, node: str, data: dict[str, object]) -> str:
