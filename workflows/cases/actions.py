@@ -8,8 +8,9 @@ refused in French with nothing lost.
   the page showed (« etat », the runner's ``seen_state``: a case moved meanwhile is refused).
   Template: ``workflows/partials/case_actions.html``.
 - ``case_action``: a button posted. Refused (a guard, a missing reason, a state moved), the
-  reasons are the page's message and the comment typed is kept in the session for the case's
-  page (post/redirect/get), whose form shows it again with its error, once.
+  reasons are the page's message and what was typed (the comment, the date asked) is kept in the
+  session for the case's page (post/redirect/get, ``typed_keep``), whose form shows it again
+  with its error, once.
 - ``refusable``: any write of a case's page whose refusal is a ``CaseRefused`` (the kind's
   error), a ``ValidationError`` or a concurrent change: the message, and None.
 """
@@ -68,38 +69,63 @@ class ActionCommentForm(CaseForm):
 
 
 class ActionDateForm(CaseForm):
-    """The date a transition asks (its table's ``asks``: ``signed_on``), today's by default."""
+    """The date a transition asks (its table's ``asks``: ``signed_on``), today's by default.
+
+    Required for its button only, as ``ActionCommentForm``'s comment: the hint says so, the
+    server refuses a missing or impossible date in French beside the field, with what was typed
+    (``typed_keep``); no native ``required`` (the browser's bubble, in its own language, would
+    come first), ``aria-required`` for assistive technologies."""
 
     signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT, initial=campaign_today)
+    required_when = {"signed_on": "Obligatoire pour cette action."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].widget.attrs["aria-required"] = "true"  # the form's own copy of DATE_INPUT
+
+    def clean_signed_on(self) -> Any:
+        signed_on = self.cleaned_data.get("signed_on")
+        if signed_on is None:
+            raise forms.ValidationError(self.fields["signed_on"].error_messages["required"], code="required")
+        return signed_on
 
 
 def _typed_key(case: Any) -> str:
     return f"{TYPED}:{kind_of(case).code}:{case.pk}"
 
 
-def comment_keep(request: HttpRequest, case: Any, name: str) -> None:
-    """The comment typed for the action ``name`` of ``case`` that was just refused: its form on
-    the case's page shows it again."""
-    request.session[_typed_key(case)] = {name: request.POST.get("comment", "")}
+def typed_keep(request: HttpRequest, case: Any, name: str) -> None:
+    """What was typed in the form of the action ``name`` of ``case`` that was just refused (its
+    comment, the date it asks): its form on the case's page shows it again."""
+    spec = kind_of(case).table[name]
+    fields = ("comment", *spec.asks)
+    request.session[_typed_key(case)] = {name: {field: request.POST.get(field, "") for field in fields}}
 
 
-def comments_typed(request: HttpRequest, case: Any) -> dict[str, str]:
-    """What ``comment_keep`` kept for the case (action → text), once: the next visit starts from
-    empty forms, whichever actions the case's state offers then."""
+def typed_pop(request: HttpRequest, case: Any) -> dict[str, dict[str, str]]:
+    """What ``typed_keep`` kept for the case (action → field → text), once: the next visit starts
+    from empty forms, whichever actions the case's state offers then."""
     kept = request.session.pop(_typed_key(case), None)
-    return {str(name): str(text) for name, text in kept.items()} if isinstance(kept, dict) else {}
+    if not isinstance(kept, dict):
+        return {}
+    return {
+        str(name): {str(field): str(text) for field, text in fields.items()}
+        for name, fields in kept.items()
+        if isinstance(fields, dict)
+    }
 
 
-def action_forms(spec: Any, typed: str | None = None) -> list[Any]:
+def action_forms(spec: Any, typed: dict[str, str] | None = None) -> list[Any]:
     """What the button's form asks (the table's ``asks`` and required comment), as DSFR forms; one
-    id per action (a page shows several). ``typed``: the comment of a refused attempt, bound again
-    so that it is shown with its error (an empty reason: « Ce champ est obligatoire. »)."""
+    id per action (a page shows several). ``typed``: what a refused attempt posted, bound again
+    so that it is shown with its errors (an empty reason or date: « Ce champ est obligatoire. »)."""
     auto_id = f"id_%s-{spec.name}"
     found: list[Any] = []
     if "signed_on" in spec.asks:
-        found.append(ActionDateForm(auto_id=auto_id))
+        dated = {"signed_on": typed.get("signed_on", "")} if typed is not None else None
+        found.append(ActionDateForm(dated, auto_id=auto_id))
     if spec.comment_required:
-        data = {"comment": typed} if typed is not None else None
+        data = {"comment": typed.get("comment", "")} if typed is not None else None
         found.append(ActionCommentForm(data, auto_id=auto_id, action=spec.label, readers=spec.comment_readers))
     return found
 
@@ -108,10 +134,10 @@ def available_actions(
     case: Any, user: Any, url_name: str, *args: Any, request: HttpRequest | None = None
 ) -> list[dict[str, Any]]:
     """The buttons of ``case`` for ``user``, each posting to ``url_name`` with ``args`` and the
-    action's name. ``request``: the comment typed for an action refused just before comes back."""
+    action's name. ``request``: what was typed for an action refused just before comes back."""
     if case is None:
         return []
-    typed = comments_typed(request, case) if request is not None else {}
+    typed = typed_pop(request, case) if request is not None else {}
     return [
         {
             "name": spec.name,
@@ -148,7 +174,7 @@ def refusable(request: HttpRequest, action: Callable[[], Any], success: str) -> 
 def case_action(request: HttpRequest, case: Any, name: str, *, success: str = "", **asked: Any) -> Any:
     """Run ``name`` on ``case`` for the user, with its comment and what its button asked
     (``asked``), from the state his page showed (``seen_state``). Refused, the reasons are the
-    page's message and the comment typed is kept for the case's page. What the runner returned
+    page's message and what was typed is kept for the case's page. What the runner returned
     (None: refused). ``success``: the message, else the table's."""
     table = kind_of(case).table
     if name not in table:
@@ -164,5 +190,5 @@ def case_action(request: HttpRequest, case: Any, name: str, *, success: str = ""
         success or spec.created or f"{spec.timeline_label}.",
     )
     if done is None:
-        comment_keep(request, case, name)
+        typed_keep(request, case, name)
     return done

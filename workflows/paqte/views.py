@@ -22,7 +22,7 @@ from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar, campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
-from workflows.cases.actions import ActionDateForm, available_actions, case_action, refusable
+from workflows.cases.actions import ActionDateForm, available_actions, case_action, refusable, typed_keep
 from workflows.cases.history import timeline
 from workflows.cases.progress import case_return
 from workflows.cases.registry import kind_of
@@ -392,6 +392,7 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         form = ActionDateForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Indiquez la date de signature.")
+            typed_keep(request, convention, name)  # the page shows it again, with its error
             return redirect("paqte:convention_detail", pk=pk)
         asked = {field: form.cleaned_data[field] for field in spec.asks}
     done = case_action(request, convention, name, **asked)
