@@ -95,8 +95,8 @@ def test_synthesis_agent_validator_cget_return_resubmit_approve(
     open_synthesis(page)
     # The PDF's button reads as a button with its words, not a bare icon (DSFR makes an icon
     # button of a group without « --icon-left » 40 px wide, its text hidden).
-    download = page.get_by_role("link", name="Télécharger le PDF (A4, cinq pages au plus)")
-    box = download.bounding_box()
+    pdf_button = page.get_by_role("link", name="Télécharger le PDF (A4, cinq pages au plus)")
+    box = pdf_button.bounding_box()
     assert box is not None and box["width"] > 200, box
     assert_accessible(axe, page)
     page.get_by_label("Commentaire pour « Renvoyer à la préfecture »").fill("Détaillez les mesures du pacte de Dijon.")

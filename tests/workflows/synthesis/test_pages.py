@@ -17,9 +17,10 @@ import pytest
 from accounts.models import Role
 from accounts.services import department_grant
 from reference.models import CityContract, Department, Region
+from tests.clients import logged
 from tests.conftest import MakeUser
 from tests.factories.synthesis import SynthesisFactory
-from tests.test_query_counts import add_rows, logged_in
+from tests.test_query_counts import add_rows
 from tests.workflows.synthesis.helpers import complete_parts, synthesis_in
 from workflows.models import Renewal
 from workflows.synthesis.models import Synthesis
@@ -201,7 +202,7 @@ def test_constant_queries_in_the_number_of_contracts(make_user: MakeUser, page: 
     )
     agent = make_user(Role.AGENT, "59")
     department_grant(user=agent, department=department)
-    client = logged_in(agent)
+    client = logged(agent)
     SynthesisFactory.create(department=department)
     url = f"/pilotage/syntheses/999/2019/{page}"
     add_rows(department, 0, 1)
@@ -213,7 +214,7 @@ def test_constant_queries_in_the_number_of_contracts(make_user: MakeUser, page: 
 
 
 def test_cget_list_constant_queries(make_user: MakeUser) -> None:
-    client = logged_in(make_user(Role.CGET_REFERENT))
+    client = logged(make_user(Role.CGET_REFERENT))
     departments = list(Department.objects.order_by("code"))
     synthesis_in(departments[0], "submitted")
     few = queries(client, "/pilotage/syntheses/")
