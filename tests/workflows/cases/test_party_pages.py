@@ -216,7 +216,8 @@ def test_the_add_form_explains_signature_obligatoire(make_user: MakeUser, client
     label = label[: label.index("</label>")]
     assert "Signature obligatoire" in label and "(Optionnel)" not in label
     assert (
-        '<span class="fr-hint-text" id="id_mandatory_helptext">Le dossier n&#x27;est signé que lorsque chaque '
+        '<span class="fr-hint-text" id="id_mandatory_helptext">'
+        "Le dossier n'est signé que lorsque chaque "
         "signataire obligatoire a signé.</span>"
     ) in label
     assert 'aria-describedby="id_mandatory_helptext"' in html

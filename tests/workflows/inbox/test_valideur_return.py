@@ -137,7 +137,7 @@ def test_the_report_page_refuses_a_send_back_without_its_reason(
     client = logged(people["validator"])
     page = client.get(f"/paqte/bilans/{report.pk}/").content.decode()
     assert "Commentaire pour « Renvoyer à l&#x27;agent »" in page
-    assert "Obligatoire pour cette action. Il est transmis à l&#x27;agent et gardé dans l&#x27;historique." in page
+    assert "Obligatoire pour cette action. Il est transmis à l'agent et gardé dans l'historique." in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/paqte/bilans/{report.pk}/actions/send_back/", {"comment": " "}, follow=True)
     body = response.content.decode()
@@ -157,7 +157,7 @@ def test_the_synthesis_page_refuses_a_send_back_without_its_reason(people: dict[
     url = f"/pilotage/syntheses/{nord.code}/2019/"
     page = client.get(url).content.decode()
     assert "Commentaire pour « Renvoyer à l&#x27;agent »" in page
-    assert "Obligatoire pour cette action. Il est transmis à l&#x27;agent et gardé dans l&#x27;historique." in page
+    assert "Obligatoire pour cette action. Il est transmis à l'agent et gardé dans l'historique." in page
     assert '<input type="hidden" name="etat" value="prefect_validation">' in page
     response = client.post(f"{url}actions/send_back/", {"comment": "  ", "etat": "prefect_validation"}, follow=True)
     body = response.content.decode()

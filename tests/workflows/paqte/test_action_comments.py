@@ -44,7 +44,7 @@ def test_the_report_s_return_comments_have_no_native_required(
     fields = comment_fields(page)
     assert set(fields) == {"send_back"}  # « Valider et transmettre au CGET » asks for none
     assert_required_by_the_server_only(fields["send_back"])
-    assert "Obligatoire pour cette action. Il est transmis à l&#x27;agent et gardé dans l&#x27;historique." in page
+    assert "Obligatoire pour cette action. Il est transmis à l'agent et gardé dans l'historique." in page
 
     report = transition_run(case=fresh(report), user=validator, name="validate")
     page = logged(cget).get(f"/paqte/bilans/{report.pk}/").content.decode()
