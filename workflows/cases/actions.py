@@ -171,15 +171,24 @@ def refusable(request: HttpRequest, action: Callable[[], Any], success: str) -> 
     return result or True
 
 
-def case_action(request: HttpRequest, case: Any, name: str, *, success: str = "", **asked: Any) -> Any:
-    """Run ``name`` on ``case`` for the user, with its comment and what its button asked
-    (``asked``), from the state his page showed (``seen_state``). Refused, the reasons are the
-    page's message and what was typed is kept for the case's page. What the runner returned
-    (None: refused). ``success``: the message, else the table's."""
+def case_action(request: HttpRequest, case: Any, name: str, *, success: str = "") -> Any:
+    """Run ``name`` on ``case`` for the user, with its comment and what its button asked (its
+    table's ``asks``, read by the button's form), from the state his page showed
+    (``seen_state``). Refused, the reasons are the page's message and what was typed is kept for
+    the case's page. What the runner returned (None: refused). ``success``: the message, else
+    the table's."""
     table = kind_of(case).table
     if name not in table:
         raise PermissionDenied
     spec = table[name]
+    asked: dict[str, Any] = {}
+    if "signed_on" in spec.asks:
+        form = ActionDateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Indiquez la date de signature.")
+            typed_keep(request, case, name)  # the page shows it again, with its error
+            return None
+        asked = {field: form.cleaned_data[field] for field in spec.asks}
     comment = request.POST.get("comment", "").strip()
     seen_state = request.POST.get(SEEN_STATE) or None
     done = refusable(

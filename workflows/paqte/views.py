@@ -22,7 +22,7 @@ from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar, campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
-from workflows.cases.actions import ActionDateForm, available_actions, case_action, refusable, typed_keep
+from workflows.cases.actions import available_actions, case_action, refusable
 from workflows.cases.history import timeline
 from workflows.cases.progress import case_return
 from workflows.cases.registry import kind_of
@@ -53,9 +53,6 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-_run = refusable  # the PAQTE's writes are refused like its buttons (workflows/cases/actions.py)
-
-
 def _transition_redirect(done: Any, page: str, pk: int) -> HttpResponse:
     """After a transition's button: the case it created (its table's ``creates``: a renewed
     convention's successor, the convention a charter becomes), else the case's own ``page``."""
@@ -68,10 +65,10 @@ def _transition_redirect(done: Any, page: str, pk: int) -> HttpResponse:
 def _submit(
     request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], *, success: str, failure: str
 ) -> Any:
-    """Validate ``form``, then run ``action`` on its cleaned data like ``_run``; an invalid form
-    gets ``failure`` as its message. Returns what ``_run`` returns, or None."""
+    """Validate ``form``, then run ``action`` on its cleaned data like ``refusable``; an invalid form
+    gets ``failure`` as its message. Returns what ``refusable`` returns, or None."""
     if form.is_valid():
-        result = _run(request, lambda: action(form.cleaned_data), success)
+        result = refusable(request, lambda: action(form.cleaned_data), success)
         if result is None:
             _typed_keep(request, form)
         return result
@@ -228,7 +225,7 @@ def referent_save(request: HttpRequest, code: str) -> HttpResponse:
     department = selectors.department_get(user=request.user, code=code)
     form = ReferentForm(request.POST)
     if form.is_valid():
-        _run(
+        refusable(
             request,
             lambda: services.referent_save(user=_user(request), department=department, **form.cleaned_data),
             "Le référent PAQTE est enregistré.",
@@ -340,7 +337,7 @@ def convention_create(request: HttpRequest) -> HttpResponse:
             )
             return services.convention_create(user=_user(request), company=company, department=data["department"])
 
-        convention = _run(request, create, "La convention est créée en brouillon.")
+        convention = refusable(request, create, "La convention est créée en brouillon.")
         if convention:
             return redirect("paqte:convention_detail", pk=convention.pk)
     return render(
@@ -386,16 +383,7 @@ def convention_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     convention = selectors.convention_get(user=request.user, pk=pk)
     if name not in CONVENTION:
         raise PermissionDenied
-    spec = CONVENTION[name]
-    asked: dict[str, Any] = {}
-    if spec.asks:  # the signature's date
-        form = ActionDateForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Indiquez la date de signature.")
-            typed_keep(request, convention, name)  # the page shows it again, with its error
-            return redirect("paqte:convention_detail", pk=pk)
-        asked = {field: form.cleaned_data[field] for field in spec.asks}
-    done = case_action(request, convention, name, **asked)
+    done = case_action(request, convention, name)
     return _transition_redirect(done, "paqte:convention_detail", pk)
 
 
@@ -540,7 +528,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            if _run(
+            if refusable(
                 request,
                 lambda: services.report_update(user=_user(request), report=report, **fields),
                 "Le bilan est enregistré.",
