@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/load.py fill                  # once: ~2-3 min on 2 cores
     .venv/bin/python benchmarks/load.py run --users 20 100    # gunicorn + locust per stage
+    .venv/bin/python benchmarks/load.py cost                  # CPU of one request, by page type
 
 ``fill`` reuses the filler (``benchmarks/renewal.py``: reference data, one agent
 and one valideur per département, the 434 contracts launched and their mid-term evaluation
@@ -9,6 +10,11 @@ done, then 100,000 processes / ~1,000,000 tasks and 100,000 guardian grants by S
 database ``quartiers_bench_load``, then gives every ``@bench.local`` account one password
 (PBKDF2, the production hasher) and writes the plan of the run (who logs in, which real cases
 each département has) to ``benchmarks/out/load_plan.json``.
+
+``cost`` starts one gunicorn worker and sends it each page type of the scenario one request at a
+time, through HTTP as locust does: the CPU time the worker and PostgreSQL spend on one request
+(``/proc/<pid>/stat``), a figure that the other processes of a shared host change much less than
+a latency. At 100 agents (~50 requests/s) the two cores leave ~35 ms of CPU a request in all.
 
 ``run`` starts gunicorn on loopback with the production settings (DEBUG off, whitenoise,
 production password hashing; only the ``Secure``/``__Host-`` cookie flags are dropped because
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -399,6 +406,113 @@ def profile(samples: int, cpu: str = "", only: str = "") -> None:
     (OUT / "load_profile.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes (those gone in between count for nothing)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / tick
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in {"postgres", "postmaster"}:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cost(requests_per_page: int, port: int) -> None:
+    """CPU per request by page type: one gunicorn worker, one request at a time, logged in as
+    locust's users are; each page type's requests spread over several départements' cases."""
+    import requests
+
+    sys.path.insert(0, str(ROOT / "benchmarks" / "load"))
+    from htmlform import form_data, with_values
+
+    plan = json.loads(PLAN.read_text())
+    codes = sorted(plan["cases"])
+    server = start_gunicorn(port, 1)
+    base = f"http://127.0.0.1:{port}"
+
+    def session_of(email: str) -> requests.Session:
+        http = requests.Session()
+        page = http.get(f"{base}/connexion/")
+        fields = with_values(form_data(page.text) or [], username=email, password=plan["password"])
+        answer = http.post(f"{base}/connexion/", data=fields, allow_redirects=False)
+        if answer.status_code != 302:
+            raise RuntimeError(f"login refused ({answer.status_code}) for {email}")
+        return http
+
+    try:
+        worker = max(
+            int(line.split()[0])
+            for line in subprocess.run(
+                ["ps", "-o", "pid=,ppid=", "--ppid", str(server.pid)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+        )
+        agents = {code: session_of(plan["agents"][code][0]) for code in codes[:5]}
+        referent = session_of(plan["referents"][0])
+        rng = __import__("random").Random(11)
+
+        def task_form(code: str) -> str:
+            http = agents[code]
+            for case in rng.sample(plan["cases"][code], len(plan["cases"][code])):
+                page = http.get(f"{base}/renovations/{case['renewal']}/").text
+                found = re.search(rf"/circuits/{case['process']}/taches/(\d+)/", page)
+                if found:
+                    return f"/circuits/{case['process']}/taches/{found.group(1)}/"
+            return f"/renovations/{plan['cases'][code][0]['renewal']}/"
+
+        forms = {code: task_form(code) for code in agents}
+        anonymous = requests.Session()
+        pages = (
+            ("référence : page de connexion (anonyme)", anonymous, lambda code: "/connexion/"),
+            ("corbeille (mes tâches)", None, lambda code: "/taches/"),
+            ("file du département", None, lambda code: "/taches/file/"),
+            ("tous", None, lambda code: "/taches/tous/"),
+            ("dossier", None, lambda code: f"/renovations/{rng.choice(plan['cases'][code])['renewal']}/"),
+            ("recherche", None, lambda code: "/recherche/?q=boulangerie"),
+            ("formulaire de tâche", None, lambda code: forms[code]),
+            ("revue CGET", referent, lambda code: "/taches/revue-cget/"),
+            ("file, référent CGET", referent, lambda code: "/taches/file/"),
+        )
+        out: dict[str, Any] = {"load_average_before": os.getloadavg()}
+        for label, who, url_of in pages:
+            for code in agents:  # warm: the worker's caches, the connection
+                (who or agents[code]).get(base + url_of(code))
+            postgres = _postgres_pids()
+            cpu_worker, cpu_pg, wall = _cpu_seconds([worker]), _cpu_seconds(postgres), time.perf_counter()
+            for i in range(requests_per_page):
+                code = codes[i % len(agents)]
+                answer = (who or agents[code]).get(base + url_of(code))
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{answer.status_code} on {url_of(code)}")
+            n = requests_per_page
+            out[label] = {
+                "worker_cpu_ms": round((_cpu_seconds([worker]) - cpu_worker) * 1000 / n, 1),
+                "postgres_cpu_ms": round((_cpu_seconds(postgres) - cpu_pg) * 1000 / n, 1),
+                "wall_ms": round((time.perf_counter() - wall) * 1000 / n, 1),
+            }
+            reference = out[pages[0][0]]["worker_cpu_ms"] or 0.1
+            out[label]["worker_cpu_to_reference"] = round(out[label]["worker_cpu_ms"] / reference, 1)
+            say(f"{label}: {out[label]}")
+        out["load_average_after"] = os.getloadavg()
+        (OUT / "load_cost.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -420,6 +534,9 @@ def main() -> None:
     profile_parser.add_argument("--samples", type=int, default=30)
     profile_parser.add_argument("--cpu", default="", help="a page label (part of it) to profile with cProfile")
     profile_parser.add_argument("--only", default="", help="measure only the page labels holding this")
+    cost_parser = sub.add_parser("cost", help="CPU of one request by page type, one gunicorn worker")
+    cost_parser.add_argument("--requests", type=int, default=100, help="per page type")
+    cost_parser.add_argument("--port", type=int, default=8711)
     sub.add_parser(
         "cases", help="only (re)make the 100,000 PAQTE conventions of a filled database (without their processes)"
     )
@@ -433,6 +550,9 @@ def main() -> None:
         import renewal  # noqa: F401 - django.setup() on the benchmark database
 
         say(f"{fill_cases(100_000):,} cases")
+        return
+    if args.command == "cost":
+        cost(args.requests, args.port)
         return
     if args.command == "fill":
         fill(args.tasks, args.cases)

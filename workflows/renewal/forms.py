@@ -233,6 +233,17 @@ class BaseCommitmentFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         super().add_fields(form, index)
+        # The indicators of the 40 measures, read once for every row (and the empty row of
+        # « Ajouter un engagement »), not once a row: the choices are the same.
+        indicator = form.fields["measure_indicator"]
+        assert isinstance(indicator, forms.ModelChoiceField)
+        if not hasattr(self, "_indicator_choices"):
+            # As Django's ModelChoiceIterator lists them, in one plain query (Django's own counts
+            # them first, then reads them through a server-side cursor: four round trips).
+            choice = indicator.iterator(indicator).choice
+            empty = [] if indicator.empty_label is None else [("", indicator.empty_label)]
+            self._indicator_choices = [*empty, *(choice(row) for row in indicator.queryset or ())]
+        indicator.choices = self._indicator_choices
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Supprimer cet engagement"
             form.fields["DELETE"].template_name = CHECKBOX_TEMPLATE  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from notifications.notice_services import notices_unread_count
 from reference.addresses import reverse_ids
+from reference.templatetags.form_widgets import option_html
 from workflows.inbox import selectors
 
 register = template.Library()
@@ -142,11 +143,7 @@ def select_options(choices: Any, selected: Any) -> SafeString:
     hundred options, forty template calls each (benchmarks/RESULTS.md)."""
     chosen = None if selected is None else str(selected)
     return mark_safe(  # noqa: S308 (each value escaped)
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for value, label in choices
-        )
+        "".join(option_html(value, label, {"selected": str(value) == chosen}) for value, label in choices)
     )
 
 
