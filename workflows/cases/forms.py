@@ -44,6 +44,21 @@ def choices_in_words(fields: Iterable[forms.Field]) -> None:
                 field.choices = [("", EMPTY_CHOICE), *choices[1:]]
 
 
+class ChoicesInOneQuery(forms.models.ModelChoiceIterator):
+    """A model list's choices read in one plain query. Django's own iterator reads them through
+    a server-side cursor (``DECLARE``, ``FETCH``, ``CLOSE``: three round trips, for lists of a
+    few dozen rows) and counts them first when asked its length."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.queryset.all() if self.queryset is not None else ():
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
 class CaseForm(DsfrBaseForm):
     """A DSFR form whose « (Optionnel) » marks agree with its validation (see the module)."""
 
@@ -73,6 +88,10 @@ class CaseForm(DsfrBaseForm):
         for name in (*self.required_to_submit, *self.required_when):
             self._bound_fields_cache.pop(name, None)
         choices_in_words(self.fields.values())
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = ChoicesInOneQuery
+                field.widget.choices = field.choices  # type: ignore[attr-defined]
 
 
 class CaseModelForm(CaseForm, forms.ModelForm):  # type: ignore[misc]
