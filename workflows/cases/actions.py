@@ -10,14 +10,15 @@ refused in French with nothing lost.
 - ``case_action``: a button posted. Refused (a guard, a missing reason, a state moved), the
   reasons are the page's message and what was typed (the comment, the date asked) is kept in the
   session for the case's page (post/redirect/get, ``typed_keep``), whose form shows it again
-  with its error, once.
+  with its error, once. ``posted_keep`` / ``posted_pop`` do the same for any form of a case's
+  page (a PAQTE référent, a member, an objective).
 - ``refusable``: any write of a case's page whose refusal is a ``CaseRefused`` (the kind's
   error), a ``ValidationError`` or a concurrent change: the message, and None.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -25,6 +26,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 
 from django_fsm import ConcurrentTransition
@@ -36,7 +38,8 @@ from workflows.cases.registry import CaseRefused, kind_of
 from workflows.cases.runner import available_transitions, transition_run
 
 SEEN_STATE = "etat"  # the hidden field of each button's form: the state its page showed
-TYPED = "case-typed"  # session keys of the comments kept after a refusal
+TYPED = "case-typed"  # session keys of what was typed in a form refused (``posted_keep``)
+CSRF_FIELD = "csrfmiddlewaretoken"
 
 
 class ActionCommentForm(CaseForm):
@@ -90,32 +93,41 @@ class ActionDateForm(CaseForm):
         return signed_on
 
 
-def _typed_key(case: Any) -> str:
-    return f"{TYPED}:{kind_of(case).code}:{case.pk}"
+def posted_keep(request: HttpRequest, key: str, fields: Iterable[str] | None = None) -> None:
+    """What was just posted and refused (every field but the CSRF token, or ``fields``), kept in
+    the session under ``key`` for the page the user is sent back to (post/redirect/get): that
+    page binds its form to it again (``posted_pop``), with its errors. Nothing typed is lost."""
+    names = request.POST if fields is None else fields
+    request.session[f"{TYPED}:{key}"] = {name: request.POST.getlist(name) for name in names if name != CSRF_FIELD}
+
+
+def posted_pop(request: HttpRequest, key: str) -> MultiValueDict[str, Any] | None:
+    """What ``posted_keep`` kept under ``key``, once (the next visit starts from an empty form)."""
+    kept = request.session.pop(f"{TYPED}:{key}", None)
+    if not isinstance(kept, dict) or not kept:
+        return None
+    return MultiValueDict({str(name): [str(value) for value in values] for name, values in kept.items()})
+
+
+def _typed_key(case: Any, name: str) -> str:
+    return f"{kind_of(case).code}:{case.pk}:{name}"
 
 
 def typed_keep(request: HttpRequest, case: Any, name: str) -> None:
     """What was typed in the form of the action ``name`` of ``case`` that was just refused (its
     comment, the date it asks): its form on the case's page shows it again."""
     spec = kind_of(case).table[name]
-    fields = ("comment", *spec.asks)
-    request.session[_typed_key(case)] = {name: {field: request.POST.get(field, "") for field in fields}}
+    posted_keep(request, _typed_key(case, name), fields=("comment", *spec.asks))
 
 
-def typed_pop(request: HttpRequest, case: Any) -> dict[str, dict[str, str]]:
-    """What ``typed_keep`` kept for the case (action → field → text), once: the next visit starts
-    from empty forms, whichever actions the case's state offers then."""
-    kept = request.session.pop(_typed_key(case), None)
-    if not isinstance(kept, dict):
-        return {}
-    return {
-        str(name): {str(field): str(text) for field, text in fields.items()}
-        for name, fields in kept.items()
-        if isinstance(fields, dict)
-    }
+def typed_pop(request: HttpRequest, case: Any) -> dict[str, MultiValueDict[str, Any]]:
+    """What ``typed_keep`` kept for the case's actions (action → what was posted), once: the next
+    visit starts from empty forms, whichever actions the case's state offers then."""
+    found = {spec.name: posted_pop(request, _typed_key(case, spec.name)) for spec in kind_of(case).table}
+    return {name: typed for name, typed in found.items() if typed is not None}
 
 
-def action_forms(spec: Any, typed: dict[str, str] | None = None) -> list[Any]:
+def action_forms(spec: Any, typed: MultiValueDict[str, Any] | None = None) -> list[Any]:
     """What the button's form asks (the table's ``asks`` and required comment), as DSFR forms; one
     id per action (a page shows several). ``typed``: what a refused attempt posted, bound again
     so that it is shown with its errors (an empty reason or date: « Ce champ est obligatoire. »)."""

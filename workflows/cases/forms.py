@@ -91,7 +91,7 @@ class CaseForm(DsfrBaseForm):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.iterator = ChoicesInOneQuery
-                field.widget.choices = field.choices  # type: ignore[attr-defined]
+                field.widget.choices = field.choices
 
 
 class CaseModelForm(CaseForm, forms.ModelForm):  # type: ignore[misc]

@@ -13,7 +13,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
@@ -22,7 +21,7 @@ from accounts.selectors import department_scope
 from notifications.campaign import campaign_calendar, campaign_today
 from reference.exports import Column, department_label, export_format, export_response
 from reference.models import Department
-from workflows.cases.actions import available_actions, case_action, refusable
+from workflows.cases.actions import available_actions, case_action, posted_keep, posted_pop, refusable
 from workflows.cases.history import timeline
 from workflows.cases.progress import case_return
 from workflows.cases.registry import kind_of
@@ -70,27 +69,11 @@ def _submit(
     if form.is_valid():
         result = refusable(request, lambda: action(form.cleaned_data), success)
         if result is None:
-            _typed_keep(request, form)
+            posted_keep(request, type(form).__name__)
         return result
     messages.error(request, failure)
-    _typed_keep(request, form)
+    posted_keep(request, type(form).__name__)
     return None
-
-
-# What was typed in a form refused on POST, kept in the session for the page the user is sent back
-# to (post/redirect/get): that page binds the form to it again, with its errors (nothing is lost).
-TYPED = "paqte-typed"
-
-
-def _typed_keep(request: HttpRequest, form: Any) -> None:
-    request.session[f"{TYPED}:{type(form).__name__}"] = {
-        key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
-    }
-
-
-def _typed(request: HttpRequest, form_class: type) -> MultiValueDict[str, Any] | None:
-    kept = request.session.pop(f"{TYPED}:{form_class.__name__}", None)
-    return MultiValueDict(kept) if kept else None
 
 
 def _errors(form: Any) -> str:
@@ -204,14 +187,16 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "referent_history": timeline(referent, user=request.user) if referent else [],
             "referent_returned": case_return(referent) if referent else None,
-            "referent_form": ReferentForm(_typed(request, ReferentForm), instance=referent)
+            "referent_form": ReferentForm(posted_pop(request, ReferentForm.__name__), instance=referent)
             if works and (referent is None or referent.is_editable)
             else None,
             "referent_due_on": campaign_calendar().referent_contact,
             "committee": committee,
             "meetings": paqte_meetings(department=department),
-            "member_form": MemberForm(_typed(request, MemberForm)) if works else None,
-            "meeting_form": MeetingForm(_typed(request, MeetingForm), companies=companies) if works else None,
+            "member_form": MemberForm(posted_pop(request, MemberForm.__name__)) if works else None,
+            "meeting_form": MeetingForm(posted_pop(request, MeetingForm.__name__), companies=companies)
+            if works
+            else None,
             "conventions": selectors.convention_list(user=user, department=department),
             "reports": selectors.report_list(user=user, department=department),
             "works": works,
@@ -232,7 +217,7 @@ def referent_save(request: HttpRequest, code: str) -> HttpResponse:
         )
     else:
         messages.error(request, escape("Désignation non enregistrée : " + _errors(form)))
-        _typed_keep(request, form)
+        posted_keep(request, type(form).__name__)
     return redirect("paqte:department_detail", code=code)
 
 
@@ -361,12 +346,12 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": available_actions(convention, request.user, "paqte:convention_action", pk, request=request),
             "history": timeline(convention, user=request.user),
             "today": today,
-            "objective_form": ObjectiveForm(_typed(request, ObjectiveForm))
+            "objective_form": ObjectiveForm(posted_pop(request, ObjectiveForm.__name__))
             if works and convention.is_editable
             else None,
             "result_form": (
                 ResultForm(
-                    _typed(request, ResultForm),
+                    posted_pop(request, ResultForm.__name__),
                     objectives=convention.objectives.select_related("indicator"),
                     initial={"year": today.year, "semester": 1 if today.month <= 6 else 2},
                 )
