@@ -14,7 +14,7 @@ from typing import Any
 
 from workflows.cases.compliance import Rule, rules_register
 from workflows.cases.parties import missing_parties, parties_of
-from workflows.renewal.models import Commitment, RenewalDocument
+from workflows.renewal.models import Commitment
 from workflows.renewal.models.protocol import DIJON_DOMAINS, DijonDomain
 
 KIND = "renewal"
@@ -30,7 +30,7 @@ def _evaluation_missing(renewal: Any) -> str:
         missing.append("ce qui fonctionne")
     if not renewal.evaluation_improvements.strip():
         missing.append("ce qui doit être amélioré")
-    if not renewal.documents.filter(kind=RenewalDocument.Kind.EVALUATION).exists():
+    if not renewal.has_evaluation_document():
         missing.append("le document d'évaluation")
     return "Il manque : " + ", ".join(missing) + "." if missing else ""
 

@@ -87,7 +87,10 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
         # Read once for the page: its list, the checklist's domains and completeness and the
         # transitions' guards all read them (four queries of the same rows before).
         prefetch_related_objects(
-            [renewal], Prefetch("commitments", queryset=Commitment.objects.select_related("measure_indicator"))
+            [renewal],
+            Prefetch("commitments", queryset=Commitment.objects.select_related("measure_indicator")),
+            # The list of documents, and whether the evaluation's is there (checklist, guards).
+            Prefetch("documents", queryset=RenewalDocument.objects.select_related("uploaded_by")),
         )
         tasks = list(selectors.renewal_open_tasks(renewal=renewal))
         days = renewal.days_to_deadline(selectors.today())
@@ -97,7 +100,7 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
             stepper=_stepper(renewal),
             returned=case_return(renewal),
             timeline=timeline(renewal, user=user),
-            documents=renewal.documents.select_related("uploaded_by"),
+            documents=renewal.documents.all(),
             commitments=renewal.commitments.all(),
             tasks=[(task, services.task_allowed(user=user, task=task, renewal=renewal)) for task in tasks],  # type: ignore[arg-type]
             days=days,

@@ -147,6 +147,11 @@ class Renewal(ConcurrentTransitionMixin, models.Model):
 
     @guard
     def has_evaluation_document(self) -> bool:
+        # A page that listed the documents (prefetched, GET only) does not ask again; a
+        # transition, which never prefetches them, reads them as they are.
+        listed = getattr(self, "_prefetched_objects_cache", {}).get("documents")
+        if listed is not None:
+            return any(document.kind == "evaluation" for document in listed)
         return self.documents.filter(kind="evaluation").exists()
 
     @guard
