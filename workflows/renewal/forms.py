@@ -239,7 +239,7 @@ class BaseCommitmentFormSet(forms.BaseInlineFormSet):
         assert isinstance(indicator, forms.ModelChoiceField)
         if not hasattr(self, "_indicator_choices"):
             # One plain query (the case forms' ``ChoicesInOneQuery``).
-            self._indicator_choices = list(iter(indicator.choices))
+            self._indicator_choices = list(iter(indicator.choices))  # type: ignore[arg-type]
         indicator.choices = self._indicator_choices
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Supprimer cet engagement"

@@ -45,4 +45,4 @@ def test_a_model_list_is_read_in_one_query_without_a_server_side_cursor(data: An
     # The same options (DSFR adds its class to the <select> itself).
     assert options(html) == options(str(django["measure"].as_widget()))
     assert options(str(form["measures"].as_widget())) == options(str(django["measures"].as_widget()))
-    assert len(form.fields["measure"].choices) == len(measures) + 1  # type: ignore[arg-type]
+    assert len(form.fields["measure"].choices) == len(measures) + 1
