@@ -43,6 +43,19 @@ def test_a_list_is_written_as_django_writes_it(widget: forms.Widget, value: Any)
     assert "<option" in ours or not widget.choices  # type: ignore[attr-defined]
 
 
+class OwnOptions(forms.Select):
+    """A list whose options have a template of their own (one Django and the DSFR share)."""
+
+    option_template_name = "django/forms/widgets/input.html"
+
+
+def test_an_option_of_another_template_is_rendered_by_that_template() -> None:
+    widget = OwnOptions(choices=GROUPED)
+    ours = widget.render("champ", 2, renderer=RENDERER)
+    assert ours == widget.render("champ", 2, renderer=DJANGO)
+    assert ours.count("<input") == 6  # the empty choice and five
+
+
 def test_the_product_renderer_reads_the_python_options() -> None:
     """Not a copy that only looks the same: the product's renderer uses the product's template."""
     template = RENDERER.get_template("django/forms/widgets/select.html")
