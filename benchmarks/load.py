@@ -38,6 +38,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from procstat import cpu_seconds  # this folder: the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/quartiers_bench_load")
@@ -406,19 +408,6 @@ def profile(samples: int, cpu: str = "", only: str = "") -> None:
     (OUT / "load_profile.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of these processes (those gone in between count for nothing)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
-    return total / tick
-
-
 def _postgres_pids() -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
@@ -491,7 +480,7 @@ def cost(requests_per_page: int, port: int) -> None:
             for code in agents:  # warm: the worker's caches, the connection
                 (who or agents[code]).get(base + url_of(code))
             postgres = _postgres_pids()
-            cpu_worker, cpu_pg, wall = _cpu_seconds([worker]), _cpu_seconds(postgres), time.perf_counter()
+            cpu_worker, cpu_pg, wall = cpu_seconds([worker]), cpu_seconds(postgres), time.perf_counter()
             for i in range(requests_per_page):
                 code = codes[i % len(agents)]
                 answer = (who or agents[code]).get(base + url_of(code))
@@ -499,8 +488,8 @@ def cost(requests_per_page: int, port: int) -> None:
                     raise RuntimeError(f"{answer.status_code} on {url_of(code)}")
             n = requests_per_page
             out[label] = {
-                "worker_cpu_ms": round((_cpu_seconds([worker]) - cpu_worker) * 1000 / n, 1),
-                "postgres_cpu_ms": round((_cpu_seconds(postgres) - cpu_pg) * 1000 / n, 1),
+                "worker_cpu_ms": round((cpu_seconds([worker]) - cpu_worker) * 1000 / n, 1),
+                "postgres_cpu_ms": round((cpu_seconds(postgres) - cpu_pg) * 1000 / n, 1),
                 "wall_ms": round((time.perf_counter() - wall) * 1000 / n, 1),
             }
             reference = out[pages[0][0]]["worker_cpu_ms"] or 0.1

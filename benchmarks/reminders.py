@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from procstat import cpu_seconds  # this folder: the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 DB_NAME = "quartiers_bench_rem"
@@ -136,18 +138,6 @@ def reset() -> None:
     from notifications.models import Reminder
 
     Reminder.objects.update(status="ready", claim_token=None, claimed_until=None, attempts=0, sent_at=None)
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of the given processes (and their reaped children)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_peak_kb(pids: list[int]) -> int:
@@ -287,7 +277,7 @@ def send(limit: int, pool: str, concurrency: int, sink_kind: str) -> None:
 
     threading.Thread(target=sample, daemon=True).start()
     loads = [Path("/proc/loadavg").read_text().split()[0]]
-    boot_cpu = _cpu_seconds([w.pid for w in workers])
+    boot_cpu = cpu_seconds([w.pid for w in workers], children=True)
     started = time.perf_counter()
     for i in range(0, len(ids), CHUNK):
         producer.send_task("notifications.reminders_send", args=[ids[i : i + CHUNK]], queue=QUEUE)
@@ -295,8 +285,8 @@ def send(limit: int, pool: str, concurrency: int, sink_kind: str) -> None:
         time.sleep(0.5)
     elapsed = time.perf_counter() - started
     loads.append(Path("/proc/loadavg").read_text().split()[0])
-    worker_cpu = _cpu_seconds([w.pid for w in workers]) - boot_cpu
-    sink_cpu = _cpu_seconds([sink.pid]) if sink.pid else 0.0
+    worker_cpu = cpu_seconds([w.pid for w in workers], children=True) - boot_cpu
+    sink_cpu = cpu_seconds([sink.pid], children=True) if sink.pid else 0.0
     for each in workers:
         each.terminate()
         each.wait()
