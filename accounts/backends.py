@@ -23,6 +23,8 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from config.statements import Compiled
+
 DEPARTMENT_IDS = "_quartiers_department_ids"
 VIEW_DEPARTMENT = "view_department"
 
@@ -123,16 +125,22 @@ class PermissionsAtOnce:
         return perm in self.get_all_permissions(user_obj, obj)
 
 
+def _user_with_organisation(pk: int) -> Any:
+    from accounts.models import User
+
+    return User._default_manager.select_related("organisation__department").filter(pk=pk)
+
+
+_SESSION_USER = Compiled(_user_with_organisation, int)  # on every request: compiled once
+
+
 def session_user(backend: ModelBackend, user_id: Any) -> Any:
     """The signed-in user of a session, read with his organisation and its département: every
     page asks for them (his scope, the menu, the saved views' sharing), two queries of their own
     on each request before (benchmarks/RESULTS.md). ``ModelBackend.get_user``'s rule otherwise: a
     deactivated account is signed out at its next request."""
-    from accounts.models import User
-
-    try:
-        user = User._default_manager.select_related("organisation__department").get(pk=user_id)
-    except User.DoesNotExist:
+    user = _SESSION_USER.first(user_id)
+    if user is None:
         return None
     return user if backend.user_can_authenticate(user) else None
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import AbsenceCover, User
+from config.statements import Compiled
 
 MAX_COVER_DAYS = 366
 
@@ -37,6 +38,17 @@ def cover_candidates(*, user: Any) -> QuerySet[User]:
     )
 
 
+_COVERED = Compiled(  # on every « À traiter »: compiled once (``config.statements``)
+    lambda colleague, today: (
+        AbsenceCover.objects.filter(_active(today), colleague_id=colleague, colleague__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    ),
+    int,
+    dt.date,
+)
+
+
 def covered_user_ids(*, user: Any, today: dt.date) -> list[int]:
     """The users whose absence ``user`` covers today (their tasks show in his « À traiter »).
     Read once per request (cached on the user object)."""
@@ -44,11 +56,7 @@ def covered_user_ids(*, user: Any, today: dt.date) -> list[int]:
         return []
     cache: dict[dt.date, list[int]] = user.__dict__.setdefault("_covered_user_ids", {})
     if today not in cache:
-        cache[today] = list(
-            AbsenceCover.objects.filter(_active(today), colleague_id=user.pk, colleague__is_active=True)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
+        cache[today] = _COVERED.all(user.pk, today)
     return cache[today]
 
 

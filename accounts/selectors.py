@@ -39,6 +39,14 @@ def department_scope(user: User | AnonymousUser) -> QuerySet[Department]:
     return Department.objects.filter(pk__in=department_ids(user))
 
 
+def sees_department(user: User | AnonymousUser, department_id: int | None) -> bool:
+    """``scoped`` for one row already read: its département is one ``user`` may see (a row
+    with no département is national only)."""
+    if sees_all_departments(user):
+        return True
+    return department_id is not None and department_id in department_ids(user)
+
+
 def scoped(queryset: QuerySet[M], user: User | AnonymousUser, *, department_field: str = "department") -> QuerySet[M]:
     """Restrict any queryset whose rows belong to a département to what ``user`` may see.
 

@@ -31,6 +31,8 @@ from django.core.signals import request_finished, request_started
 from django.dispatch import receiver
 from django.utils import timezone
 
+from config.statements import Compiled
+
 # The stable codes of the definitions the product reads (``DeadlineDefinition.code``).
 REFERENT_CONTACT = "referent-paqte-contact"
 SYNTHESIS = "synthesis"
@@ -144,26 +146,31 @@ def campaign_scope_close() -> None:
     _request_cache.set(None)
 
 
+def _campaigns() -> Any:
+    from notifications.models import Campaign
+
+    return Campaign.objects.order_by(
+        "-is_active", "-starts_on", "-pk", "definitions__due_on", "definitions__code"
+    ).values_list(
+        "pk",
+        "code",
+        "name",
+        "starts_on",
+        "ends_on",
+        "clock",
+        "definitions__code",
+        "definitions__due_on",
+        "definitions__offset_years",
+    )
+
+
+_CAMPAIGNS = Compiled(_campaigns)  # on every page: compiled once (``config.statements``)
+
+
 def _load() -> CampaignCalendar:
     """The active campaign (the latest to start; the latest of all when none is active) and its
     deadlines' dates, in one query: every page reads them (two queries before)."""
-    from notifications.models import Campaign
-
-    rows = list(
-        Campaign.objects.order_by(
-            "-is_active", "-starts_on", "-pk", "definitions__due_on", "definitions__code"
-        ).values_list(
-            "pk",
-            "code",
-            "name",
-            "starts_on",
-            "ends_on",
-            "clock",
-            "definitions__code",
-            "definitions__due_on",
-            "definitions__offset_years",
-        )
-    )
+    rows = _CAMPAIGNS.all()
     if not rows:
         raise ImproperlyConfigured("Aucune campagne n'est définie : appliquez les migrations (campagne 2019).")
     pk, code, name, starts_on, ends_on, clock = rows[0][:6]

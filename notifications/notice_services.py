@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.covers import covers_redirect
+from config.statements import Compiled
 from notifications.campaign import campaign_today
 from notifications.models import Reminder
 from notifications.notices import Event, EventPreference, Frequency, Notice
@@ -113,10 +115,23 @@ def notices_create(
     return created
 
 
+# The bell's count, on every page: compiled once (``config.statements``).
+_UNREAD = Compiled(
+    lambda recipient: (
+        Notice.objects.filter(recipient_id=recipient, read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(unread=Count("pk"))
+        .values_list("unread", flat=True)
+    ),
+    int,
+)
+
+
 def notices_unread_count(*, user: Any) -> int:
     if not user.is_authenticated:
         return 0
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    return int(_UNREAD.first(user.pk) or 0)
 
 
 def notices_mark_read(*, user: Any, pks: list[int] | None = None) -> int:

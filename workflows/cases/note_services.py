@@ -26,6 +26,7 @@ from django.db.models import Model
 
 from accounts.models import PREFECTURE_ROLES
 from accounts.selectors import scoped
+from config.statements import Compiled
 from workflows.cases.events import case_event_after_commit
 from workflows.cases.notes import MAX_TEXT, Message, Note
 from workflows.cases.registry import kind_for_code, kind_of
@@ -162,6 +163,17 @@ class Exchange:
 
 
 ROWS_READ = "_quartiers_exchange_rows"
+# A case's notes and its messages, with their authors: on every case page (compiled once).
+_ROWS = {
+    model: Compiled(
+        lambda case_type, case_id, model=model: (
+            model.objects.filter(case_type_id=case_type, case_id=case_id).select_related("author").order_by("at", "pk")
+        ),
+        int,
+        int,
+    )
+    for model in (Note, Message)
+}
 
 
 def _rows(model: type[Note] | type[Message], case: Model) -> list[Any]:
@@ -170,7 +182,8 @@ def _rows(model: type[Note] | type[Message], case: Model) -> list[Any]:
     (``note_add``, ``message_add``) forgets what was read."""
     read: dict[Any, list[Any]] = case.__dict__.setdefault(ROWS_READ, {})
     if model not in read:
-        read[model] = list(model.objects.filter(**_link(case)).select_related("author").order_by("at", "pk"))
+        link = _link(case)
+        read[model] = _ROWS[model].all(link["case_type"].pk, link["case_id"])
     return read[model]
 
 

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.statements import Compiled
 from workflows.cases.storage import private_name, private_storage
 
 
@@ -95,6 +96,18 @@ def parties_of(case: Any) -> models.QuerySet[Party]:
     return Party.objects.filter(case_type=ContentType.objects.get_for_model(type(case)), case_id=case.pk)
 
 
+_IN_ORDER = Compiled(
+    lambda case_type, case_id: Party.objects.filter(case_type_id=case_type, case_id=case_id).order_by("position", "pk"),
+    int,
+    int,
+)
+
+
+def parties_in_order(case: Any) -> list[Party]:
+    """The case's parties in their order of signature (its page's list: compiled once)."""
+    return _IN_ORDER.all(ContentType.objects.get_for_model(type(case)).pk, case.pk)
+
+
 def missing_parties(case: Any) -> list[Party]:
     """The mandatory parties that have not signed yet (refused ones included)."""
     return [party for party in parties_of(case) if party.mandatory and party.state != Party.State.SIGNED]
@@ -110,17 +123,24 @@ ACTIONS = {
 }
 
 
+def _party_history_of(case_type: int, case_id: int) -> models.QuerySet[Any]:
+    history: Any = Party._meta.get_field("history").related_model
+    return (
+        history.objects.filter(party__case_type_id=case_type, party__case_id=case_id)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
+_PARTY_HISTORY = Compiled(_party_history_of, int, int)  # every case page's timeline
+
+
 def party_timeline_rows(case: Any) -> list[dict[str, Any]]:
     """The changes of the case's parties as its timeline shows them (``history.timeline``). The
     history model is reached through its foreign key: it is built on the history's base, which
     asks this function, so this module does not import it."""
     labels = dict(Party.State.choices)
-    history: Any = Party._meta.get_field("history").related_model
-    rows = (
-        history.objects.filter(party__case_type=ContentType.objects.get_for_model(type(case)), party__case_id=case.pk)
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+    rows = _PARTY_HISTORY.all(ContentType.objects.get_for_model(type(case)).pk, case.pk)
     return [
         {
             "at": row.at,

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
+from config.statements import Compiled
 from workflows.cases.transitions import TransitionTable
 
 
@@ -90,9 +91,25 @@ class CaseKind:
         rows (three queries before). ``history_append`` forgets what was read."""
         found: list[Any] | None = case.__dict__.get(HISTORY_READ)
         if found is None:
-            rows = self.history_of(case).select_related("actor").order_by("at", "pk")
-            found = case.__dict__[HISTORY_READ] = list(rows)
+            found = case.__dict__[HISTORY_READ] = self.history_statement().all(case.pk)
         return found
+
+    def history_statement(self) -> Compiled:
+        """The query of ``history_read``, compiled once (``config.statements``)."""
+        statement = _HISTORY_STATEMENTS.get(self.code)
+        if statement is None:
+            manager = self.history._default_manager
+
+            def rows(case_id: int) -> QuerySet[Any]:
+                if self.history_link is None:
+                    content_type = ContentType.objects.get_for_model(self.model)
+                    found = manager.filter(content_type_id=content_type.pk, object_id=case_id)
+                else:
+                    found = manager.filter(**{f"{self.history_link}_id": case_id})
+                return found.select_related("actor").order_by("at", "pk")
+
+            statement = _HISTORY_STATEMENTS[self.code] = Compiled(rows, int)
+        return statement
 
     def history_append(
         self, *, case: Model, actor: Any, transition: str, source: str, target: str, comment: str = ""
@@ -109,6 +126,7 @@ class CaseKind:
 
 
 _KINDS: dict[type[Model], CaseKind] = {}
+_HISTORY_STATEMENTS: dict[str, Compiled] = {}
 
 
 def register(kind: CaseKind) -> CaseKind:

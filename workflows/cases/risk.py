@@ -36,6 +36,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from config.statements import Compiled
 from workflows.cases.kept import kept_get, kept_set, version_move, version_of
 from workflows.cases.registry import CaseKind, kind_for_code
 from workflows.cases.states import LATE
@@ -206,12 +207,19 @@ def _history_watch(kind: CaseKind) -> None:
         _history_kinds[kind.history].append(kind)
 
 
+_LAST_ROWS: dict[str, Compiled] = {}  # each kind's last history row: compiled once
+
+
 def _history_version(kind: CaseKind) -> tuple[Any, ...]:
     """What changes whenever a history row is written: a version moved by every write (histories
     are append-only), with the last row's id and time (rows written around the product, by SQL)."""
     _history_watch(kind)
     version = version_of(_version_key(kind))
-    last = kind.history._default_manager.order_by("-pk").values_list("pk", "at").first()
+    statement = _LAST_ROWS.get(kind.code)
+    if statement is None:
+        manager = kind.history._default_manager
+        statement = _LAST_ROWS[kind.code] = Compiled(lambda: manager.order_by("-pk").values_list("pk", "at")[:1])
+    last = statement.first()
     return (version, *((None, None) if last is None else (last[0], last[1].isoformat())))
 
 
@@ -344,8 +352,13 @@ def risks(kind_code: str, cases: Iterable[Any], *, as_of: dt.date | None = None)
         histories = _rows(kind, as_of=as_of)
         seen = _observed_kept(model, kind, as_of=as_of, histories=histories)
     else:
-        # A page's few cases: their own histories, and the kind's medians as last computed.
-        histories = _rows(kind, as_of=as_of, case_ids=[case.pk for case in cases]) if cases else {}
+        # A page's few cases: their own histories, and the kind's medians as last computed. A
+        # case's own page reads its history for its timeline too (``CaseKind.history_read``).
+        if len(cases) == 1:
+            end = _end_of(as_of)
+            histories = {cases[0].pk: [(row.at, row.target) for row in kind.history_read(cases[0]) if row.at < end]}
+        else:
+            histories = _rows(kind, as_of=as_of, case_ids=[case.pk for case in cases]) if cases else {}
         seen = _observed_kept(model, kind, as_of=as_of)
     found = {}
     for case in cases:

@@ -28,6 +28,7 @@ from viewflow.workflow.status import STATUS
 from accounts.covers import covered_user_ids
 from accounts.models import User
 from accounts.selectors import department_ids, scoped, sees_all_departments
+from config.statements import Compiled
 from notifications.campaign import campaign_calendar, campaign_today
 from workflows.cases.registry import CaseKind, kind_for_code, kind_for_flow, kinds
 from workflows.cases.tasks import human_nodes
@@ -715,11 +716,16 @@ def case_in_scope(*, user: AnyUser, kind_code: str, case_pk: int) -> Any:
     )
 
 
-def case_followed(*, user: AnyUser, case: Any) -> bool:
+def _follow_of(user_id: int, case_type: int, case_id: int) -> QuerySet[Any]:
     from workflows.inbox.models import Follow
 
+    return Follow.objects.filter(user_id=user_id, case_type_id=case_type, case_id=case_id).values_list("pk")[:1]
+
+
+_FOLLOW = Compiled(_follow_of, int, int, int)  # on every case page
+
+
+def case_followed(*, user: AnyUser, case: Any) -> bool:
     if not user.is_authenticated:
         return False
-    return Follow.objects.filter(
-        user=user, case_type=ContentType.objects.get_for_model(type(case)), case_id=case.pk
-    ).exists()
+    return bool(_FOLLOW.all(user.pk, ContentType.objects.get_for_model(type(case)).pk, case.pk))

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +33,7 @@ from workflows.cases.progress import case_return, next_steps
 from workflows.cases.storage import private_download
 from workflows.renewal import selectors, services
 from workflows.renewal.forms import TASK_FORMS, CommitmentFormSet, DocumentForm, ReassignForm
-from workflows.renewal.models import Commitment, Renewal, RenewalDocument, RenewalState
+from workflows.renewal.models import Renewal, RenewalDocument, RenewalState
 from workflows.renewal.models.renewal import STEPS, may_work
 
 logger = logging.getLogger(__name__)
@@ -86,13 +85,9 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
         case_visible_known(user=user, case=renewal)  # read through his scope just above
         # Read once for the page: its list, the checklist's domains and completeness and the
         # transitions' guards all read them (four queries of the same rows before).
-        prefetch_related_objects(
-            [renewal],
-            Prefetch("commitments", queryset=Commitment.objects.select_related("measure_indicator")),
-            # The list of documents, and whether the evaluation's is there (checklist, guards).
-            Prefetch("documents", queryset=RenewalDocument.objects.select_related("uploaded_by")),
-        )
-        tasks = list(selectors.renewal_open_tasks(renewal=renewal))
+        # The list of documents, and whether the evaluation's is there (checklist, guards).
+        selectors.renewal_rows_read(renewal=renewal)
+        tasks = selectors.renewal_open_tasks(renewal=renewal)
         days = renewal.days_to_deadline(selectors.today())
         return super().get_context_data(
             renewal=renewal,
@@ -179,9 +174,7 @@ class RenewalTaskView(LoginRequiredMixin, View):
         # The page only reads: its commitments once for the checklist, the decision's summary and
         # the guards, as the renovation's page does (a POST may change them, so never there), and
         # the case already read through the user's scope (``_task_and_renewal``).
-        prefetch_related_objects(
-            [self.renewal], Prefetch("commitments", queryset=Commitment.objects.select_related("measure_indicator"))
-        )
+        selectors.renewal_rows_read(renewal=self.renewal, documents=False)
         case_visible_known(user=request.user, case=self.renewal)
         form, formset = self._forms(request, self.task, self.renewal, bound=False)
         return self._render(request, self.task, self.renewal, form, formset)

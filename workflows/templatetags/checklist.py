@@ -72,11 +72,11 @@ class PartyList(list[Any]):
 def case_parties(context: Any, case: Any) -> PartyList:
     """The parties that sign the case, in order (``workflows.cases.parties``), and whether the
     page's user may add one or record a signature (``party_services.may_change_parties``)."""
-    from workflows.cases.parties import parties_of
+    from workflows.cases.parties import parties_in_order
     from workflows.cases.party_services import may_change_parties
     from workflows.cases.registry import kind_of
 
-    parties = PartyList(parties_of(case).order_by("position", "pk"))
+    parties = PartyList(parties_in_order(case))
     request = context.get("request")
     if request is not None and getattr(request.user, "is_authenticated", False):
         parties.may_change = may_change_parties(case=case, user=request.user)

@@ -48,11 +48,9 @@ LAUNCH_ALL = "workflows.launch_all_renewals"
 def _in_scope(renewal: Any, user: Any) -> bool:
     """The case's département is one of the user's (``accounts.selectors.department_ids``: read
     with his permissions in one query per request, ``accounts.backends``)."""
-    from accounts.selectors import department_ids, sees_all_departments
+    from accounts.selectors import sees_department
 
-    if sees_all_departments(user):
-        return True
-    return renewal.department_id is not None and renewal.department_id in department_ids(user)
+    return sees_department(user, renewal.department_id)
 
 
 def may_work(renewal: Any, user: Any) -> bool:

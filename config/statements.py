@@ -1,0 +1,165 @@
+"""Querysets compiled once per connection, their values written in at each request.
+
+Building a queryset and compiling it to SQL is most of the ORM's work on a page: about a
+thousand Python calls a query, against some fifty to run it and read its rows (the renovation
+page: 19,000 of its 57,000 calls in ``SQLCompiler.as_sql``, for 18 queries; benchmarks/RESULTS.md,
+ninth pass). The SQL of the page's fixed queries does not depend on their values (a case's id,
+a user's id): only their parameters do.
+
+``Compiled(build, int)`` keeps what ``build`` returns, compiled, for each database connection:
+the first call builds the queryset with marker values and compiles it, and each call then runs
+that SQL with its own values in the markers' places, through Django's own iterables (model
+instances, ``select_related``, ``values_list``, converters: the same objects as the queryset
+would give). It is kept only when that is certain to be the same statement: the queryset is
+compiled twice, with two sets of markers (the second made of the signs a lookup escapes or
+changes: ``%``, ``_``, ``\\``, capitals, an accent), and both must give the same SQL with each
+marker, untouched, as a parameter of its own. Anything else (a lookup that wraps or escapes its
+value, a value that changes the SQL, a query Django finds empty) is never kept: that queryset
+is built and compiled at every call, as before. A value not of its declared type (``None``, a
+list, a date and time) is built the usual way too.
+
+Every ``Compiled`` is listed in ``STATEMENTS``: a test runs each of them with values of its
+types and compares its SQL, parameters and rows with the queryset built afresh
+(``tests/config/test_statements.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.sql import Query
+
+STATEMENTS: list[Compiled] = []
+
+_INT_MARKS = (1_999_999_100, 1_999_999_300)  # ids no table reaches, within a 32-bit integer
+_NOT_KEPT = object()
+
+
+def _marks(types: tuple[type, ...], probe: int) -> tuple[Any, ...]:
+    marks: list[Any] = []
+    for index, kind in enumerate(types):
+        if kind is int:
+            marks.append(_INT_MARKS[probe] + index)
+        elif kind is dt.date:  # PostgreSQL takes a date as it is; SQLite's is a string: never kept
+            marks.append(dt.date(1001 + probe, 2 + probe, 3 + probe) + dt.timedelta(days=index))
+        else:
+            marks.append(f"\x1eqzx{index}\x1e" if probe == 0 else f"\x1e%_\\Éé{index}\x1e")
+    return tuple(marks)
+
+
+class _Kept:
+    __slots__ = ("annotations", "count", "extra", "klass_info", "params", "positions", "queryset", "select", "sql")
+
+    def __init__(self, queryset: QuerySet[Any], compiler: Any, sql: str, params: tuple[Any, ...], positions: Any):
+        self.queryset, self.sql, self.params, self.positions = queryset, sql, params, positions
+        self.select, self.klass_info = compiler.select, compiler.klass_info
+        self.annotations, self.count = compiler.annotation_col_map, compiler.col_count
+        self.extra = compiler.has_extra_select
+
+
+class _KeptQuery(Query):
+    """A query whose compiler answers with the kept SQL and the call's parameters, already set
+    up as compiling it would have left it (its columns, its related models, its annotations)."""
+
+    kept: _Kept
+    kept_params: list[Any]
+
+    def get_compiler(self, using: Any = None, connection: Any = None, elide_empty: bool = True) -> Any:
+        compiler = super().get_compiler(using, connection, elide_empty)
+        kept, params = self.kept, self.kept_params
+        compiler.select, compiler.klass_info = kept.select, kept.klass_info
+        compiler.annotation_col_map, compiler.col_count = kept.annotations, kept.count
+        compiler.has_extra_select = kept.extra
+        compiler.as_sql = lambda *args, **kwargs: (kept.sql, params)
+        return compiler
+
+
+class Compiled:
+    """``build(*values)`` compiled once per connection; ``all(*values)`` its rows, a list."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *types: type) -> None:
+        assert all(kind in (int, str, dt.date) for kind in types), "markers are integers, strings or dates"
+        self.build, self.types = build, types
+        self.name = f"{getattr(build, '__module__', '?')}:{getattr(build, '__qualname__', '?')}"
+        STATEMENTS.append(self)
+
+    def _compile(self, values: tuple[Any, ...]) -> tuple[str, tuple[Any, ...], QuerySet[Any], Any]:
+        queryset = self.build(*values)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        return sql, tuple(params), queryset, compiler
+
+    def _keep(self, connection: Any) -> Any:
+        first, second = _marks(self.types, 0), _marks(self.types, 1)
+        try:
+            sql, params, queryset, compiler = self._compile(first)
+            other_sql, other_params, _, _ = self._compile(second)
+        except EmptyResultSet:
+            return _NOT_KEPT
+        if sql != other_sql or len(params) != len(other_params) or queryset.db != DEFAULT_DB_ALIAS:
+            return _NOT_KEPT
+        positions = []
+        for position, (param, other) in enumerate(zip(params, other_params, strict=True)):
+            if param in first and other in second and first.index(param) == second.index(other):
+                positions.append((position, first.index(param)))
+            elif param != other or any(
+                isinstance(param, str) and mark in param for mark in first if isinstance(mark, str)
+            ):
+                return _NOT_KEPT
+        if {index for _, index in positions} != set(range(len(first))):
+            return _NOT_KEPT  # a marker that is not a parameter of its own
+        kept_queryset = queryset._chain()  # type: ignore[attr-defined]
+        kept_queryset.query.__class__ = _KeptQuery
+        return _Kept(kept_queryset, compiler, sql, params, tuple(positions))
+
+    def all(self, *values: Any) -> list[Any]:
+        if len(values) != len(self.types) or any(type(v) is not t for v, t in zip(values, self.types, strict=True)):
+            return list(self.build(*values))
+        connection = connections[DEFAULT_DB_ALIAS]
+        statements = connection.__dict__.setdefault("_compiled_statements", {})
+        kept = statements.get(self)
+        if kept is None:
+            kept = statements[self] = self._keep(connection)
+        if kept is _NOT_KEPT:
+            return list(self.build(*values))
+        params = list(kept.params)
+        for position, index in kept.positions:
+            params[position] = values[index]
+        queryset = kept.queryset._chain()
+        queryset.query.kept, queryset.query.kept_params = kept, params
+        return list(queryset)
+
+    def first(self, *values: Any) -> Any:
+        found = self.all(*values)
+        return found[0] if found else None
+
+    def prefetch_into(self, instance: Any, name: str, *values: Any) -> list[Any]:
+        """Its rows as ``instance.<name>.all()`` answers them, as ``prefetch_related`` leaves a
+        reverse foreign key (``name``: its accessor; each row knows ``instance``)."""
+        rows = self.all(*values)
+        manager = getattr(instance, name)
+        for row in rows:
+            manager.field.set_cached_value(row, instance)
+        queryset = manager.get_queryset()
+        queryset._result_cache, queryset._prefetch_done = rows, True
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
+        return rows
+
+    def sql_with_params(self, *values: Any) -> tuple[str, tuple[Any, ...]] | None:
+        """The SQL and parameters a call with ``values`` runs (``None``: built the usual way)."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        kept = connection.__dict__.setdefault("_compiled_statements", {}).get(self) or self._keep(connection)
+        if kept is _NOT_KEPT:
+            return None
+        params = list(kept.params)
+        for position, index in kept.positions:
+            params[position] = values[index]
+        return kept.sql, tuple(params)
+
+    def __repr__(self) -> str:
+        return f"<Compiled {self.name}>"

@@ -1,0 +1,196 @@
+"""Querysets compiled once (``config.statements``): every statement of the product gives the SQL,
+parameters and rows of its queryset built afresh, and the mechanism keeps only what it may."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
+
+import pytest
+
+from accounts.models import AbsenceCover, Role, User
+from config.statements import STATEMENTS, Compiled
+from notifications.notices import Notice
+from reference.models import CityContract, Department
+from tests.conftest import MakeUser
+from tests.factories.inbox import FollowFactory, MessageFactory, NoteFactory
+from tests.factories.renewal import CommitmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _comparable(row: Any, depth: int = 0) -> Any:
+    """A row as a value: a model instance by its fields and those of the related rows it holds
+    (two levels: a row's related rows may point back to it)."""
+    if hasattr(row, "_meta"):
+        fields = {key: value for key, value in row.__dict__.items() if not key.startswith("_")}
+        related = (
+            {name: _comparable(value, depth + 1) for name, value in row._state.fields_cache.items()}
+            if depth < 2
+            else {}
+        )
+        return (type(row).__name__, fields, related)
+    return row
+
+
+def _every_statement() -> list[Compiled]:
+    """The product's statements: those of modules imported with the URL conf, and those made
+    per case kind on first use (the history's, the last history row's)."""
+    from workflows.cases.registry import kinds
+    from workflows.cases.risk import _history_version
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view and what it reads)
+    for kind in kinds():
+        kind.history_statement()
+        _history_version(kind)
+    return list(STATEMENTS)
+
+
+@pytest.fixture
+def case_rows(make_user: MakeUser) -> dict[str, Any]:
+    """A launched renovation with a commitment, a document-less history, a note, a message, a
+    follower, a party and its history, and an unread notice: rows for every statement to find."""
+    from tests.workflows.renewal.helpers import nord_contract
+    from workflows.cases.parties import Party
+    from workflows.cases.party_services import party_add
+    from workflows.renewal.services import renewal_launch
+
+    agent = make_user(Role.AGENT, "59")
+    referent = make_user(Role.CGET_REFERENT)
+    renewal, _ = renewal_launch(city_contract=nord_contract(0), user=agent)
+    CommitmentFactory.create(renewal=renewal)
+    NoteFactory.create(case=renewal, author=agent)
+    MessageFactory.create(case=renewal, author=referent)
+    FollowFactory.create(case=renewal, user=agent)
+    party_add(case=renewal, user=agent, role=Party.Role.MAYOR, name="Maire de Lille")
+    Notice.objects.create(recipient=agent, event="assigned", key="test-statements", title="Une tâche")
+    absent = make_user(Role.AGENT, "59")
+    spring = {"starts_on": dt.date(2019, 2, 1), "ends_on": dt.date(2019, 3, 31)}
+    AbsenceCover.objects.create(user=absent, colleague=agent, **spring)
+    return {"renewal": renewal, "agent": agent, "type": ContentType.objects.get_for_model(renewal)}
+
+
+def test_every_statement_gives_the_sql_and_rows_of_its_queryset(case_rows: dict[str, Any]) -> None:
+    ids = (case_rows["renewal"].pk, case_rows["type"].pk, case_rows["agent"].pk)
+    days = (dt.date(2019, 3, 1), dt.date(2019, 7, 31))
+    statements = _every_statement()
+    assert len(statements) >= 12, [statement.name for statement in statements]
+    found_rows = 0
+    for statement in statements:
+        assert str not in statement.types, statement  # strings: the unit tests below
+        choices = [ids if kind is int else days for kind in statement.types]
+        for values in itertools.product(*choices):
+            kept = statement.sql_with_params(*values)
+            assert kept is not None, f"{statement} is not kept: it is built at every call"
+            assert kept == statement.build(*values).query.sql_with_params(), (statement, values)
+            rows = [_comparable(row) for row in statement.all(*values)]
+            assert rows == [_comparable(row) for row in statement.build(*values)], (statement, values)
+            found_rows += len(rows)
+    assert found_rows > len(statements)  # the comparisons were not all of empty lists
+
+
+def test_a_statement_reads_its_related_rows_in_its_one_query(make_user: MakeUser) -> None:
+    agent = make_user(Role.AGENT, "59")
+    statement = Compiled(lambda pk: User.objects.select_related("organisation__department").filter(pk=pk), int)
+    statement.all(agent.pk)  # compiled
+    with CaptureQueriesContext(connection) as queries:
+        user = statement.first(agent.pk)
+        assert user.organisation.department.code == "59"
+        assert statement.first(0) is None
+    assert len(queries) == 2  # no query for the organisation or its département
+
+
+def test_a_string_value_is_written_as_it_was_given() -> None:
+    statement = Compiled(lambda code: Department.objects.filter(code=code).values_list("name", flat=True), str)
+    assert statement.sql_with_params("59") is not None
+    assert statement.all("59") == ["Nord"]
+    assert statement.all("2A") == list(Department.objects.filter(code="2A").values_list("name", flat=True))
+    assert statement.all("5%") == []  # no pattern: an exact value
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # A lookup that escapes or changes its value: « 5% » would need escaping, a marker does not.
+        lambda code: Department.objects.filter(code__contains=code),
+        lambda code: Department.objects.filter(code__startswith=code),
+        lambda code: Department.objects.filter(name__istartswith=code),
+    ],
+)
+def test_a_lookup_that_changes_its_value_is_never_kept(build: Any) -> None:
+    statement = Compiled(build, str)
+    assert statement.sql_with_params("5") is None
+    assert [d.code for d in statement.all("5%")] == [d.code for d in build("5%")]
+    assert {d.code for d in statement.all("59")} == {d.code for d in build("59")}
+
+
+def test_a_value_that_changes_the_sql_is_never_kept() -> None:
+    # The value picks a branch: the two markers give two statements.
+    statement = Compiled(
+        lambda pk: Department.objects.filter(Q(pk=pk) if pk % 2 else Q(code="59")).values_list("code", flat=True), int
+    )
+    assert statement.sql_with_params(1) is None
+    nord = Department.objects.get(code="59")
+    assert statement.all(nord.pk) == list(
+        Department.objects.filter(Q(pk=nord.pk) if nord.pk % 2 else Q(code="59")).values_list("code", flat=True)
+    )
+
+
+def test_an_empty_queryset_and_a_small_integer_are_built_every_time() -> None:
+    empty = Compiled(lambda pk: Department.objects.filter(pk__in=[]).filter(pk=pk), int)
+    assert empty.sql_with_params(1) is None
+    assert empty.all(1) == []
+
+
+def test_a_value_of_another_type_is_built_the_usual_way() -> None:
+    statement = Compiled(lambda code: Department.objects.filter(code=code).values_list("name", flat=True), str)
+    assert statement.all(None) == []
+    nord = Department.objects.get(code="59")
+    by_pk = Compiled(lambda pk: Department.objects.filter(pk=pk).values_list("code", flat=True), int)
+    assert by_pk.all(str(nord.pk)) == ["59"]
+    assert by_pk.all(True) == list(Department.objects.filter(pk=True).values_list("code", flat=True))
+
+
+def test_prefetch_into_answers_the_related_manager_without_a_query(make_user: MakeUser) -> None:
+    contract = CityContract.objects.filter(department__code="59").order_by("code").first()
+    assert contract is not None
+    statement = Compiled(lambda pk: CityContract.objects.filter(department_id=pk).order_by("code"), int)
+    department = Department.objects.get(code="59")
+    statement.prefetch_into(department, "city_contracts", department.pk)
+    with CaptureQueriesContext(connection) as queries:
+        listed = list(department.city_contracts.all())
+        assert listed[0].department is department
+        assert department.city_contracts.exists()
+    assert len(queries) == 0
+    assert [c.pk for c in listed] == list(
+        CityContract.objects.filter(department=department).order_by("code").values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_compiles_on_its_own_connection() -> None:
+    statement = Compiled(lambda code: Department.objects.filter(code=code).values_list("name", flat=True), str)
+    answers: dict[str, Any] = {}
+
+    def read(code: str) -> None:
+        try:
+            answers[code] = statement.all(code)
+            answers[code + ":kept"] = "_compiled_statements" in connections["default"].__dict__
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=read, args=(code,)) for code in ("59", "62", "75")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers["59"] == ["Nord"] and answers["62"] == ["Pas-de-Calais"] and answers["75"] == ["Paris"]
+    assert answers["59:kept"] and answers["62:kept"]
