@@ -35,10 +35,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from procstat import cpu_seconds  # this folder: the script's own directory
+from procstat import cpu_by_pid, cpu_seconds, cpu_spent  # this folder: the script's own directory
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -168,13 +169,13 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405 - no access noise in the meas
 """
 
 
-def server_env(port: int) -> dict[str, str]:
+def server_env(port: int, root: Path = ROOT) -> dict[str, str]:
     OUT.mkdir(exist_ok=True)
     (OUT / "loadsettings.py").write_text(SETTINGS)
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "loadsettings",
-        "PYTHONPATH": f"{OUT}{os.pathsep}{ROOT}",
+        "PYTHONPATH": f"{OUT}{os.pathsep}{root}",
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"),
         "DJANGO_SECRET_KEY": "load-test-only-key",
@@ -186,8 +187,9 @@ def server_env(port: int) -> dict[str, str]:
     }
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = server_env(port)
+def start_gunicorn(port: int, workers: int, root: Path = ROOT) -> subprocess.Popen[bytes]:
+    """``workers`` gunicorn processes serving the code of ``root`` (this tree by default)."""
+    env = server_env(port, root)
     bin_dir = Path(sys.executable).parent
     if not (OUT / "static").exists():  # minutes on a busy host (every file compressed twice)
         subprocess.run(
@@ -202,7 +204,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
             *(str(bin_dir / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
             *("--workers", str(workers), "--timeout", "60"),  # as deploy/start-web.sh
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -420,9 +422,12 @@ def _postgres_pids() -> list[int]:
     return pids
 
 
-def cost(requests_per_page: int, port: int) -> None:
+def cost(requests_per_page: int, port: int, reference: Path | None = None) -> None:
     """CPU per request by page type: one gunicorn worker, one request at a time, logged in as
-    locust's users are; each page type's requests spread over several départements' cases."""
+    locust's users are; each page type's requests spread over several départements' cases.
+    ``reference``: another checkout (an earlier commit) served by a second worker on the same
+    database; each request goes to both, one after the other, so that both are measured in the
+    same moments of a shared host, and each page type gets its ratio to the reference."""
     import requests
 
     sys.path.insert(0, str(ROOT / "benchmarks" / "load"))
@@ -430,10 +435,10 @@ def cost(requests_per_page: int, port: int) -> None:
 
     plan = json.loads(PLAN.read_text())
     codes = sorted(plan["cases"])
-    server = start_gunicorn(port, 1)
-    base = f"http://127.0.0.1:{port}"
+    trees = [("code", ROOT, port)] + ([("reference", reference.resolve(), port + 1)] if reference else [])
+    servers = {name: start_gunicorn(at, 1, root) for name, root, at in trees}
 
-    def session_of(email: str) -> requests.Session:
+    def session_of(base: str, email: str) -> requests.Session:
         http = requests.Session()
         page = http.get(f"{base}/connexion/")
         fields = with_values(form_data(page.text) or [], username=email, password=plan["password"])
@@ -442,19 +447,25 @@ def cost(requests_per_page: int, port: int) -> None:
             raise RuntimeError(f"login refused ({answer.status_code}) for {email}")
         return http
 
-    try:
-        worker = max(
-            int(line.split()[0])
-            for line in subprocess.run(
-                ["ps", "-o", "pid=,ppid=", "--ppid", str(server.pid)], capture_output=True, text=True, check=True
-            ).stdout.splitlines()
+    def worker_of(server: subprocess.Popen[bytes]) -> int:
+        listed = subprocess.run(
+            ["ps", "-o", "pid=,ppid=", "--ppid", str(server.pid)], capture_output=True, text=True, check=True
         )
-        agents = {code: session_of(plan["agents"][code][0]) for code in codes[:5]}
-        referent = session_of(plan["referents"][0])
+        return max(int(line.split()[0]) for line in listed.stdout.splitlines())
+
+    try:
+        workers = {name: worker_of(server) for name, server in servers.items()}
+        bases = {name: f"http://127.0.0.1:{at}" for name, _, at in trees}
+        agents = {
+            name: {code: session_of(base, plan["agents"][code][0]) for code in codes[:5]}
+            for name, base in bases.items()
+        }
+        referents = {name: session_of(base, plan["referents"][0]) for name, base in bases.items()}
+        anonymous = {name: requests.Session() for name in bases}
         rng = __import__("random").Random(11)
 
         def task_form(code: str) -> str:
-            http = agents[code]
+            http, base = agents["code"][code], bases["code"]
             for case in rng.sample(plan["cases"][code], len(plan["cases"][code])):
                 page = http.get(f"{base}/renovations/{case['renewal']}/").text
                 found = re.search(rf"/circuits/{case['process']}/taches/(\d+)/", page)
@@ -462,9 +473,8 @@ def cost(requests_per_page: int, port: int) -> None:
                     return f"/circuits/{case['process']}/taches/{found.group(1)}/"
             return f"/renovations/{plan['cases'][code][0]['renewal']}/"
 
-        forms = {code: task_form(code) for code in agents}
-        anonymous = requests.Session()
-        pages = (
+        forms = {code: task_form(code) for code in codes[:5]}
+        pages: tuple[tuple[str, Any, Callable[[str], str]], ...] = (
             ("référence : page de connexion (anonyme)", anonymous, lambda code: "/connexion/"),
             ("corbeille (mes tâches)", None, lambda code: "/taches/"),
             ("file du département", None, lambda code: "/taches/file/"),
@@ -472,34 +482,45 @@ def cost(requests_per_page: int, port: int) -> None:
             ("dossier", None, lambda code: f"/renovations/{rng.choice(plan['cases'][code])['renewal']}/"),
             ("recherche", None, lambda code: "/recherche/?q=boulangerie"),
             ("formulaire de tâche", None, lambda code: forms[code]),
-            ("revue CGET", referent, lambda code: "/taches/revue-cget/"),
-            ("file, référent CGET", referent, lambda code: "/taches/file/"),
+            ("revue CGET", referents, lambda code: "/taches/revue-cget/"),
+            ("file, référent CGET", referents, lambda code: "/taches/file/"),
         )
-        out: dict[str, Any] = {"load_average_before": os.getloadavg()}
+
+        def get(name: str, who: Any, code: str, url: str) -> None:
+            answer = (who[name] if who is not None else agents[name][code]).get(bases[name] + url)
+            if answer.status_code != 200:
+                raise RuntimeError(f"{answer.status_code} on {url} ({name})")
+
+        out: dict[str, Any] = {"load_average_before": os.getloadavg(), "reference": str(reference or "")}
         for label, who, url_of in pages:
-            for code in agents:  # warm: the worker's caches, the connection
-                (who or agents[code]).get(base + url_of(code))
-            postgres = _postgres_pids()
-            cpu_worker, cpu_pg, wall = cpu_seconds([worker]), cpu_seconds(postgres), time.perf_counter()
+            for code in codes[:5]:  # warm: the worker's caches, the connection
+                for name in bases:
+                    get(name, who, code, url_of(code))
+            before = {name: cpu_seconds([pid]) for name, pid in workers.items()}
+            cpu_pg, wall = cpu_by_pid(_postgres_pids()), time.perf_counter()
             for i in range(requests_per_page):
-                code = codes[i % len(agents)]
-                answer = (who or agents[code]).get(base + url_of(code))
-                if answer.status_code != 200:
-                    raise RuntimeError(f"{answer.status_code} on {url_of(code)}")
+                code = codes[i % 5]
+                url = url_of(code)
+                for name in bases:  # the same address to each, in turn
+                    get(name, who, code, url)
             n = requests_per_page
-            out[label] = {
-                "worker_cpu_ms": round((cpu_seconds([worker]) - cpu_worker) * 1000 / n, 1),
-                "postgres_cpu_ms": round((cpu_seconds(postgres) - cpu_pg) * 1000 / n, 1),
-                "wall_ms": round((time.perf_counter() - wall) * 1000 / n, 1),
+            row: dict[str, Any] = {
+                f"{name}_worker_cpu_ms": round((cpu_seconds([workers[name]]) - before[name]) * 1000 / n, 1)
+                for name in bases
             }
-            reference = out[pages[0][0]]["worker_cpu_ms"] or 0.1
-            out[label]["worker_cpu_to_reference"] = round(out[label]["worker_cpu_ms"] / reference, 1)
-            say(f"{label}: {out[label]}")
+            spent_pg = cpu_spent(cpu_pg, cpu_by_pid(_postgres_pids()))
+            row["postgres_cpu_ms"] = round(spent_pg * 1000 / n / len(bases), 1)
+            row["wall_ms"] = round((time.perf_counter() - wall) * 1000 / n / len(bases), 1)
+            if reference:
+                row["code_to_reference"] = round(row["code_worker_cpu_ms"] / (row["reference_worker_cpu_ms"] or 0.1), 2)
+            out[label] = row
+            say(f"{label}: {row}")
         out["load_average_after"] = os.getloadavg()
         (OUT / "load_cost.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers.values():
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def main() -> None:
@@ -526,6 +547,11 @@ def main() -> None:
     cost_parser = sub.add_parser("cost", help="CPU of one request by page type, one gunicorn worker")
     cost_parser.add_argument("--requests", type=int, default=100, help="per page type")
     cost_parser.add_argument("--port", type=int, default=8711)
+    cost_parser.add_argument(
+        "--reference",
+        type=Path,
+        help="another checkout (git worktree add /tmp/ref <commit>) measured beside this one, request by request",
+    )
     sub.add_parser(
         "cases", help="only (re)make the 100,000 PAQTE conventions of a filled database (without their processes)"
     )
@@ -541,7 +567,7 @@ def main() -> None:
         say(f"{fill_cases(100_000):,} cases")
         return
     if args.command == "cost":
-        cost(args.requests, args.port)
+        cost(args.requests, args.port, args.reference)
         return
     if args.command == "fill":
         fill(args.tasks, args.cases)

@@ -19,3 +19,18 @@ def cpu_seconds(pids: list[int], *, children: bool = False) -> float:
         # utime, stime, cutime, cstime: fields 14 to 17 of proc(5)
         total += sum(int(field) for field in fields[11 : 15 if children else 13])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """The CPU spent between two readings of ``cpu_by_pid``: a process started in between counts
+    from zero, one gone in between for nothing (its last seconds are unknown, never negative)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """``cpu_seconds`` of each process still there, by pid."""
+    found = {}
+    for pid in pids:
+        if Path(f"/proc/{pid}").exists():
+            found[pid] = cpu_seconds([pid])
+    return found
