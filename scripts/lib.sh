@@ -13,7 +13,10 @@ find_python() {
   for candidate in python3.11 python3; do
     if command -v "$candidate" >/dev/null 2>&1 &&
       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-      command -v "$candidate"
+      # The interpreter itself, not a launcher (pyenv's shims): uv compares the path it is given
+      # with the environment's, and removed and re-created .venv at every run for a shim's path
+      # (the run command then dropped the development packages the tests had installed).
+      "$candidate" -c 'import sys; print(sys.executable)'
       return 0
     fi
   done
