@@ -125,6 +125,24 @@ class PermissionsAtOnce:
         return perm in self.get_all_permissions(user_obj, obj)
 
 
+_BACKENDS: dict[tuple[str, ...], list[Any]] = {}
+
+
+def permission_backends() -> list[Any]:
+    """The authentication backends that answer ``has_perm``, each built once per list of
+    ``AUTHENTICATION_BACKENDS`` (a test that changes the setting gets its own): they keep no
+    state of a request (``User.has_perm``)."""
+    from django.conf import settings
+    from django.contrib.auth import load_backend
+
+    paths = tuple(settings.AUTHENTICATION_BACKENDS)
+    backends = _BACKENDS.get(paths)
+    if backends is None:
+        loaded = [load_backend(path) for path in paths]
+        backends = _BACKENDS[paths] = [backend for backend in loaded if hasattr(backend, "has_perm")]
+    return backends
+
+
 def _user_with_organisation(pk: int) -> Any:
     from accounts.models import User
 

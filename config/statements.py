@@ -53,13 +53,27 @@ def _marks(types: tuple[type, ...], probe: int) -> tuple[Any, ...]:
 
 
 class _Kept:
-    __slots__ = ("annotations", "count", "extra", "klass_info", "params", "positions", "queryset", "select", "sql")
+    __slots__ = (
+        "annotations",
+        "converters",
+        "count",
+        "extra",
+        "klass_info",
+        "params",
+        "positions",
+        "queryset",
+        "select",
+        "sql",
+    )
 
     def __init__(self, queryset: QuerySet[Any], compiler: Any, sql: str, params: tuple[Any, ...], positions: Any):
         self.queryset, self.sql, self.params, self.positions = queryset, sql, params, positions
         self.select, self.klass_info = compiler.select, compiler.klass_info
         self.annotations, self.count = compiler.annotation_col_map, compiler.col_count
         self.extra = compiler.has_extra_select
+        # The columns' converters (dates, decimals, JSON…), found once: each query looked them up
+        # for every column of its SELECT (``SQLCompiler.get_converters``).
+        self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
 
 
 class _KeptQuery(Query):
@@ -76,6 +90,7 @@ class _KeptQuery(Query):
         compiler.annotation_col_map, compiler.col_count = kept.annotations, kept.count
         compiler.has_extra_select = kept.extra
         compiler.as_sql = lambda *args, **kwargs: (kept.sql, params)
+        compiler.get_converters = lambda expressions: kept.converters
         return compiler
 
 

@@ -51,7 +51,7 @@ def _every_statement() -> list[Compiled]:
     for kind in kinds():
         kind.history_statement()
         _history_version(kind)
-    return list(STATEMENTS)
+    return [statement for statement in STATEMENTS if not statement.name.startswith("tests.")]
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_every_statement_gives_the_sql_and_rows_of_its_queryset(case_rows: dict[
     days = (dt.date(2019, 3, 1), dt.date(2019, 7, 31))
     statements = _every_statement()
     assert len(statements) >= 12, [statement.name for statement in statements]
-    found_rows = 0
+    with_rows = set()
     for statement in statements:
         assert str not in statement.types, statement  # strings: the unit tests below
         choices = [ids if kind is int else days for kind in statement.types]
@@ -93,8 +93,11 @@ def test_every_statement_gives_the_sql_and_rows_of_its_queryset(case_rows: dict[
             assert kept == statement.build(*values).query.sql_with_params(), (statement, values)
             rows = [_comparable(row) for row in statement.all(*values)]
             assert rows == [_comparable(row) for row in statement.build(*values)], (statement, values)
-            found_rows += len(rows)
-    assert found_rows > len(statements)  # the comparisons were not all of empty lists
+            if rows:
+                with_rows.add(statement)
+    # The comparisons were not of empty lists: the fixture's rows were found by the statements of
+    # the renovation, its history, notes, messages, parties, follower, notice, cover and user.
+    assert len(with_rows) >= 13, sorted(statement.name for statement in with_rows)
 
 
 def test_a_statement_reads_its_related_rows_in_its_one_query(make_user: MakeUser) -> None:
