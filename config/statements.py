@@ -118,6 +118,8 @@ class Compiled:
             return _NOT_KEPT
         if sql != other_sql or len(params) != len(other_params) or queryset.db != DEFAULT_DB_ALIAS:
             return _NOT_KEPT
+        if type(queryset.query) is not Query:
+            return _NOT_KEPT  # a query class of its own: what it adds would be lost
         positions = []
         for position, (param, other) in enumerate(zip(params, other_params, strict=True)):
             if param in first and other in second and first.index(param) == second.index(other):
