@@ -178,7 +178,7 @@ def test_prefetch_into_answers_the_related_manager_without_a_query(make_user: Ma
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_thread_compiles_on_its_own_connection() -> None:
     statement = Compiled(lambda code: Department.objects.filter(code=code).values_list("name", flat=True), str)
     answers: dict[str, Any] = {}
