@@ -187,6 +187,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     the transactional ones (which end with a flush), then those without a database. Within the
     transactional part the unit sat after the browser tests and ran alone at the end; it is put
     first in that part, never before a rolled-back test (which would then find its data flushed)."""
+    # A transactional test without ``serialized_rollback`` ends with a flush that re-creates the
+    # content types under new ids (Django's post_migrate), and every later transactional test of
+    # the process then fails on the restored rows' foreign keys: refused here, by name.
+    unrestored = [
+        item.nodeid
+        for item in items
+        if _transactional(item)
+        and not ((marker := item.get_closest_marker("django_db")) and marker.kwargs.get("serialized_rollback"))
+    ]
+    if unrestored:
+        raise pytest.UsageError(
+            "Transactional tests without serialized_rollback=True (see tests/conftest.py): " + ", ".join(unrestored)
+        )
     group = [item for item in items if "redis-flush" in _groups(item)]
     if not group:
         return
