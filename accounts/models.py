@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -142,9 +143,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         Django builds the five of them anew at each question, several hundred calls a page."""
         if self.is_active and self.is_superuser:
             return True
-        from django.core.exceptions import PermissionDenied
-
-        from accounts.backends import permission_backends
+        from accounts.backends import permission_backends  # the backends module reads this one
 
         for backend in permission_backends():
             try:

@@ -76,6 +76,14 @@ class _Kept:
         self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
 
 
+def _written(kept: _Kept, values: tuple[Any, ...]) -> list[Any]:
+    """The kept parameters with the call's values in the markers' places."""
+    params = list(kept.params)
+    for position, index in kept.positions:
+        params[position] = values[index]
+    return params
+
+
 class _KeptQuery(Query):
     """A query whose compiler answers with the kept SQL and the call's parameters, already set
     up as compiling it would have left it (its columns, its related models, its annotations)."""
@@ -109,7 +117,7 @@ class Compiled:
         sql, params = compiler.as_sql()
         return sql, tuple(params), queryset, compiler
 
-    def _keep(self, connection: Any) -> Any:
+    def _keep(self) -> Any:
         first, second = _marks(self.types, 0), _marks(self.types, 1)
         try:
             sql, params, queryset, compiler = self._compile(first)
@@ -141,14 +149,11 @@ class Compiled:
         statements = connection.__dict__.setdefault("_compiled_statements", {})
         kept = statements.get(self)
         if kept is None:
-            kept = statements[self] = self._keep(connection)
+            kept = statements[self] = self._keep()
         if kept is _NOT_KEPT:
             return list(self.build(*values))
-        params = list(kept.params)
-        for position, index in kept.positions:
-            params[position] = values[index]
         queryset = kept.queryset._chain()
-        queryset.query.kept, queryset.query.kept_params = kept, params
+        queryset.query.kept, queryset.query.kept_params = kept, _written(kept, values)
         return list(queryset)
 
     def first(self, *values: Any) -> Any:
@@ -169,14 +174,10 @@ class Compiled:
 
     def sql_with_params(self, *values: Any) -> tuple[str, tuple[Any, ...]] | None:
         """The SQL and parameters a call with ``values`` runs (``None``: built the usual way)."""
-        connection = connections[DEFAULT_DB_ALIAS]
-        kept = connection.__dict__.setdefault("_compiled_statements", {}).get(self) or self._keep(connection)
+        kept = connections[DEFAULT_DB_ALIAS].__dict__.setdefault("_compiled_statements", {}).get(self) or self._keep()
         if kept is _NOT_KEPT:
             return None
-        params = list(kept.params)
-        for position, index in kept.positions:
-            params[position] = values[index]
-        return kept.sql, tuple(params)
+        return kept.sql, tuple(_written(kept, values))
 
     def __repr__(self) -> str:
         return f"<Compiled {self.name}>"
