@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,47 @@ from django.utils.functional import cached_property
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from reference.models import Measure
+from reference.templatetags import form_widgets
+
+# The templates whose HTML ``reference.templatetags.form_widgets`` writes in Python: each of
+# them only calls its tag, so the renderer calls the tag itself, without the template language
+# between (the context, the nodes: some 150 calls a field, 33 fields on a protocol's page).
+_WRITTEN: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    **{
+        f"django/forms/widgets/{name}.html": lambda context: form_widgets.input_html(context["widget"])
+        for name in (
+            "input",
+            "text",
+            "hidden",
+            "number",
+            "date",
+            "email",
+            "password",
+            "url",
+            "tel",
+            "search",
+            "color",
+            "time",
+            "datetime",
+        )
+    },
+    "django/forms/widgets/textarea.html": lambda context: form_widgets.textarea_html(context["widget"]),
+    "dsfr/form_field_snippets/input_snippet.html": lambda context: form_widgets.dsfr_input_group(context["field"]),
+    "forms/field_required_when.html": lambda context: form_widgets.required_when_group(context["field"]),
+}
+SELECT = "django/forms/widgets/select.html"
 
 
 class FormRenderer(DsfrDjangoTemplates):
     """django-dsfr's form renderer, which also finds the project's form templates (``templates/forms``)."""
+
+    def render(self, template_name: str, context: Any, request: Any = None) -> str:
+        written = _WRITTEN.get(template_name)
+        if written is not None:
+            return written(context)
+        if template_name == SELECT and not form_widgets.own_options(context["widget"]):
+            return form_widgets.select_html(context["widget"])
+        return super().render(template_name, context, request)
 
     @cached_property
     def engine(self) -> Any:
