@@ -31,10 +31,69 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Lookup, QuerySet
 from django.db.models.sql import Query
 
 STATEMENTS: list[Compiled] = []
+
+
+class Ids:
+    """The ids an ``any_of`` lookup compares with, as one value. Django walks a list given to
+    a lookup element by element (``Query.resolve_lookup_value``, for expressions inside it):
+    the 1,000 conventions of a département cost a thousand calls in each of the five tab
+    counts of every page, the larger part of building them (benchmarks/RESULTS.md). Held in
+    this wrapper, the ids go to the database untouched. It is not iterable on purpose: on a
+    foreign key (``process_id__any_of``), ``Query.check_related_objects`` walks any iterable
+    value to check each element's model, a thousand calls more per list."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any) -> None:
+        self.values = [int(value) for value in values]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def literal(self) -> str:
+        """PostgreSQL's literal of the array, ``{1,2,3}``: one text parameter."""
+        return "{" + ",".join(map(str, self.values)) + "}"
+
+
+class AnyOf(Lookup):
+    """``artifact_object_id__any_of=Ids(…)``: on PostgreSQL ``= ANY(%s)``, the ids one array
+    parameter. Django prepares each value of an ``__in`` list one by one, and a page compiled
+    the 1,000 PAQTE conventions of a département into every tab's count (a quarter of its time,
+    benchmarks/RESULTS.md). Elsewhere (SQLite), ``IN (…)``."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def _ids(self) -> list[int]:
+        return self.rhs.values if isinstance(self.rhs, Ids) else [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = self._ids()
+        if not ids:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        # One text parameter, the array's literal, cast to the column's type: psycopg dumps a
+        # Python list element by element, four calls for each of a département's 1,000 ids.
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = self._ids()
+        if not ids:
+            raise EmptyResultSet
+        column = self.lhs.output_field.cast_db_type(connection)
+        return f"{lhs} = ANY(%s::{column}[])", [*lhs_params, Ids(ids).literal()]
+
+
+def any_of_registered(field: Any) -> None:
+    """``<field>__any_of`` for a column (a primary key, a foreign key's column)."""
+    if "any_of" not in field.get_lookups():
+        field.register_lookup(AnyOf)
+
 
 _INT_MARKS = (1_999_999_100, 1_999_999_300)  # ids no table reaches, within a 32-bit integer
 _NOT_KEPT = object()
@@ -45,6 +104,8 @@ def _marks(types: tuple[type, ...], probe: int) -> tuple[Any, ...]:
     for index, kind in enumerate(types):
         if kind is int:
             marks.append(_INT_MARKS[probe] + index)
+        elif kind is Ids:  # one id: the array's literal of one element, ``{1999999100}``
+            marks.append(Ids([_INT_MARKS[probe] + index]))
         elif kind is dt.date:  # PostgreSQL takes a date as it is; SQLite's is a string: never kept
             marks.append(dt.date(1001 + probe, 2 + probe, 3 + probe) + dt.timedelta(days=index))
         else:
@@ -76,11 +137,16 @@ class _Kept:
         self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
 
 
+def _as_param(value: Any) -> Any:
+    """A value as its statement's parameter: ids as the array's literal (``AnyOf``)."""
+    return value.literal() if type(value) is Ids else value
+
+
 def _written(kept: _Kept, values: tuple[Any, ...]) -> list[Any]:
     """The kept parameters with the call's values in the markers' places."""
     params = list(kept.params)
     for position, index in kept.positions:
-        params[position] = values[index]
+        params[position] = _as_param(values[index])
     return params
 
 
@@ -106,7 +172,7 @@ class Compiled:
     """``build(*values)`` compiled once per connection; ``all(*values)`` its rows, a list."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], *types: type) -> None:
-        assert all(kind in (int, str, dt.date) for kind in types), "markers are integers, strings or dates"
+        assert all(kind in (int, str, dt.date, Ids) for kind in types), "markers are integers, strings, dates or ids"
         self.build, self.types = build, types
         self.name = f"{getattr(build, '__module__', '?')}:{getattr(build, '__qualname__', '?')}"
         STATEMENTS.append(self)
@@ -118,10 +184,14 @@ class Compiled:
         return sql, tuple(params), queryset, compiler
 
     def _keep(self) -> Any:
-        first, second = _marks(self.types, 0), _marks(self.types, 1)
+        if Ids in self.types and connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            return _NOT_KEPT  # elsewhere ``any_of`` writes one parameter an id: the SQL changes
+        marks = _marks(self.types, 0), _marks(self.types, 1)
+        # What each marker is as a parameter (ids: the array's literal).
+        first, second = (tuple(_as_param(mark) for mark in probe) for probe in marks)
         try:
-            sql, params, queryset, compiler = self._compile(first)
-            other_sql, other_params, _, _ = self._compile(second)
+            sql, params, queryset, compiler = self._compile(marks[0])
+            other_sql, other_params, _, _ = self._compile(marks[1])
         except EmptyResultSet:
             return _NOT_KEPT
         if sql != other_sql or len(params) != len(other_params) or queryset.db != DEFAULT_DB_ALIAS:
@@ -143,7 +213,11 @@ class Compiled:
         return _Kept(kept_queryset, compiler, sql, params, tuple(positions))
 
     def all(self, *values: Any) -> list[Any]:
-        if len(values) != len(self.types) or any(type(v) is not t for v, t in zip(values, self.types, strict=True)):
+        if (
+            len(values) != len(self.types)
+            or any(type(v) is not t for v, t in zip(values, self.types, strict=True))
+            or any(type(v) is Ids and not v.values for v in values)  # no id: nothing to read
+        ):
             return list(self.build(*values))
         connection = connections[DEFAULT_DB_ALIAS]
         statements = connection.__dict__.setdefault("_compiled_statements", {})

@@ -17,7 +17,7 @@ from django.urls import get_resolver
 import pytest
 
 from accounts.models import AbsenceCover, Role, User
-from config.statements import STATEMENTS, Compiled
+from config.statements import STATEMENTS, Compiled, Ids, any_of_registered
 from notifications.notices import Notice
 from reference.models import CityContract, Department
 from tests.conftest import MakeUser
@@ -50,6 +50,7 @@ def _every_statement() -> list[Compiled]:
     get_resolver().url_patterns  # noqa: B018 (imports every view and what it reads)
     for kind in kinds():
         kind.history_statement()
+        kind.cases_statement()
         _history_version(kind)
     return [statement for statement in STATEMENTS if not statement.name.startswith("tests.")]
 
@@ -81,16 +82,20 @@ def case_rows(make_user: MakeUser) -> dict[str, Any]:
 def test_every_statement_gives_the_sql_and_rows_of_its_queryset(case_rows: dict[str, Any]) -> None:
     ids = (case_rows["renewal"].pk, case_rows["type"].pk, case_rows["agent"].pk)
     days = (dt.date(2019, 3, 1), dt.date(2019, 7, 31))
+    several = (Ids(ids), Ids([case_rows["renewal"].pk]))
     statements = _every_statement()
     assert len(statements) >= 12, [statement.name for statement in statements]
     with_rows = set()
     for statement in statements:
         assert str not in statement.types, statement  # strings: the unit tests below
-        choices = [ids if kind is int else days for kind in statement.types]
+        choices = [ids if kind is int else days if kind is dt.date else several for kind in statement.types]
         for values in itertools.product(*choices):
             kept = statement.sql_with_params(*values)
-            assert kept is not None, f"{statement} is not kept: it is built at every call"
-            assert kept == statement.build(*values).query.sql_with_params(), (statement, values)
+            if Ids in statement.types and connection.vendor != "postgresql":
+                assert kept is None  # elsewhere ids are as many parameters: built at every call
+            else:
+                assert kept is not None, f"{statement} is not kept: it is built at every call"
+                assert kept == statement.build(*values).query.sql_with_params(), (statement, values)
             rows = [_comparable(row) for row in statement.all(*values)]
             assert rows == [_comparable(row) for row in statement.build(*values)], (statement, values)
             if rows:
@@ -197,3 +202,23 @@ def test_each_thread_compiles_on_its_own_connection() -> None:
         thread.join()
     assert answers["59"] == ["Nord"] and answers["62"] == ["Pas-de-Calais"] and answers["75"] == ["Paris"]
     assert answers["59:kept"] and answers["62:kept"]
+
+
+def test_ids_are_one_parameter_whatever_their_number(make_user: MakeUser) -> None:
+    """``Ids``: an ``= ANY(%s::…[])`` of one array parameter on PostgreSQL, so one statement for
+    any number of ids; elsewhere (SQLite) ``IN (%s, …)``, built at every call."""
+    any_of_registered(Department._meta.pk)
+    statement = Compiled(lambda ids: Department.objects.filter(pk__any_of=ids).order_by("code"), Ids)
+    wanted = list(Department.objects.filter(code__in=["59", "62", "2A"]).values_list("pk", flat=True))
+    for chosen in ([wanted[0]], wanted, [*wanted, 0, 1_999_999_100]):
+        assert [d.pk for d in statement.all(Ids(chosen))] == [d.pk for d in statement.build(Ids(chosen))]
+    assert sorted(d.code for d in statement.all(Ids(wanted))) == ["2A", "59", "62"]
+    kept = statement.sql_with_params(Ids(wanted))
+    if connection.vendor == "postgresql":
+        assert kept is not None and kept[1] == ("{" + ",".join(map(str, wanted)) + "}",)
+    else:
+        assert kept is None
+    with CaptureQueriesContext(connection) as queries:
+        assert statement.all(Ids([])) == []  # no id: nothing to read, no query
+    assert len(queries) == 0
+    assert statement.all([wanted[0]]) == list(statement.build([wanted[0]]))  # a list: built the usual way

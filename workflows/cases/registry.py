@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
-from config.statements import Compiled
+from config.statements import Compiled, Ids, any_of_registered
 from workflows.cases.transitions import TransitionTable
 
 
@@ -94,22 +94,23 @@ class CaseKind:
             found = case.__dict__[HISTORY_READ] = self.history_statement().all(case.pk)
         return found
 
-    def history_statement(self) -> Compiled:
-        """The query of ``history_read``, compiled once (``config.statements``)."""
-        statement = _HISTORY_STATEMENTS.get(self.code)
+    def statement(self, name: str, build: Callable[[CaseKind], Callable[..., QuerySet[Any]]], *types: type) -> Compiled:
+        """A query of this kind's, compiled once (``config.statements``): ``build(kind)`` gives
+        the function of its values that builds it (its history, its cases by id…), kept by
+        kind and ``name`` in one table for every kind."""
+        key = (self.code, name)
+        statement = _KIND_STATEMENTS.get(key)
         if statement is None:
-            manager = self.history._default_manager
-
-            def rows(case_id: int) -> QuerySet[Any]:
-                if self.history_link is None:
-                    content_type = ContentType.objects.get_for_model(self.model)
-                    found = manager.filter(content_type_id=content_type.pk, object_id=case_id)
-                else:
-                    found = manager.filter(**{f"{self.history_link}_id": case_id})
-                return found.select_related("actor").order_by("at", "pk")
-
-            statement = _HISTORY_STATEMENTS[self.code] = Compiled(rows, int)
+            statement = _KIND_STATEMENTS[key] = Compiled(build(self), *types)
         return statement
+
+    def history_statement(self) -> Compiled:
+        """The query of ``history_read``, compiled once."""
+        return self.statement("history", _history_rows, int)
+
+    def cases_statement(self) -> Compiled:
+        """The cases of these ids, with what a list shows of them (``list_related``)."""
+        return self.statement("cases", _cases_with_ids, Ids)
 
     def history_append(
         self, *, case: Model, actor: Any, transition: str, source: str, target: str, comment: str = ""
@@ -126,7 +127,31 @@ class CaseKind:
 
 
 _KINDS: dict[type[Model], CaseKind] = {}
-_HISTORY_STATEMENTS: dict[str, Compiled] = {}
+_KIND_STATEMENTS: dict[tuple[str, str], Compiled] = {}
+
+
+def _history_rows(kind: CaseKind) -> Callable[[int], QuerySet[Any]]:
+    manager = kind.history._default_manager
+
+    def rows(case_id: int) -> QuerySet[Any]:
+        if kind.history_link is None:
+            content_type = ContentType.objects.get_for_model(kind.model)
+            found = manager.filter(content_type_id=content_type.pk, object_id=case_id)
+        else:
+            found = manager.filter(**{f"{kind.history_link}_id": case_id})
+        return found.select_related("actor").order_by("at", "pk")
+
+    return rows
+
+
+def _cases_with_ids(kind: CaseKind) -> Callable[[Ids], QuerySet[Any]]:
+    manager = kind.model._default_manager
+    any_of_registered(kind.model._meta.pk)
+
+    def cases(ids: Ids) -> QuerySet[Any]:
+        return manager.select_related(*kind.list_related).filter(pk__any_of=ids)
+
+    return cases
 
 
 def register(kind: CaseKind) -> CaseKind:

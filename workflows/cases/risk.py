@@ -34,9 +34,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from config.statements import Compiled
 from workflows.cases.kept import kept_get, kept_set, version_move, version_of
 from workflows.cases.registry import CaseKind, kind_for_code
 from workflows.cases.states import LATE
@@ -207,7 +207,9 @@ def _history_watch(kind: CaseKind) -> None:
         _history_kinds[kind.history].append(kind)
 
 
-_LAST_ROWS: dict[str, Compiled] = {}  # each kind's last history row: compiled once
+def _last_row(kind: CaseKind) -> Callable[[], QuerySet[Any]]:
+    manager = kind.history._default_manager
+    return lambda: manager.order_by("-pk").values_list("pk", "at")[:1]
 
 
 def _history_version(kind: CaseKind) -> tuple[Any, ...]:
@@ -215,11 +217,7 @@ def _history_version(kind: CaseKind) -> tuple[Any, ...]:
     are append-only), with the last row's id and time (rows written around the product, by SQL)."""
     _history_watch(kind)
     version = version_of(_version_key(kind))
-    statement = _LAST_ROWS.get(kind.code)
-    if statement is None:
-        manager = kind.history._default_manager
-        statement = _LAST_ROWS[kind.code] = Compiled(lambda: manager.order_by("-pk").values_list("pk", "at")[:1])
-    last = statement.first()
+    last = kind.statement("last history row", _last_row).first()
     return (version, *((None, None) if last is None else (last[0], last[1].isoformat())))
 
 

@@ -8,8 +8,9 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
+from config.statements import Compiled, Ids, any_of_registered
 from workflows.cases.registry import CaseKind
 from workflows.inbox.models import Follow
 from workflows.inbox.selectors import AnyUser, TaskRow
@@ -25,6 +26,17 @@ def _last_changes(kind: CaseKind, case_ids: list[int]) -> dict[int, Any]:
         link = f"{kind.history_link}_id"
         rows = history.filter(**{f"{link}__in": case_ids})
     return {int(row[link]): row["last"] for row in rows.values(link).annotate(last=Max("at")).order_by()}
+
+
+def _follows(user_id: int, case_types: Ids, case_ids: Ids) -> QuerySet[Any]:
+    return Follow.objects.filter(user_id=user_id, case_type__any_of=case_types, case_id__any_of=case_ids).values_list(
+        "case_type_id", "case_id", "seen_at"
+    )
+
+
+any_of_registered(Follow._meta.get_field("case_type"))
+any_of_registered(Follow._meta.get_field("case_id"))
+_FOLLOWS = Compiled(_follows, int, Ids, Ids)  # a list page's follows, compiled once
 
 
 def changed_since_seen(*, user: AnyUser, rows: list[TaskRow]) -> dict[int, bool]:
@@ -44,11 +56,11 @@ def changed_since_seen(*, user: AnyUser, rows: list[TaskRow]) -> dict[int, bool]
     }
     seen = {
         (case_type_id, case_id): seen_at
-        for case_type_id, case_id, seen_at in Follow.objects.filter(
-            user_id=user.pk,
-            case_type__in=list(content_types.values()),
-            case_id__in={row.case.pk for kind_rows in by_kind.values() for row in kind_rows},
-        ).values_list("case_type_id", "case_id", "seen_at")
+        for case_type_id, case_id, seen_at in _FOLLOWS.all(
+            user.pk,
+            Ids(content_type.pk for content_type in content_types.values()),
+            Ids(row.case.pk for kind_rows in by_kind.values() for row in kind_rows),
+        )
     }
     if not seen:
         return {}

@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
-from django.db.models import F, Field, Lookup, Q, QuerySet, Value
+from django.db.models import F, Field, Q, QuerySet, Value
 
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -28,7 +28,7 @@ from viewflow.workflow.status import STATUS
 from accounts.covers import covered_user_ids
 from accounts.models import User
 from accounts.selectors import department_ids, scoped, sees_all_departments
-from config.statements import Compiled
+from config.statements import Compiled, Ids, any_of_registered
 from notifications.campaign import campaign_calendar, campaign_today
 from workflows.cases.registry import CaseKind, kind_for_code, kind_for_flow, kinds
 from workflows.cases.tasks import human_nodes
@@ -80,9 +80,7 @@ def cases_in_scope(user: AnyUser, kind: CaseKind) -> QuerySet[Any]:
     cases = kind.model._default_manager.all()
     if kind.flow is None or not user.is_authenticated or not user.is_active or sees_all_departments(user):
         return scoped(cases, user, department_field=kind.department_field)
-    pk = kind.model._meta.pk
-    if "any_of" not in pk.get_lookups():
-        pk.register_lookup(AnyOf)
+    any_of_registered(kind.model._meta.pk)
     return cases.filter(pk__any_of=Ids(_scoped_case_ids(user, kind)))
 
 
@@ -108,8 +106,7 @@ def cases_with_ids(kind: CaseKind, scope: tuple[str, list[int]] | None) -> Query
     name, ids = scope
     field = kind.model._meta.pk if name == "pk" else kind.model._meta.get_field(name)
     assert isinstance(field, Field), name  # a column (the primary key or the département's key)
-    if "any_of" not in field.get_lookups():
-        field.register_lookup(AnyOf)
+    any_of_registered(field)
     return cases.filter(**{f"{name}__any_of": Ids(ids)})
 
 
@@ -142,56 +139,8 @@ def _scoped_process_ids(user: AnyUser) -> list[int]:
     return cache[PROCESSES]
 
 
-class Ids:
-    """The ids an ``any_of`` lookup compares with, as one value. Django walks a list given to
-    a lookup element by element (``Query.resolve_lookup_value``, for expressions inside it):
-    the 1,000 conventions of a département cost a thousand calls in each of the five tab
-    counts of every page, the larger part of building them (benchmarks/RESULTS.md). Held in
-    this wrapper, the ids go to the database untouched. It is not iterable on purpose: on a
-    foreign key (``process_id__any_of``), ``Query.check_related_objects`` walks any iterable
-    value to check each element's model, a thousand calls more per list."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, values: Any) -> None:
-        self.values = [int(value) for value in values]
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-
-class AnyOf(Lookup):
-    """``artifact_object_id__any_of=Ids(…)``: on PostgreSQL ``= ANY(%s)``, the ids one array
-    parameter. Django prepares each value of an ``__in`` list one by one, and a page compiled
-    the 1,000 PAQTE conventions of a département into every tab's count (a quarter of its time,
-    benchmarks/RESULTS.md). Elsewhere (SQLite), ``IN (…)``."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def _ids(self) -> list[int]:
-        return self.rhs.values if isinstance(self.rhs, Ids) else [int(value) for value in self.rhs]
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = self._ids()
-        if not ids:
-            raise EmptyResultSet
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        # One text parameter, the array's literal, cast to the column's type: psycopg dumps a
-        # Python list element by element, four calls for each of a département's 1,000 ids.
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = self._ids()
-        if not ids:
-            raise EmptyResultSet
-        column = self.lhs.output_field.cast_db_type(connection)
-        return f"{lhs} = ANY(%s::{column}[])", [*lhs_params, "{" + ",".join(map(str, ids)) + "}"]
-
-
-Process._meta.get_field("artifact_object_id").register_lookup(AnyOf)
-Task._meta.get_field("process").register_lookup(AnyOf)
+any_of_registered(Process._meta.get_field("artifact_object_id"))
+any_of_registered(Task._meta.get_field("process"))
 
 
 def _held_permissions(user: AnyUser) -> list[str]:
@@ -257,6 +206,27 @@ def _with_cases(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.select_related("owner").prefetch_related("process")
 
 
+def _page_processes(ids: Ids) -> QuerySet[Process]:
+    return Process.objects.filter(pk__any_of=ids)
+
+
+any_of_registered(Process._meta.pk)
+_PROCESSES = Compiled(_page_processes, Ids)  # the processes of a list's page
+
+
+def _processes_attached(tasks: list[Task]) -> None:
+    """The page's processes in one query by their ids, compiled once (``prefetch_related``
+    built and compiled it at each page, with its prefetch machinery: some 2,000 calls), kept on
+    each task as its ``process`` (no query when it is read)."""
+    process = Task._meta.get_field("process")
+    wanted = [task for task in tasks if not process.is_cached(task)]
+    if not wanted:
+        return
+    found = {row.pk: row for row in _PROCESSES.all(Ids({task.process_id for task in wanted}))}
+    for task in wanted:
+        process.set_cached_value(task, found.get(task.process_id))
+
+
 def _cases_attached(tasks: list[Task]) -> None:
     """The cases of the tasks' processes, one query per case kind, kept on each process as its
     ``artifact`` (no query when it is read). Django's ``GenericPrefetch`` did the same reads with
@@ -271,9 +241,8 @@ def _cases_attached(tasks: list[Task]) -> None:
     artifact = Process._meta.get_field("artifact")
     for type_id, processes in wanted.items():
         kind = by_type[type_id]
-        found = kind.model._default_manager.select_related(*kind.list_related).in_bulk(
-            {process.artifact_object_id for process in processes}
-        )
+        ids = Ids({process.artifact_object_id for process in processes})
+        found = {case.pk: case for case in kind.cases_statement().all(ids)}
         for process in processes:
             artifact.set_cached_value(process, found.get(process.artifact_object_id))
 
@@ -394,6 +363,7 @@ def task_rows(tasks: Any) -> list[TaskRow]:
     from workflows.cases.risk import risks
 
     tasks = list(tasks)
+    _processes_attached(tasks)
     _cases_attached(tasks)
     rows = [
         TaskRow(task=task, kind=kind_for_flow(task.process.flow_class), case=task.process.artifact) for task in tasks
@@ -697,11 +667,11 @@ def tasks_sort(
 
 
 def tab_page_tasks(tasks: QuerySet[Task], *, tab: str) -> QuerySet[Task]:
-    """What a page of a tab reads with its tasks: process, case (one query per kind), owner."""
-    tasks = _with_cases(tasks)
+    """What a page of a tab reads with its tasks: its owner; ``task_rows`` reads their processes
+    (one query) and cases (one query per kind)."""
     if tab == "file":  # see task_queue: no owner to join
-        tasks = tasks.select_related(None)
-    return tasks
+        return tasks.select_related(None)
+    return tasks.select_related("owner")
 
 
 def case_in_scope(*, user: AnyUser, kind_code: str, case_pk: int) -> Any:
