@@ -16,7 +16,12 @@ changes: ``%``, ``_``, ``\\``, capitals, an accent), and both must give the same
 marker, untouched, as a parameter of its own. Anything else (a lookup that wraps or escapes its
 value, a value that changes the SQL, a query Django finds empty) is never kept: that queryset
 is built and compiled at every call, as before. A value not of its declared type (``None``, a
-list, a date and time) is built the usual way too.
+list for ``Ids``) is built the usual way too.
+
+The types: ``int``, ``str``, ``datetime.date``, ``datetime.datetime`` (dates and instants are
+kept on PostgreSQL only: SQLite's are strings, which Django writes), and ``Ids``, any number
+of ids as one array parameter of an ``any_of`` lookup (``= ANY(%s::bigint[])``, PostgreSQL only:
+elsewhere it is one parameter an id, so the SQL changes with their number).
 
 Every ``Compiled`` is listed in ``STATEMENTS``: a test runs each of them with values of its
 types and compares its SQL, parameters and rows with the queryset built afresh
@@ -106,6 +111,8 @@ def _marks(types: tuple[type, ...], probe: int) -> tuple[Any, ...]:
             marks.append(_INT_MARKS[probe] + index)
         elif kind is Ids:  # one id: the array's literal of one element, ``{1999999100}``
             marks.append(Ids([_INT_MARKS[probe] + index]))
+        elif kind is dt.datetime:  # an instant: as it is on PostgreSQL, a string on SQLite (never kept)
+            marks.append(dt.datetime(1001 + probe, 2 + probe, 3 + probe, tzinfo=dt.UTC) + dt.timedelta(days=index))
         elif kind is dt.date:  # PostgreSQL takes a date as it is; SQLite's is a string: never kept
             marks.append(dt.date(1001 + probe, 2 + probe, 3 + probe) + dt.timedelta(days=index))
         else:
@@ -172,7 +179,9 @@ class Compiled:
     """``build(*values)`` compiled once per connection; ``all(*values)`` its rows, a list."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], *types: type) -> None:
-        assert all(kind in (int, str, dt.date, Ids) for kind in types), "markers are integers, strings, dates or ids"
+        assert all(kind in (int, str, dt.date, dt.datetime, Ids) for kind in types), (
+            "markers are integers, strings, dates, instants or ids"
+        )
         self.build, self.types = build, types
         self.name = f"{getattr(build, '__module__', '?')}:{getattr(build, '__qualname__', '?')}"
         STATEMENTS.append(self)

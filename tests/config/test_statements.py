@@ -87,7 +87,9 @@ def test_every_statement_gives_the_sql_and_rows_of_its_queryset(case_rows: dict[
     assert len(statements) >= 12, [statement.name for statement in statements]
     with_rows = set()
     for statement in statements:
-        assert str not in statement.types, statement  # strings: the unit tests below
+        if str in statement.types:  # strings: their own tests (below; the session's: tests/accounts)
+            assert statement.name == "accounts.sessions:_live", statement
+            continue
         choices = [ids if kind is int else days if kind is dt.date else several for kind in statement.types]
         for values in itertools.product(*choices):
             kept = statement.sql_with_params(*values)

@@ -34,6 +34,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Lower
 
+from config.statements import Ids
 from workflows.cases.note_services import is_prefecture
 from workflows.cases.registry import CaseKind, kinds
 from workflows.inbox.selectors import cases_with_ids, scope_ids
@@ -314,6 +315,6 @@ def cases_search(*, user: Any, query: str) -> list[Hit]:
     for index, kind in enumerate(searched):
         if not matched[index]:
             continue
-        found = kind.model._default_manager.filter(pk__in=matched[index]).select_related(*kind.list_related)
-        hits.extend(Hit(kind=kind, case=case) for case in found.order_by("pk"))
+        found = kind.cases_statement().all(Ids(matched[index]))  # compiled once (one array of ids)
+        hits.extend(Hit(kind=kind, case=case) for case in sorted(found, key=lambda case: case.pk))
     return hits
