@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -140,10 +141,20 @@ def header_tools(context: Any) -> SafeString:
 def select_options(choices: Any, selected: Any) -> SafeString:
     """The ``<option>``s of a filter's select, ``(value, label)`` pairs, the one equal to
     ``selected`` (the list's address) marked: the inbox's steps and départements are sixty and a
-    hundred options, forty template calls each (benchmarks/RESULTS.md)."""
+    hundred options, forty template calls each (benchmarks/RESULTS.md). Plain values and labels
+    (strings, integers) are written once per list and choice, then reused (``_options``): a
+    national list's filters were 2,700 calls of its page."""
     chosen = None if selected is None else str(selected)
+    pairs = tuple((value, label) for value, label in choices)
+    if all(type(value) in (str, int) and type(label) is str for value, label in pairs):
+        return _options(pairs, chosen)
+    return _options.__wrapped__(pairs, chosen)
+
+
+@lru_cache(maxsize=512)
+def _options(pairs: tuple[tuple[Any, Any], ...], chosen: str | None) -> SafeString:
     return mark_safe(  # noqa: S308 (each value escaped)
-        "".join(option_html(value, label, {"selected": str(value) == chosen}) for value, label in choices)
+        "".join(option_html(value, label, {"selected": str(value) == chosen}) for value, label in pairs)
     )
 
 
