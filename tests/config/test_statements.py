@@ -46,12 +46,15 @@ def _every_statement() -> list[Compiled]:
     per case kind on first use (the history's, the last history row's)."""
     from workflows.cases.registry import kinds
     from workflows.cases.risk import _history_version
+    from workflows.cases.tasks import kind_statements
 
     get_resolver().url_patterns  # noqa: B018 (imports every view and what it reads)
     for kind in kinds():
         kind.history_statement()
         kind.cases_statement()
         _history_version(kind)
+        if kind.flow is not None:
+            kind_statements(kind)
     return [statement for statement in STATEMENTS if not statement.name.startswith("tests.")]
 
 

@@ -21,7 +21,7 @@ a completion reads its task once (benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +36,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from config.statements import Compiled
 from workflows.cases.locks import case_lock, state_check
 from workflows.cases.registry import CaseKind, kind_of
 from workflows.cases.transitions import Transition
@@ -87,10 +88,56 @@ def kind_tasks(kind: CaseKind) -> QuerySet[Task]:
     )
 
 
+def _task_rows(kind: CaseKind) -> Callable[[int], QuerySet[Task]]:
+    def rows(task_pk: int) -> QuerySet[Task]:
+        return kind_tasks(kind).select_related("process", "owner").filter(pk=task_pk)
+
+    return rows
+
+
+def _task_process_rows(kind: CaseKind) -> Callable[[int], QuerySet[Any]]:
+    def rows(task_pk: int) -> QuerySet[Any]:
+        return kind_tasks(kind).filter(pk=task_pk).values_list("process_id", flat=True)
+
+    return rows
+
+
+def _case_rows(kind: CaseKind) -> Callable[[int], QuerySet[Any]]:
+    manager = kind.model._default_manager
+
+    def rows(case_pk: int) -> QuerySet[Any]:
+        return manager.filter(pk=case_pk)
+
+    return rows
+
+
+def kind_statements(kind: CaseKind) -> tuple[Compiled, Compiled, Compiled]:
+    """The task reads of every task page, take, release and hand-over, compiled once per kind
+    (``config.statements``): the task with its process and owner, the task's process number,
+    the case by id. Building ``kind_tasks`` (its flow's nodes, the content type) and compiling it
+    was most of a take's work (benchmarks/RESULTS.md)."""
+    return (
+        kind.statement("task", _task_rows, int),
+        kind.statement("task's process", _task_process_rows, int),
+        kind.statement("case", _case_rows, int),
+    )
+
+
+def kind_task(kind: CaseKind, task_pk: int) -> Task:
+    """The human task ``task_pk`` of ``kind``'s flow, with its process and owner
+    (``Task.DoesNotExist`` for a task of another flow, or none)."""
+    task: Task | None = kind_statements(kind)[0].first(task_pk)
+    if task is None:
+        raise Task.DoesNotExist(f"No task {task_pk} of {kind.code}")
+    return task
+
+
 def task_get(kind: CaseKind, task_pk: int) -> tuple[Task, Model]:
     """The task of ``kind`` and its case (``Task.DoesNotExist`` for a task of another kind)."""
-    task = kind_tasks(kind).select_related("process", "owner").get(pk=task_pk)
-    case = kind.model._default_manager.get(pk=task.process.artifact_object_id)
+    task = kind_task(kind, task_pk)
+    case = kind_statements(kind)[2].first(task.process.artifact_object_id)
+    if case is None:
+        raise kind.model.DoesNotExist(f"No {kind.code} {task.process.artifact_object_id}")  # type: ignore[attr-defined]
     return task, case
 
 
@@ -292,7 +339,11 @@ def _locked_task(kind: CaseKind, task_pk: int, user: Any) -> tuple[Task, Model]:
 
 
 def _with_process_lock(kind: CaseKind, task_pk: int) -> Any:
-    process_pk = kind_tasks(kind).values_list("process_id", flat=True).get(pk=task_pk)
+    # The row lock that follows (``_locked_task``) is built at each call: Django checks that a
+    # ``select_for_update`` runs inside a transaction while compiling it.
+    process_pk = kind_statements(kind)[1].first(task_pk)
+    if process_pk is None:
+        raise Task.DoesNotExist(f"No task {task_pk} of {kind.code}")
     return kind.flow.lock(process_pk)
 
 

@@ -26,6 +26,7 @@ from workflows.cases.runner import task_complete, transition_run
 from workflows.cases.tasks import (
     TASK_DENIED,
     TaskUnavailable,
+    kind_task,
     kind_tasks,
     task_assign,
     task_held,
@@ -61,6 +62,12 @@ def renewal_launch(*, city_contract: CityContract, user: User | None, bulk: bool
 def renewal_tasks() -> QuerySet[Task]:
     """The human tasks of the renovation flow, and only those (node names are shared)."""
     return kind_tasks(KIND)
+
+
+def renewal_task_get(task_pk: int) -> Task:
+    """The renovation task ``task_pk`` with its process and owner, read by the kernel's compiled
+    statement (``Task.DoesNotExist`` for a task of another flow)."""
+    return kind_task(KIND, task_pk)
 
 
 def task_allowed(*, user: User, task: Task, renewal: Renewal) -> bool:

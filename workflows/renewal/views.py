@@ -114,7 +114,10 @@ class RenewalDetailView(LoginRequiredMixin, TemplateView):
 
 def _task_and_renewal(request: HttpRequest, task_pk: int, process_pk: int | None = None) -> tuple[Task, Renewal]:
     # Only a renovation task: a task of another flow or of another département is not found here.
-    task = get_object_or_404(services.renewal_tasks().select_related("process", "owner"), pk=task_pk)
+    try:
+        task = services.renewal_task_get(task_pk)
+    except Task.DoesNotExist:
+        raise Http404 from None
     if process_pk is not None and task.process_id != process_pk:
         raise Http404
     renewal = selectors.renewal_get(user=request.user, pk=task.process.artifact_object_id)
