@@ -252,9 +252,9 @@ def summarise(records: list[list[Any]], started_at: float, window_start: float, 
     }
 
 
-def run_stage(users: int, seconds: int, spawn_rate: float, port: int) -> dict[str, Any]:
+def run_stage(users: int, seconds: int, spawn_rate: float, port: int, client: str = "fast") -> dict[str, Any]:
     raw = OUT / f"load_raw_{users}.json"
-    env = {**os.environ, "LOAD_PLAN": str(PLAN), "LOAD_RAW": str(raw)}
+    env = {**os.environ, "LOAD_PLAN": str(PLAN), "LOAD_RAW": str(raw), "LOAD_CLIENT": client}
     bin_dir = Path(sys.executable).parent
     load_before = os.getloadavg()
     started_at = time.time()
@@ -277,6 +277,7 @@ def run_stage(users: int, seconds: int, spawn_rate: float, port: int) -> dict[st
     result = summarise(data["records"], started_at, window_start, ended_at)
     result.update(
         users=users,
+        client=client,
         run_seconds=seconds,
         outcomes=data["outcomes"],
         load_average_before=load_before,
@@ -540,6 +541,12 @@ def main() -> None:
         help="gunicorn workers (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
     )
     run_parser.add_argument("--port", type=int, default=8710)
+    run_parser.add_argument(
+        "--client",
+        choices=("fast", "requests"),
+        default="fast",
+        help="locust's HTTP client: fast (FastHttpUser) or requests (HttpUser, before the eleventh pass)",
+    )
     profile_parser = sub.add_parser("profile")
     profile_parser.add_argument("--samples", type=int, default=30)
     profile_parser.add_argument("--cpu", default="", help="a page label (part of it) to profile with cProfile")
@@ -578,7 +585,7 @@ def main() -> None:
     try:
         for users in args.users:
             say(f"stage: {users} users for {args.seconds} s")
-            result = run_stage(users, args.seconds, args.spawn_rate, args.port)
+            result = run_stage(users, args.seconds, args.spawn_rate, args.port, args.client)
             (OUT / f"load_{users}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
             say(json.dumps({k: v for k, v in result.items() if k != "pages"}, ensure_ascii=False))
             for name, page in result["pages"].items():

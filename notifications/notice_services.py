@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.covers import covers_redirect
@@ -14,6 +15,11 @@ from config.statements import Compiled
 from notifications.campaign import campaign_today
 from notifications.models import Reminder
 from notifications.notices import Event, EventPreference, Frequency, Notice
+
+# Sent with ``recipient_ids`` whenever notices are created or marked read in bulk (no
+# ``post_save``: ``bulk_create``, ``update``): the inbox keeps each user's unread count with his
+# tabs' counts and moves them (``workflows.inbox.receivers``).
+notices_changed = Signal()
 
 
 def event_frequency(*, user: Any, event: str) -> str:
@@ -112,6 +118,7 @@ def notices_create(
             ],
             ignore_conflicts=True,
         )
+        notices_changed.send(sender=Notice, recipient_ids=sorted({notice.recipient_id for notice in created}))
     return created
 
 
@@ -138,4 +145,7 @@ def notices_mark_read(*, user: Any, pks: list[int] | None = None) -> int:
     notices = Notice.objects.filter(recipient=user, read_at__isnull=True)
     if pks is not None:
         notices = notices.filter(pk__in=pks)
-    return notices.update(read_at=timezone.now())
+    marked = notices.update(read_at=timezone.now())
+    if marked:
+        notices_changed.send(sender=Notice, recipient_ids=[user.pk])
+    return marked

@@ -25,8 +25,9 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from htmlform import form_data, with_values
@@ -63,7 +64,18 @@ def _dump(**kwargs: Any) -> None:
     RAW.write_text(json.dumps({"spawned_at": STATE["spawned_at"], "records": RECORDS, "outcomes": OUTCOMES}))
 
 
-class _Agent(HttpUser):
+# The virtual users' HTTP client: locust's ``FastHttpUser`` (geventhttpclient) by default, or
+# ``LOAD_CLIENT=requests`` for ``HttpUser`` (python-requests), the client of the passes before the
+# eleventh (benchmarks/RESULTS.md). Locust shares the two cores with the server: python-requests
+# spent some 13 % of them at 100 agents, CPU the product never gets in production.
+_CLIENT = os.environ.get("LOAD_CLIENT", "fast")
+if _CLIENT not in ("fast", "requests"):
+    raise SystemExit(f"LOAD_CLIENT : « {_CLIENT} » inconnu (fast ou requests)")
+_User: Any = FastHttpUser if _CLIENT == "fast" else HttpUser
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class _Agent(_User):
     abstract = True
     wait_time = between(1, 3)
     counter = itertools.count()
@@ -78,7 +90,12 @@ class _Agent(HttpUser):
         page = self.client.get("/connexion/", name="connexion")
         fields = with_values(form_data(page.text) or [], username=self.email, password=PLAN["password"])
         with self.client.post(
-            "/connexion/", data=fields, name="connexion (POST)", allow_redirects=False, catch_response=True
+            "/connexion/",
+            data=urlencode(fields),
+            headers=FORM,
+            name="connexion (POST)",
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login refused ({response.status_code}) for {self.email}")
@@ -90,7 +107,9 @@ class _Agent(HttpUser):
             return response
 
     def post(self, url: str, fields: list[tuple[str, str]], name: str) -> Any:
-        with self.client.post(url, data=fields, name=name, allow_redirects=False, catch_response=True) as response:
+        with self.client.post(
+            url, data=urlencode(fields), headers=FORM, name=name, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code == 302:
                 OUTCOMES[f"{name}: done"] += 1
             elif response.status_code == 200 and any(m in response.text for m in RACE_MESSAGES):

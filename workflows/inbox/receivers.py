@@ -288,6 +288,17 @@ def cover_written(sender: Any, instance: Any, **kwargs: Any) -> None:
     counts.user_changed(instance.user_id, instance.colleague_id)
 
 
+def notices_written(sender: Any, *, recipient_ids: list[int], **kwargs: Any) -> None:
+    """Notices created or marked read (``notifications.notice_services``): the bell's count is
+    kept with the recipients' counts (``selectors.notices_unread``)."""
+    counts.user_changed(*recipient_ids)
+
+
+def notice_written(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A notice saved or deleted one by one (the administration, a user's account deleted)."""
+    counts.user_changed(instance.recipient_id)
+
+
 # What a login writes (``last_login``) or a password change: nothing the hand-over lists show.
 _NOT_SHOWN = frozenset({"last_login", "password"})
 
@@ -309,17 +320,21 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_init, post_save
 
     from accounts.models import AbsenceCover, Organisation, User
+    from notifications.notice_services import notices_changed
+    from notifications.notices import Notice
     from reference.signals import departments_moved
     from workflows.cases.registry import kinds
 
     case_event.connect(case_event_notices, dispatch_uid="inbox.case_event_notices")
     departments_moved.connect(regions_written, dispatch_uid="inbox.counts.departments_moved")
+    notices_changed.connect(notices_written, dispatch_uid="inbox.counts.notices")
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
         # Every sender: a flow may save its tasks through a proxy model of viewflow's Task.
         signal.connect(task_written, dispatch_uid=f"inbox.counts.task.{name}")
         signal.connect(follow_written, sender=Follow, dispatch_uid=f"inbox.counts.follow.{name}")
         signal.connect(cover_written, sender=AbsenceCover, dispatch_uid=f"inbox.counts.cover.{name}")
+        signal.connect(notice_written, sender=Notice, dispatch_uid=f"inbox.counts.notice.{name}")
         signal.connect(person_written, sender=User, dispatch_uid=f"inbox.people.user.{name}")
         signal.connect(person_written, sender=Organisation, dispatch_uid=f"inbox.people.organisation.{name}")
         for kind in kinds():

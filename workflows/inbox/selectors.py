@@ -30,6 +30,7 @@ from accounts.models import User
 from accounts.selectors import department_ids, scoped, sees_all_departments
 from config.statements import Compiled, Ids, any_of_registered
 from notifications.campaign import campaign_calendar, campaign_today
+from notifications.notice_services import notices_unread_count
 from workflows.cases.registry import CaseKind, kind_for_code, kind_for_flow, kinds
 from workflows.cases.tasks import human_nodes
 from workflows.inbox import counts
@@ -515,6 +516,25 @@ def tab_counts(*, user: AnyUser, only: tuple[str, ...] | None = None) -> dict[st
         cache.update(capped_counts({code: tab_tasks(user=user, tab=code) for code in wanted}))
         counts.counts_keep(_counts_key(user), cache)
     return {code: count for code, count in cache.items() if code in TAB_CODES}
+
+
+# The bell's count, kept with the tabs' counts under the same key (never a tab's code): the
+# user's version moves when notices are created for him or marked read (``receivers``).
+UNREAD = "avis-non-lus"
+
+
+def notices_unread(*, user: AnyUser) -> int:
+    """The user's unread notices, read once per request and kept with his counts: a query of
+    its own on every page before (benchmarks/RESULTS.md, eleventh pass)."""
+    if not user.is_authenticated:
+        return 0
+    cache: dict[str, int] | None = user.__dict__.get("_inbox_counts")
+    if cache is None:
+        cache = user.__dict__["_inbox_counts"] = counts.counts_kept(_counts_key(user))
+    if UNREAD not in cache:
+        cache[UNREAD] = notices_unread_count(user=user)
+        counts.counts_keep(_counts_key(user), cache)
+    return cache[UNREAD]
 
 
 def _counts_key(user: AnyUser) -> str:

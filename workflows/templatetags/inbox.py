@@ -10,7 +10,6 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from notifications.notice_services import notices_unread_count
 from reference.addresses import reverse_ids
 from reference.templatetags.form_widgets import option_html
 from workflows.inbox import selectors
@@ -164,7 +163,7 @@ def notices_unread(context: Any) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return notices_unread_count(user=user)
+    return selectors.notices_unread(user=user)
 
 
 @register.inclusion_tag("workflows/partials/case_bar.html", takes_context=True)

@@ -173,3 +173,32 @@ def test_a_reference_import_moving_a_departement_to_another_region_moves_the_vie
     data = _reference_data(tmp_path, nord_region="11")
     call_command("import_reference", "--data-dir", str(data), "--no-progress", stdout=StringIO())
     assert saved_view_counts(user=fresh(cget), views=[view]) == {view.pk: 0}
+
+
+def unread(user: User) -> tuple[int, int]:
+    """The bell's count through the selector, and how many statements read the notices for it."""
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.notices_unread(user=fresh(user))
+    return found, sum("notifications_notice" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_bells_count_is_kept_and_moves_with_each_notice_created_or_read(make_user: MakeUser) -> None:
+    from notifications.notice_services import notices_create, notices_mark_read
+    from notifications.notices import Notice
+
+    agent, colleague = make_user(Role.AGENT, "59"), make_user(Role.AGENT, "59")
+    assert unread(agent) == (0, 1)  # counted once...
+    assert unread(agent) == (0, 0)  # ...then kept
+    notices_create(recipients=[agent, colleague], event="returned", key="test:1", title="Protocole renvoyé")
+    assert unread(agent) == (1, 1) and unread(colleague) == (1, 1)  # moved at once, for both
+    assert unread(agent) == (1, 0)
+    notices_create(recipients=[agent], event="returned", key="test:1", title="Protocole renvoyé")
+    assert unread(agent) == (1, 0)  # the same key noticed twice creates nothing, moves nothing
+    Notice.objects.create(recipient=agent, key="test:2", event="other", title="Écrit par l'administration")
+    assert unread(agent) == (2, 1) and unread(colleague) == (1, 0)  # one by one: his alone
+    notices_mark_read(user=agent, pks=[Notice.objects.get(key="test:2").pk])
+    assert unread(agent) == (1, 1) and unread(colleague) == (1, 0)
+    notices_mark_read(user=agent)
+    assert unread(agent) == (0, 1)
+    Notice.objects.filter(recipient=colleague).delete()  # a queryset's delete sends post_delete
+    assert unread(colleague) == (0, 1)
