@@ -51,9 +51,10 @@ from typing import Any
 from django.db import connection, transaction
 
 from accounts.selectors import department_ids, sees_all_departments
-from workflows.cases.kept import kept_get, kept_set, version_move, versions_of
+from workflows.cases.kept import kept_get, kept_get_many, kept_set, version_move, versions_of
 
 COUNTS_TIMEOUT = 600
+PEOPLE_VERSION = "_inbox_people_version"  # read with the counts' versions (``counts_key``)
 WHOLE_COUNTRY = "all"
 
 
@@ -126,7 +127,10 @@ def counts_key(user: Any, *, calendar: Any) -> str:
     """The key of ``user``'s counts as things stand."""
     national = sees_all_departments(user)
     scope: list[int | str] = [WHOLE_COUNTRY] if national else [*sorted(department_ids(user))]
-    versions = _versions([*(_scope_key(part) for part in scope), _user_key(user.pk)])
+    # The people's version in the same round trip, for the « Confier à » select of the list
+    # pages (``colleagues_key``), kept on the request's user; it is not a part of this key.
+    *versions, people = _versions([*(_scope_key(part) for part in scope), _user_key(user.pk), _people_key()])
+    user.__dict__[PEOPLE_VERSION] = people
     joined = getattr(user, "date_joined", None)
     state = repr(
         (
@@ -143,8 +147,27 @@ def counts_key(user: Any, *, calendar: Any) -> str:
 
 
 def counts_kept(key: str) -> dict[str, int]:
-    found = kept_get(key)
+    return _as_counts(kept_get(key))
+
+
+def _as_counts(found: Any) -> dict[str, int]:
     return dict(found) if isinstance(found, dict) else {}
+
+
+def _as_ids(found: Any) -> dict[str, list[int]] | None:
+    return {str(code): list(ids) for code, ids in found.items()} if isinstance(found, dict) else None
+
+
+def ids_key(key: str) -> str:
+    """Where the ids of the user's scope are kept, beside his counts' ``key``."""
+    return f"{key}:cases"
+
+
+def counts_and_ids_kept(key: str) -> tuple[dict[str, int], dict[str, list[int]] | None]:
+    """The counts kept under ``key`` and the scope's ids beside them (``ids_kept``), in one
+    round trip: every page reads the first, every list page the second (two before)."""
+    found = kept_get_many([key, ids_key(key)])
+    return _as_counts(found.get(key)), _as_ids(found.get(ids_key(key)))
 
 
 def counts_keep(key: str, counts: dict[str, int]) -> None:
@@ -153,8 +176,7 @@ def counts_keep(key: str, counts: dict[str, int]) -> None:
 
 def ids_kept(key: str) -> dict[str, list[int]] | None:
     """The ids of the cases in the user's scope, by kind, kept under his counts' key."""
-    found = kept_get(key)
-    return {str(code): list(ids) for code, ids in found.items()} if isinstance(found, dict) else None
+    return _as_ids(kept_get(key))
 
 
 def ids_keep(key: str, ids: dict[str, list[int]]) -> None:
@@ -180,6 +202,6 @@ def colleagues_key(user: Any) -> str:
     départements he sees (or his organisation, for a national user), the people's version."""
     national = sees_all_departments(user)
     scope: list[int | str] = [f"o{user.organisation_id}"] if national else [*sorted(department_ids(user))]
-    (version,) = _versions([_people_key()])
+    version = user.__dict__[PEOPLE_VERSION] if PEOPLE_VERSION in user.__dict__ else _versions([_people_key()])[0]
     digest = hashlib.sha256(repr((user.pk, national, scope, version)).encode()).hexdigest()[:32]
     return f"{_prefix()}:colleagues:{user.pk}:{digest}"

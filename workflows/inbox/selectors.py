@@ -50,8 +50,9 @@ def _scoped_case_ids(user: AnyUser, kind: CaseKind) -> list[Any]:
     if cache is None:
         # Kept with the user's counts (``workflows.inbox.counts``): his scope's cases change only
         # when a case of his départements is written, which moves their key.
-        key = f"{_counts_key(user)}:cases"
-        kept = counts.ids_kept(key)
+        key = counts.ids_key(_counts_key(user))
+        _kept_read(user)
+        kept = user.__dict__.pop("_inbox_ids_kept")
         if kept is not None:
             cache = user.__dict__["_inbox_case_ids"] = kept
             return cache.get(kind.code, [])
@@ -136,7 +137,7 @@ def _scoped_process_ids(user: AnyUser) -> list[int]:
             if ids[kind.code]
         ]
         cache[PROCESSES] = list(parts[0].union(*parts[1:], all=True)) if parts else []
-        counts.ids_keep(f"{_counts_key(user)}:cases", cache)
+        counts.ids_keep(counts.ids_key(_counts_key(user)), cache)
     return cache[PROCESSES]
 
 
@@ -507,10 +508,8 @@ def tab_counts(*, user: AnyUser, only: tuple[str, ...] | None = None) -> dict[st
     navigation and the tabs share them)."""
     if not user.is_authenticated:
         return {tab.code: 0 for tab in TABS}
-    cache: dict[str, int] | None = user.__dict__.get("_inbox_counts")
-    if cache is None:
-        # Those kept since something they count last changed (``workflows.inbox.counts``).
-        cache = user.__dict__["_inbox_counts"] = counts.counts_kept(_counts_key(user))
+    # Those kept since something they count last changed (``workflows.inbox.counts``).
+    cache = _counts_read(user)
     wanted = [tab.code for tab in visible_tabs(user) if tab.code not in cache and (only is None or tab.code in only)]
     if wanted:
         cache.update(capped_counts({code: tab_tasks(user=user, tab=code) for code in wanted}))
@@ -528,13 +527,28 @@ def notices_unread(*, user: AnyUser) -> int:
     its own on every page before (benchmarks/RESULTS.md, eleventh pass)."""
     if not user.is_authenticated:
         return 0
-    cache: dict[str, int] | None = user.__dict__.get("_inbox_counts")
-    if cache is None:
-        cache = user.__dict__["_inbox_counts"] = counts.counts_kept(_counts_key(user))
+    cache = _counts_read(user)
     if UNREAD not in cache:
         cache[UNREAD] = notices_unread_count(user=user)
         counts.counts_keep(_counts_key(user), cache)
     return cache[UNREAD]
+
+
+def _kept_read(user: AnyUser) -> None:
+    """What is kept under the user's counts' key, his counts and his scope's ids, read once per
+    request in one round trip (``counts.counts_and_ids_kept``)."""
+    if "_inbox_counts" not in user.__dict__:
+        found, ids = counts.counts_and_ids_kept(_counts_key(user))
+        user.__dict__["_inbox_counts"], user.__dict__["_inbox_ids_kept"] = found, ids
+    elif "_inbox_ids_kept" not in user.__dict__:
+        user.__dict__["_inbox_ids_kept"] = counts.ids_kept(counts.ids_key(_counts_key(user)))
+
+
+def _counts_read(user: AnyUser) -> dict[str, int]:
+    if "_inbox_counts" not in user.__dict__:
+        _kept_read(user)
+    cache: dict[str, int] = user.__dict__["_inbox_counts"]
+    return cache
 
 
 def _counts_key(user: AnyUser) -> str:
@@ -548,9 +562,7 @@ def kept_counts(*, user: AnyUser, lists: dict[str, Callable[[], QuerySet[Task]]]
     """``capped_counts`` of lists of the user's (his saved views), kept with his tabs' counts
     under the same key: ``lists``' codes name what they count (a view and its query), their
     values build the list only when it must be counted."""
-    cache: dict[str, int] | None = user.__dict__.get("_inbox_counts")
-    if cache is None:
-        cache = user.__dict__["_inbox_counts"] = counts.counts_kept(_counts_key(user))
+    cache = _counts_read(user)
     wanted = {code: tasks() for code, tasks in lists.items() if code not in cache}
     if wanted:
         cache.update(capped_counts(wanted))

@@ -212,3 +212,43 @@ def test_the_hand_over_list_is_kept_until_a_colleague_changes(world: dict[str, A
     colleague.is_active = False
     colleague.save()
     assert f'value="{colleague.pk}"' not in _hand_over_options(client)
+
+
+def redis_commands(client: Client, url: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The Redis commands a request sends, each as its name and its keys, once what it reads is
+    kept."""
+    import redis
+
+    sent: list[tuple[str, ...]] = []
+    execute = redis.Redis.execute_command
+
+    def counted(self: Any, *args: Any, **options: Any) -> Any:
+        sent.append((str(args[0]), *(str(key) for key in args[1:])))
+        return execute(self, *args, **options)
+
+    client.get(url)
+    client.get(url)
+    with monkeypatch.context() as patched:
+        patched.setattr(redis.Redis, "execute_command", counted)
+        assert client.get(url).status_code == 200
+    return sent
+
+
+def test_a_list_page_reads_what_is_kept_in_three_round_trips(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The versions with the people's (the « Confier à » select), then the counts with the
+    scope's ids, then the colleagues: five round trips before (the early warning's own reads
+    aside)."""
+    client = Client()
+    client.force_login(world["agent"])
+    department = world["agent"].organisation.department_id
+    for url in ("/taches/file/", "/taches/tous/", "/mentions-legales/"):
+        sent = redis_commands(client, url, monkeypatch)
+        ends = [tuple(key.rpartition(":")[2] for key in command[1:]) for command in sent]
+        assert sent[0][0] == "MGET" and ends[0] == (f"d{department}", f"u{world['agent'].pk}", "people"), sent
+        assert sent[1][0] == "MGET" and ":counts:" in sent[1][1] and sent[1][2] == f"{sent[1][1]}:cases", sent
+        again = [command for command in sent[2:] if any(key in (*sent[0][1:], *sent[1][1:]) for key in command[1:])]
+        assert not again, (url, sent)  # each read once, with the others
+        colleagues = [command for command in sent if ":colleagues:" in "".join(command)]
+        assert len(colleagues) == (0 if url == "/mentions-legales/" else 1), (url, sent)
