@@ -13,7 +13,7 @@ from django.db.models import Max, QuerySet
 from config.statements import Compiled, Ids, any_of_registered
 from workflows.cases.registry import CaseKind
 from workflows.inbox.models import Follow
-from workflows.inbox.selectors import AnyUser, TaskRow
+from workflows.inbox.selectors import AnyUser, TaskRow, followed_cases
 
 
 def _last_changes(kind: CaseKind, case_ids: list[int]) -> dict[int, Any]:
@@ -54,6 +54,15 @@ def changed_since_seen(*, user: AnyUser, rows: list[TaskRow]) -> dict[int, bool]
         code: ContentType.objects.get_for_model(kind_rows[0].kind.model)  # type: ignore[union-attr]
         for code, kind_rows in by_kind.items()
     }
+    # The cases he follows are kept with his counts (``selectors.followed_cases``): a page of
+    # none of them reads no follow.
+    followed_keys = followed_cases(user=user)
+    if not any(
+        (content_types[code].pk, row.case.pk) in followed_keys
+        for code, kind_rows in by_kind.items()
+        for row in kind_rows
+    ):
+        return {}
     seen = {
         (case_type_id, case_id): seen_at
         for case_type_id, case_id, seen_at in _FOLLOWS.all(

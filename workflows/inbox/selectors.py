@@ -441,13 +441,12 @@ SORTS: dict[str, tuple[str, str]] = {
 
 
 def _followed_processes(user: AnyUser) -> QuerySet[Process]:
-    """The processes of the cases the user follows: his follows read first (a few rows), then
+    """The processes of the cases the user follows: his follows read first (``followed_cases``), then
     matched by id on each kind's processes (a sub-query per kind, OR-ed, scanned the 100,000
     processes)."""
-    from workflows.inbox.models import Follow
 
     by_type: dict[int, list[int]] = {}
-    for case_type_id, case_id in Follow.objects.filter(user_id=user.pk or 0).values_list("case_type_id", "case_id"):
+    for case_type_id, case_id in sorted(followed_cases(user=user)):
         by_type.setdefault(case_type_id, []).append(case_id)
     followed = Q(pk__in=[])
     for kind in _flow_kinds():
@@ -718,16 +717,34 @@ def case_in_scope(*, user: AnyUser, kind_code: str, case_pk: int) -> Any:
     )
 
 
-def _follow_of(user_id: int, case_type: int, case_id: int) -> QuerySet[Any]:
+def _follows_of(user_id: int) -> QuerySet[Any]:
     from workflows.inbox.models import Follow
 
-    return Follow.objects.filter(user_id=user_id, case_type_id=case_type, case_id=case_id).values_list("pk")[:1]
+    return Follow.objects.filter(user_id=user_id).values_list("case_type_id", "case_id")
 
 
-_FOLLOW = Compiled(_follow_of, int, int, int)  # on every case page
+_FOLLOWS = Compiled(_follows_of, int)
+# The cases the user follows, kept with his counts (never a tab's code): his version moves when
+# he follows a case or stops (``receivers.follow_written``); a visit (``seen_at``) changes nothing.
+FOLLOWED = "dossiers-suivis"
+
+
+def followed_cases(*, user: AnyUser) -> frozenset[tuple[int, int]]:
+    """``(content type, case id)`` of each case the user follows, read once per request and kept
+    with his counts: the case page's « Suivre ce dossier », the lists' « Suivi » marks and the
+    « Suivis » tab read them (a query on every case and list page before)."""
+    if not user.is_authenticated:
+        return frozenset()
+    found: frozenset[tuple[int, int]] | None = user.__dict__.get("_inbox_followed_cases")
+    if found is not None:
+        return found
+    cache: dict[str, Any] = _counts_read(user)
+    if FOLLOWED not in cache:
+        cache[FOLLOWED] = sorted([int(type_id), int(case_id)] for type_id, case_id in _FOLLOWS.all(user.pk))
+        counts.counts_keep(_counts_key(user), cache)
+    found = user.__dict__["_inbox_followed_cases"] = frozenset((type_id, case_id) for type_id, case_id in cache[FOLLOWED])
+    return found
 
 
 def case_followed(*, user: AnyUser, case: Any) -> bool:
-    if not user.is_authenticated:
-        return False
-    return bool(_FOLLOW.all(user.pk, ContentType.objects.get_for_model(type(case)).pk, case.pk))
+    return (ContentType.objects.get_for_model(type(case)).pk, case.pk) in followed_cases(user=user)

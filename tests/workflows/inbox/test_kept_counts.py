@@ -252,3 +252,30 @@ def test_a_list_page_reads_what_is_kept_in_three_round_trips(
         assert not again, (url, sent)  # each read once, with the others
         colleagues = [command for command in sent if ":colleagues:" in "".join(command)]
         assert len(colleagues) == (0 if url == "/mentions-legales/" else 1), (url, sent)
+
+
+def follow_reads(client: Client, url: str) -> tuple[str, int]:
+    """A page once what it reads is kept, and how many statements read the follows for it."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).content.decode()
+    return body, sum('"workflows_follow"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_followed_cases_are_kept_and_move_when_he_follows_or_stops(world: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(world["agent"])
+    renewal = world["nord"][0]
+    page = f"/renovations/{renewal.pk}/"
+    body, reads = follow_reads(client, page)
+    assert "Suivre ce dossier" in body and reads == 0
+    assert follow_reads(client, "/taches/file/")[1] == 0  # none of the page's cases: no follow read
+    client.post(f"/dossiers/renewal/{renewal.pk}/suivre/", {"suivre": "1"})
+    body, reads = follow_reads(client, page)
+    assert "Ne plus suivre ce dossier" in body  # at once
+    assert reads == 1  # the visit's ``seen_at``, written when a followed case is opened
+    body, reads = follow_reads(client, "/taches/file/")
+    assert "Suivi</span>" in body and reads == 1  # his visits' times, for « modifié depuis »
+    client.post(f"/dossiers/renewal/{renewal.pk}/suivre/", {"suivre": "0"})
+    body, reads = follow_reads(client, page)
+    assert "Suivre ce dossier" in body and "Ne plus suivre" not in body and reads == 0
