@@ -742,7 +742,8 @@ def followed_cases(*, user: AnyUser) -> frozenset[tuple[int, int]]:
     if FOLLOWED not in cache:
         cache[FOLLOWED] = sorted([int(type_id), int(case_id)] for type_id, case_id in _FOLLOWS.all(user.pk))
         counts.counts_keep(_counts_key(user), cache)
-    found = user.__dict__["_inbox_followed_cases"] = frozenset((type_id, case_id) for type_id, case_id in cache[FOLLOWED])
+    found = frozenset((type_id, case_id) for type_id, case_id in cache[FOLLOWED])
+    user.__dict__["_inbox_followed_cases"] = found
     return found
 
 
