@@ -244,3 +244,32 @@ def test_the_synthesis_s_four_parts_and_five_pages(make_user: MakeUser, nord: De
     synthesis = synthesis_save(user=agent, department=nord, year=2019, **at_length(TOTAL_MAX_CHARS))
     assert _status(synthesis, "synthesis-five-pages") == "conforme"
     assert transition_run(user=agent, case=synthesis, name="send_to_validation").state == ("prefect_validation")
+
+
+def test_the_case_read_by_its_page_knows_its_merged_contracts_without_a_query_of_their_own(
+    negotiation: tuple[User, Renewal],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.renewal.selectors import renewal_get
+
+    agent, renewal = negotiation
+
+    def perimeter() -> tuple[str, int]:
+        read = renewal_get(user=agent, pk=renewal.pk)
+        with CaptureQueriesContext(connection) as captured:
+            status = _status(read, "renewal-perimeter-merged-contracts")
+        asked = sum('"workflows_renewal_merged_contracts"' in query["sql"] for query in captured.captured_queries)
+        return status, asked
+
+    assert perimeter() == ("non applicable", 0)
+    other = CityContract.objects.filter(department__code="62").order_by("code").first()
+    assert other is not None
+    renewal.merged_contracts.add(other)
+    status, _asked = perimeter()
+    assert status != "non applicable"  # read with the case: the rule applies, its problems listed
+    renewal.merged_contracts.clear()
+    assert perimeter() == ("non applicable", 0)
+    # A case read otherwise (a locked copy) asks the database.
+    assert _status(fresh(renewal), "renewal-perimeter-merged-contracts") == "non applicable"

@@ -92,6 +92,13 @@ def _has_major_projects(renewal: Any) -> bool:
     )
 
 
+def _merges_contracts(renewal: Any) -> bool:
+    """Whether the case names merged contracts: read with the case by ``renewal_get``
+    (``selectors.MERGED_ANY``), else asked now (a case read otherwise, a locked copy)."""
+    known = renewal.__dict__.get("merged_any")
+    return bool(known) if known is not None else bool(renewal.merged_contracts.exists())
+
+
 def _merged_problems(renewal: Any) -> list[str]:
     problems = []
     for contract in renewal.merged_contracts.all():
@@ -224,7 +231,7 @@ RULES = (
         source=CIRCULAR_ANNEX_1 + ", b)",
         severity="blocking",
         applies_to=KIND,
-        applies=lambda renewal: renewal.merged_contracts.exists(),
+        applies=lambda renewal: _merges_contracts(renewal),
         holds=lambda renewal: not _merged_problems(renewal),
         missing=lambda renewal: "Contrats réunis à revoir : " + " ; ".join(_merged_problems(renewal)) + ".",
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from viewflow.workflow.models import Task
@@ -28,8 +28,23 @@ def renewal_list(*, user: User | AnonymousUser) -> QuerySet[Renewal]:
     return scoped(Renewal.objects.select_related("city_contract", "department"), user)
 
 
-# The case with its contract and département, by id: every renovation page and task page.
-_RENEWAL = Compiled(lambda pk: Renewal.objects.select_related("city_contract", "department").filter(pk=pk), int)
+# The name ``renewal_get`` gives whether the case names merged contracts (``MERGED_ANY``).
+MERGED_ANY = "merged_any"
+
+
+def _renewal(pk: int) -> QuerySet[Renewal]:
+    merged = Renewal.merged_contracts.through.objects.filter(renewal_id=OuterRef("pk"))
+    return (
+        Renewal.objects.select_related("city_contract", "department")
+        .annotate(**{MERGED_ANY: Exists(merged)})
+        .filter(pk=pk)
+    )
+
+
+# The case with its contract and département, by id, and whether it merges other contracts
+# (the checklist's perimeter rule asked it in a query of its own): every renovation page and
+# task page.
+_RENEWAL = Compiled(_renewal, int)
 
 
 def renewal_get(*, user: User | AnonymousUser, pk: int) -> Renewal:
