@@ -157,7 +157,12 @@ def session_user(backend: ModelBackend, user_id: Any) -> Any:
     page asks for them (his scope, the menu, the saved views' sharing), two queries of their own
     on each request before (benchmarks/RESULTS.md). ``ModelBackend.get_user``'s rule otherwise: a
     deactivated account is signed out at its next request."""
-    user = _SESSION_USER.first(user_id)
+    from accounts.sessions import read_user
+
+    # Read with the session (``accounts.sessions``) when it is his; else by his id.
+    known, user = read_user(user_id)
+    if not known:
+        user = _SESSION_USER.first(user_id)
     if user is None:
         return None
     return user if backend.user_can_authenticate(user) else None

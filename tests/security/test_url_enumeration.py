@@ -55,7 +55,7 @@ PUBLIC = {
 # Logging out needs no account: it just ends whatever session there is.
 LOGOUT = {"logout", "admin:logout"}
 # Tables a request may write for reasons other than the request's object: sessions, login logs.
-VOLATILE_TABLES = ("django_session", "axes_")
+VOLATILE_TABLES = ("accounts_usersession", "axes_")
 
 
 @pytest.fixture
