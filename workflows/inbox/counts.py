@@ -3,13 +3,16 @@
 Every page shows the navigation's counts and every inbox page its tabs' and saved views':
 counted on each request, they were half of an inbox page's time at 1,000,000 tasks
 (benchmarks/RESULTS.md, "workspace's speed"). They are kept in the cache under a key made of
-what they depend on:
+what they depend on, with the bell's unread count and the cases the user follows
+(``selectors.notices_unread``, ``selectors.followed_cases``) and, beside them, the ids of his
+scope's cases and processes, both read in one round trip:
 
 - a **version per département** (and one for the whole country), moved whenever a task of a
   case of that département, or such a case, is saved or deleted — at once and again after the
   commit (a reader between the two would otherwise keep what he read before the commit);
-- a **version per user**, moved when he follows or stops following a case, or when an absence
-  cover involving him is written;
+- a **version per user**, moved when he follows or stops following a case, when notices are
+  created for him or marked read (``notifications.notice_services.notices_changed``, or a
+  notice saved one by one), or when an absence cover involving him is written;
 - the user's permissions and départements (his role and grants), the campaign's day and dates
   (covers start and end with the day; the « échéance » filters of saved views read the dates),
   his id and when his account was created;
