@@ -37,9 +37,10 @@ sends ``reference.signals.departments_moved`` when one changes région (saved vi
 
 Not covered: a write that sends no signal — SQL by an operator, ``QuerySet.update()``,
 ``bulk_create`` or ``bulk_update`` in a shell or a data migration, on tasks, processes, cases,
-users or organisations. The counts, the lists and the « Confier à » select may then be wrong
-for up to ``COUNTS_TIMEOUT``; whoever writes so calls ``scope_changed`` with the départements
-concerned (``people_changed`` for users or organisations) once his write is committed. A case
+users, organisations, notices or follows. The counts, the lists, the bell and the « Confier à »
+select may then be wrong for up to ``COUNTS_TIMEOUT``; whoever writes so calls ``scope_changed``
+with the départements concerned (``people_changed`` for users or organisations,
+``user_changed`` for notices and follows) once his write is committed. A case
 moved to another département that way also keeps, for the saves of its tasks, its processes'
 former départements (``receivers.PROCESS_DEPARTMENTS_TIMEOUT``, a day): move a case by saving
 it (the admin), which keeps them up to date.
