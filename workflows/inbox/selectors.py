@@ -201,11 +201,13 @@ def _case_tasks(
 
 
 def _with_cases(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """Each task with its owner and its process (one query for the page's processes, by id);
-    ``task_rows`` then reads their cases, one query per case kind. The process is not joined: at
-    100,000 processes PostgreSQL hashed the whole table for it (benchmarks/RESULTS.md,
-    "workspace's speed")."""
-    return tasks.select_related("owner").prefetch_related("process")
+    """Each task with its process (one query for the page's processes, by id); ``task_rows``
+    then reads their owners (one query) and their cases, one query per case kind. Neither the
+    process nor the owner is joined: at 100,000 processes PostgreSQL hashed the whole table for
+    the first, and at 50,000 users the whole user table for the second, before sorting and
+    cutting the page (« Tous »: 35–48 ms of the database's time a page, benchmarks/RESULTS.md,
+    eleventh pass)."""
+    return tasks.prefetch_related("process")
 
 
 def _page_processes(ids: Ids) -> QuerySet[Process]:
@@ -227,6 +229,26 @@ def _processes_attached(tasks: list[Task]) -> None:
     found = {row.pk: row for row in _PROCESSES.all(Ids({task.process_id for task in wanted}))}
     for task in wanted:
         process.set_cached_value(task, found.get(task.process_id))
+
+
+def _page_owners(ids: Ids) -> QuerySet[User]:
+    return User._default_manager.filter(pk__any_of=ids)
+
+
+any_of_registered(User._meta.pk)
+_OWNERS = Compiled(_page_owners, Ids)  # the owners of a list's page
+
+
+def _owners_attached(tasks: list[Task]) -> None:
+    """The page's owners in one query by their ids, compiled once, kept on each task as its
+    ``owner`` (joining them made PostgreSQL hash the 50,000 users before cutting the page)."""
+    owner = Task._meta.get_field("owner")
+    wanted = [task for task in tasks if task.owner_id is not None and not owner.is_cached(task)]
+    if not wanted:
+        return
+    found = {row.pk: row for row in _OWNERS.all(Ids({task.owner_id for task in wanted}))}
+    for task in wanted:
+        owner.set_cached_value(task, found.get(task.owner_id))
 
 
 def _cases_attached(tasks: list[Task]) -> None:
@@ -365,6 +387,7 @@ def task_rows(tasks: Any) -> list[TaskRow]:
     from workflows.cases.risk import risks
 
     tasks = list(tasks)
+    _owners_attached(tasks)
     _processes_attached(tasks)
     _cases_attached(tasks)
     rows = [
@@ -698,11 +721,11 @@ def tasks_sort(
 
 
 def tab_page_tasks(tasks: QuerySet[Task], *, tab: str) -> QuerySet[Task]:
-    """What a page of a tab reads with its tasks: its owner; ``task_rows`` reads their processes
-    (one query) and cases (one query per kind)."""
-    if tab == "file":  # see task_queue: no owner to join
-        return tasks.select_related(None)
-    return tasks.select_related("owner")
+    """What a page of a tab reads with its tasks: nothing joined; ``task_rows`` reads their
+    owners (one query), processes (one query) and cases (one query per kind), ``tab`` whichever
+    it is (see ``_with_cases``)."""
+    del tab
+    return tasks.select_related(None)
 
 
 def case_in_scope(*, user: AnyUser, kind_code: str, case_pk: int) -> Any:

@@ -218,3 +218,23 @@ def test_counts_stop_at_the_cap(nord: dict[str, object], monkeypatch: pytest.Mon
         selectors.tab_tasks(user=agent, tab="tous").order_by("pk"), 2, wanted_page=3, known=4
     )
     assert (last.count, last.capped, last.count_label) == (5, False, "5")
+
+
+@pytest.mark.parametrize("tab", ["a-traiter", "file", "tous"])
+def test_a_tabs_tasks_are_read_without_joining_the_users_and_their_owners_shown(
+    nord: dict[str, object], tab: str
+) -> None:
+    """Joining the owners made PostgreSQL hash the whole user table (50,000 at the benchmark's
+    size) before sorting and cutting the page: they are read by id, for the page's rows only."""
+    agent, colleague = nord["agent"], nord["colleague"]
+    assert isinstance(agent, User) and isinstance(colleague, User)
+    client = Client()
+    client.force_login(agent)
+    url = TAB_URLS[tab] + "?colonnes=dossier&colonnes=attribuee"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url).content.decode()
+    listed = [query["sql"] for query in queries.captured_queries if query["sql"].startswith('SELECT "viewflow_task"')]
+    assert listed and not [sql for sql in listed if '"accounts_user"' in sql], listed
+    if tab == "tous":  # the colleague's task, and the agent's own, each with its owner's name
+        assert str(colleague) in body and str(agent) in body
