@@ -252,7 +252,7 @@ def summarise(records: list[list[Any]], started_at: float, window_start: float, 
     }
 
 
-def run_stage(users: int, seconds: int, spawn_rate: float, port: int, client: str = "fast") -> dict[str, Any]:
+def run_stage(users: int, seconds: int, spawn_rate: float, port: int, client: str = "requests") -> dict[str, Any]:
     raw = OUT / f"load_raw_{users}.json"
     env = {**os.environ, "LOAD_PLAN": str(PLAN), "LOAD_RAW": str(raw), "LOAD_CLIENT": client}
     bin_dir = Path(sys.executable).parent
@@ -543,9 +543,9 @@ def main() -> None:
     run_parser.add_argument("--port", type=int, default=8710)
     run_parser.add_argument(
         "--client",
-        choices=("fast", "requests"),
-        default="fast",
-        help="locust's HTTP client: fast (FastHttpUser) or requests (HttpUser, before the eleventh pass)",
+        choices=("requests", "fast"),
+        default="requests",
+        help="locust's HTTP client: requests (HttpUser, every pass's) or fast (FastHttpUser)",
     )
     profile_parser = sub.add_parser("profile")
     profile_parser.add_argument("--samples", type=int, default=30)

@@ -64,11 +64,12 @@ def _dump(**kwargs: Any) -> None:
     RAW.write_text(json.dumps({"spawned_at": STATE["spawned_at"], "records": RECORDS, "outcomes": OUTCOMES}))
 
 
-# The virtual users' HTTP client: locust's ``FastHttpUser`` (geventhttpclient) by default, or
-# ``LOAD_CLIENT=requests`` for ``HttpUser`` (python-requests), the client of the passes before the
-# eleventh (benchmarks/RESULTS.md). Locust shares the two cores with the server: python-requests
-# spent some 13 % of them at 100 agents, CPU the product never gets in production.
-_CLIENT = os.environ.get("LOAD_CLIENT", "fast")
+# The virtual users' HTTP client: ``HttpUser`` (python-requests) by default, the client of every
+# pass, or ``LOAD_CLIENT=fast`` for locust's ``FastHttpUser`` (geventhttpclient). Locust shares
+# the two cores with the server (some 12 % of them at 100 agents with python-requests, 9 % with
+# geventhttpclient: it parses every page it reads); the eleventh pass found no clear gain in the
+# product's figures between the two, within the host's run-to-run spread (benchmarks/RESULTS.md).
+_CLIENT = os.environ.get("LOAD_CLIENT", "requests")
 if _CLIENT not in ("fast", "requests"):
     raise SystemExit(f"LOAD_CLIENT : « {_CLIENT} » inconnu (fast ou requests)")
 _User: Any = FastHttpUser if _CLIENT == "fast" else HttpUser
