@@ -169,6 +169,28 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405 - no access noise in the meas
 """
 
 
+def settled(timeout: float = 180) -> None:
+    """``CHECKPOINT``, then wait (``timeout`` at most) until no autovacuum worker runs: after a
+    ``fill``, PostgreSQL writes the million rows out for a minute or two, and a run started at
+    once shares the cores with it (benchmarks/RESULTS.md, eleventh pass)."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        try:
+            connection.execute("CHECKPOINT")
+        except psycopg.errors.InsufficientPrivilege:
+            say("CHECKPOINT refusé (rôle sans pg_checkpoint) : mesure sans point de contrôle")
+        started = time.time()
+        while time.time() - started < timeout:
+            row = connection.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+            ).fetchone()
+            if not row or not row[0]:
+                break
+            time.sleep(2)
+        say(f"PostgreSQL au repos en {time.time() - started:.0f} s (point de contrôle, autovacuum)")
+
+
 def server_env(port: int, root: Path = ROOT) -> dict[str, str]:
     OUT.mkdir(exist_ok=True)
     (OUT / "loadsettings.py").write_text(SETTINGS)
@@ -574,6 +596,7 @@ def main() -> None:
         say(f"{fill_cases(100_000):,} cases")
         return
     if args.command == "cost":
+        settled()
         cost(args.requests, args.port, args.reference)
         return
     if args.command == "fill":
@@ -581,6 +604,7 @@ def main() -> None:
         return
     if not PLAN.exists():
         sys.exit("run `benchmarks/load.py fill` first")
+    settled()
     server = start_gunicorn(args.port, args.workers)
     try:
         for users in args.users:
