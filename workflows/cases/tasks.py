@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -111,12 +111,18 @@ def _case_rows(kind: CaseKind) -> Callable[[int], QuerySet[Any]]:
     return rows
 
 
-def kind_statements(kind: CaseKind) -> tuple[Compiled, Compiled, Compiled]:
+class KindReads(NamedTuple):
+    task: Compiled  # the task with its process and owner
+    process_id: Compiled  # the task's process number
+    case: Compiled  # the case by id
+
+
+def kind_statements(kind: CaseKind) -> KindReads:
     """The task reads of every task page, take, release and hand-over, compiled once per kind
     (``config.statements``): the task with its process and owner, the task's process number,
     the case by id. Building ``kind_tasks`` (its flow's nodes, the content type) and compiling it
     was most of a take's work (benchmarks/RESULTS.md)."""
-    return (
+    return KindReads(
         kind.statement("task", _task_rows, int),
         kind.statement("task's process", _task_process_rows, int),
         kind.statement("case", _case_rows, int),
@@ -126,7 +132,7 @@ def kind_statements(kind: CaseKind) -> tuple[Compiled, Compiled, Compiled]:
 def kind_task(kind: CaseKind, task_pk: int) -> Task:
     """The human task ``task_pk`` of ``kind``'s flow, with its process and owner
     (``Task.DoesNotExist`` for a task of another flow, or none)."""
-    task: Task | None = kind_statements(kind)[0].first(task_pk)
+    task: Task | None = kind_statements(kind).task.first(task_pk)
     if task is None:
         raise Task.DoesNotExist(f"No task {task_pk} of {kind.code}")
     return task
@@ -135,7 +141,7 @@ def kind_task(kind: CaseKind, task_pk: int) -> Task:
 def task_get(kind: CaseKind, task_pk: int) -> tuple[Task, Model]:
     """The task of ``kind`` and its case (``Task.DoesNotExist`` for a task of another kind)."""
     task = kind_task(kind, task_pk)
-    case = kind_statements(kind)[2].first(task.process.artifact_object_id)
+    case = kind_statements(kind).case.first(task.process.artifact_object_id)
     if case is None:
         raise kind.model.DoesNotExist(f"No {kind.code} {task.process.artifact_object_id}")  # type: ignore[attr-defined]
     return task, case
@@ -341,7 +347,7 @@ def _locked_task(kind: CaseKind, task_pk: int, user: Any) -> tuple[Task, Model]:
 def _with_process_lock(kind: CaseKind, task_pk: int) -> Any:
     # The row lock that follows (``_locked_task``) is built at each call: Django checks that a
     # ``select_for_update`` runs inside a transaction while compiling it.
-    process_pk = kind_statements(kind)[1].first(task_pk)
+    process_pk = kind_statements(kind).process_id.first(task_pk)
     if process_pk is None:
         raise Task.DoesNotExist(f"No task {task_pk} of {kind.code}")
     return kind.flow.lock(process_pk)

@@ -108,7 +108,7 @@ def _scoped_rows(user: AnyUser, task_pks: list[int], *, include_done: bool = Fal
         visible = visible | selectors.tab_tasks(user=user, tab="traites")
     if selectors.review_permissions(user):
         visible = visible | selectors.tab_tasks(user=user, tab=selectors.REVIEW_TAB.code)
-    tasks = selectors.tab_page_tasks(visible.filter(pk__in=task_pks), tab="tous")
+    tasks = selectors.tab_page_tasks(visible.filter(pk__in=task_pks))
     return {row.task.pk: row for row in selectors.task_rows(tasks)}
 
 

@@ -167,10 +167,7 @@ def list_neighbours(*, user: AnyUser, tab: str, params: QueryDict, position: int
     around = [before, after]
     wanted = [pk for pk in around if pk is not None]
     rows = (
-        {
-            row.task.pk: row
-            for row in selectors.task_rows(selectors.tab_page_tasks(Task.objects.filter(pk__in=wanted), tab=tab))
-        }
+        {row.task.pk: row for row in selectors.task_rows(selectors.tab_page_tasks(Task.objects.filter(pk__in=wanted)))}
         if wanted
         else {}
     )

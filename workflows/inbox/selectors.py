@@ -218,17 +218,19 @@ any_of_registered(Process._meta.pk)
 _PROCESSES = Compiled(_page_processes, Ids)  # the processes of a list's page
 
 
-def _processes_attached(tasks: list[Task]) -> None:
-    """The page's processes in one query by their ids, compiled once (``prefetch_related``
-    built and compiled it at each page, with its prefetch machinery: some 2,000 calls), kept on
-    each task as its ``process`` (no query when it is read)."""
-    process = Task._meta.get_field("process")
-    wanted = [task for task in tasks if not process.is_cached(task)]
+def _related_attached(tasks: list[Task], name: str, statement: Compiled) -> None:
+    """The rows a foreign key of the page's tasks points to (``name``), in one query by their
+    ids (``statement``, compiled once), kept on each task (no query when it is read): Django's
+    ``prefetch_related`` built and compiled its query at each page, with its prefetch machinery
+    (some 2,000 calls), and ``select_related`` joined the whole table (below)."""
+    field = Task._meta.get_field(name)
+    attname = field.get_attname()
+    wanted = [task for task in tasks if getattr(task, attname) is not None and not field.is_cached(task)]
     if not wanted:
         return
-    found = {row.pk: row for row in _PROCESSES.all(Ids({task.process_id for task in wanted}))}
+    found = {row.pk: row for row in statement.all(Ids({getattr(task, attname) for task in wanted}))}
     for task in wanted:
-        process.set_cached_value(task, found.get(task.process_id))
+        field.set_cached_value(task, found.get(getattr(task, attname)))
 
 
 def _page_owners(ids: Ids) -> QuerySet[User]:
@@ -236,19 +238,9 @@ def _page_owners(ids: Ids) -> QuerySet[User]:
 
 
 any_of_registered(User._meta.pk)
-_OWNERS = Compiled(_page_owners, Ids)  # the owners of a list's page
-
-
-def _owners_attached(tasks: list[Task]) -> None:
-    """The page's owners in one query by their ids, compiled once, kept on each task as its
-    ``owner`` (joining them made PostgreSQL hash the 50,000 users before cutting the page)."""
-    owner = Task._meta.get_field("owner")
-    wanted = [task for task in tasks if task.owner_id is not None and not owner.is_cached(task)]
-    if not wanted:
-        return
-    found = {row.pk: row for row in _OWNERS.all(Ids({task.owner_id for task in wanted}))}
-    for task in wanted:
-        owner.set_cached_value(task, found.get(task.owner_id))
+# The owners of a list's page: joining them made PostgreSQL hash the 50,000 users before
+# cutting the page (``_with_cases``).
+_OWNERS = Compiled(_page_owners, Ids)
 
 
 def _cases_attached(tasks: list[Task]) -> None:
@@ -387,8 +379,8 @@ def task_rows(tasks: Any) -> list[TaskRow]:
     from workflows.cases.risk import risks
 
     tasks = list(tasks)
-    _owners_attached(tasks)
-    _processes_attached(tasks)
+    _related_attached(tasks, "owner", _OWNERS)
+    _related_attached(tasks, "process", _PROCESSES)
     _cases_attached(tasks)
     rows = [
         TaskRow(task=task, kind=kind_for_flow(task.process.flow_class), case=task.process.artifact) for task in tasks
@@ -549,11 +541,18 @@ def notices_unread(*, user: AnyUser) -> int:
     its own on every page before (benchmarks/RESULTS.md, eleventh pass)."""
     if not user.is_authenticated:
         return 0
-    cache = _counts_read(user)
-    if UNREAD not in cache:
-        cache[UNREAD] = notices_unread_count(user=user)
+    found: int = _kept_value(user, UNREAD, lambda: notices_unread_count(user=user))
+    return found
+
+
+def _kept_value(user: AnyUser, code: str, compute: Callable[[], Any]) -> Any:
+    """What is kept under ``code`` with the user's counts (never a tab's code), computed and
+    kept when missing."""
+    cache: dict[str, Any] = _counts_read(user)
+    if code not in cache:
+        cache[code] = compute()
         counts.counts_keep(_counts_key(user), cache)
-    return cache[UNREAD]
+    return cache[code]
 
 
 def _kept_read(user: AnyUser) -> None:
@@ -720,11 +719,10 @@ def tasks_sort(
     return tasks.order_by(order, "-pk" if descending else "pk"), applied
 
 
-def tab_page_tasks(tasks: QuerySet[Task], *, tab: str) -> QuerySet[Task]:
+def tab_page_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """What a page of a tab reads with its tasks: nothing joined; ``task_rows`` reads their
-    owners (one query), processes (one query) and cases (one query per kind), ``tab`` whichever
-    it is (see ``_with_cases``)."""
-    del tab
+    owners (one query), processes (one query) and cases (one query per kind), whatever the tab
+    (see ``_with_cases``)."""
     return tasks.select_related(None)
 
 
@@ -761,11 +759,10 @@ def followed_cases(*, user: AnyUser) -> frozenset[tuple[int, int]]:
     found: frozenset[tuple[int, int]] | None = user.__dict__.get("_inbox_followed_cases")
     if found is not None:
         return found
-    cache: dict[str, Any] = _counts_read(user)
-    if FOLLOWED not in cache:
-        cache[FOLLOWED] = sorted([int(type_id), int(case_id)] for type_id, case_id in _FOLLOWS.all(user.pk))
-        counts.counts_keep(_counts_key(user), cache)
-    found = frozenset((type_id, case_id) for type_id, case_id in cache[FOLLOWED])
+    pairs = _kept_value(
+        user, FOLLOWED, lambda: sorted([int(type_id), int(case_id)] for type_id, case_id in _FOLLOWS.all(user.pk))
+    )
+    found = frozenset((type_id, case_id) for type_id, case_id in pairs)
     user.__dict__["_inbox_followed_cases"] = found
     return found
 

@@ -96,7 +96,7 @@ class TabView(LoginRequiredMixin, ExportMixin, ListView[Any]):
                 raise PermissionDenied
             raise Http404
         tasks, self.sort = listing.list_tasks(user=self.request.user, tab=self.tab, params=self.request.GET)
-        return selectors.tab_page_tasks(tasks, tab=self.tab)
+        return selectors.tab_page_tasks(tasks)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user

@@ -16,6 +16,7 @@ from workflows.cases.compliance import Rule, rules_register
 from workflows.cases.parties import missing_parties, parties_of
 from workflows.renewal.models import Commitment
 from workflows.renewal.models.protocol import DIJON_DOMAINS, DijonDomain
+from workflows.renewal.selectors import MERGED_ANY
 
 KIND = "renewal"
 CIRCULAR_ANNEX_1 = "circulaire du 22 janvier 2019, annexe 1"
@@ -95,7 +96,7 @@ def _has_major_projects(renewal: Any) -> bool:
 def _merges_contracts(renewal: Any) -> bool:
     """Whether the case names merged contracts: read with the case by ``renewal_get``
     (``selectors.MERGED_ANY``), else asked now (a case read otherwise, a locked copy)."""
-    known = renewal.__dict__.get("merged_any")
+    known = renewal.__dict__.get(MERGED_ANY)
     return bool(known) if known is not None else bool(renewal.merged_contracts.exists())
 
 
