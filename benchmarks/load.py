@@ -191,14 +191,16 @@ def settled(timeout: float = 180) -> None:
         say(f"PostgreSQL au repos en {time.time() - started:.0f} s (point de contrôle, autovacuum)")
 
 
-def server_env(port: int, root: Path = ROOT) -> dict[str, str]:
+def server_env(port: int, root: Path = ROOT, name: str = "") -> dict[str, str]:
+    """The environment of a gunicorn serving ``root``; ``name`` is its PostgreSQL connections'
+    ``application_name`` (``cost`` finds its backends by it)."""
     OUT.mkdir(exist_ok=True)
     (OUT / "loadsettings.py").write_text(SETTINGS)
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "loadsettings",
         "PYTHONPATH": f"{OUT}{os.pathsep}{root}",
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": f"{DATABASE_URL}?application_name={name}" if name else DATABASE_URL,
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"),
         "DJANGO_SECRET_KEY": "load-test-only-key",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -209,9 +211,9 @@ def server_env(port: int, root: Path = ROOT) -> dict[str, str]:
     }
 
 
-def start_gunicorn(port: int, workers: int, root: Path = ROOT) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, root: Path = ROOT, name: str = "") -> subprocess.Popen[bytes]:
     """``workers`` gunicorn processes serving the code of ``root`` (this tree by default)."""
-    env = server_env(port, root)
+    env = server_env(port, root, name)
     bin_dir = Path(sys.executable).parent
     if not (OUT / "static").exists():  # minutes on a busy host (every file compressed twice)
         subprocess.run(
@@ -445,6 +447,15 @@ def _postgres_pids() -> list[int]:
     return pids
 
 
+def _backends_of(name: str) -> list[int]:
+    """The PostgreSQL backends of the server started with ``name`` (its ``application_name``)."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        found = connection.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [name])
+        return [row[0] for row in found]
+
+
 def cost(requests_per_page: int, port: int, reference: Path | None = None) -> None:
     """CPU per request by page type: one gunicorn worker, one request at a time, logged in as
     locust's users are; each page type's requests spread over several départements' cases.
@@ -459,7 +470,7 @@ def cost(requests_per_page: int, port: int, reference: Path | None = None) -> No
     plan = json.loads(PLAN.read_text())
     codes = sorted(plan["cases"])
     trees = [("code", ROOT, port)] + ([("reference", reference.resolve(), port + 1)] if reference else [])
-    servers = {name: start_gunicorn(at, 1, root) for name, root, at in trees}
+    servers = {name: start_gunicorn(at, 1, root, f"load-cost-{name}") for name, root, at in trees}
 
     def session_of(base: str, email: str) -> requests.Session:
         http = requests.Session()
@@ -520,6 +531,9 @@ def cost(requests_per_page: int, port: int, reference: Path | None = None) -> No
                 for name in bases:
                     get(name, who, code, url_of(code))
             before = {name: cpu_seconds([pid]) for name, pid in workers.items()}
+            # Each worker's own PostgreSQL backend (a connection kept 60 s may be replaced in
+            # between: the new one counts from zero), and every backend for the whole.
+            backends = {name: cpu_by_pid(_backends_of(f"load-cost-{name}")) for name in bases}
             cpu_pg, wall = cpu_by_pid(_postgres_pids()), time.perf_counter()
             for i in range(requests_per_page):
                 code = codes[i % 5]
@@ -532,6 +546,9 @@ def cost(requests_per_page: int, port: int, reference: Path | None = None) -> No
                 for name in bases
             }
             spent_pg = cpu_spent(cpu_pg, cpu_by_pid(_postgres_pids()))
+            for name in bases:
+                spent = cpu_spent(backends[name], cpu_by_pid(_backends_of(f"load-cost-{name}")))
+                row[f"{name}_postgres_cpu_ms"] = round(spent * 1000 / n, 1)
             row["postgres_cpu_ms"] = round(spent_pg * 1000 / n / len(bases), 1)
             row["wall_ms"] = round((time.perf_counter() - wall) * 1000 / n / len(bases), 1)
             if reference:

@@ -18,6 +18,13 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Dossiers et circuits de travail")
 
     def ready(self) -> None:
+        from viewflow.workflow.models import Task
+
+        from config.statements import choices_written_registered
+
+        # A task's status in the SQL, not a parameter: the inbox's partial indexes (open tasks
+        # only) stay usable by PostgreSQL's plans of prepared statements.
+        choices_written_registered(Task._meta.get_field("status"))
         for module in CASE_KINDS:
             import_module(module)
         # Notices of what happens to cases (the kernel's case_event), for every kind.

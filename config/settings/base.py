@@ -97,6 +97,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+else:
+    # PostgreSQL: the parameters bound by the server, and every statement run five times on a
+    # connection prepared (psycopg's ``prepare_threshold``; Django turns it off by default for
+    # connection poolers in transaction mode, which this deployment has none of: deploy/). The
+    # planning of a page's statements was most of PostgreSQL's work on it (a join of three
+    # tables: 350 µs planned each time, 60 µs prepared; benchmarks/RESULTS.md, twelfth pass).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's database sessions, each request's read by a statement compiled once (accounts/sessions.py).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import threading
 from typing import Any
 
@@ -227,3 +228,98 @@ def test_ids_are_one_parameter_whatever_their_number(make_user: MakeUser) -> Non
         assert statement.all(Ids([])) == []  # no id: nothing to read, no query
     assert len(queries) == 0
     assert statement.all([wanted[0]]) == list(statement.build([wanted[0]]))  # a list: built the usual way
+
+
+# --- A task's status written in the SQL, and the statements PostgreSQL prepares ---------------
+
+
+def test_a_task_status_is_written_in_the_sql_only_when_it_is_one_of_its_choices() -> None:
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    def where(queryset: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = queryset.order_by().query.sql_with_params()
+        return sql[sql.index("WHERE") :], tuple(params)
+
+    assert where(Task.objects.filter(status=STATUS.NEW)) == ('WHERE "viewflow_task"."status" = \'NEW\'', ())
+    assert where(Task.objects.filter(status__in=[STATUS.NEW, "ASSIGNED", None, STATUS.NEW])) == (
+        "WHERE \"viewflow_task\".\"status\" IN ('NEW', 'ASSIGNED')",
+        (),
+    )
+    assert where(Task.objects.exclude(status__in=[STATUS.DONE]))[1] == ()
+    # Anything else is a parameter, as Django writes it: never a word of the caller in the SQL.
+    hostile = "NEW' OR '1'='1"
+    assert where(Task.objects.filter(status=hostile))[1] == (hostile,)
+    assert where(Task.objects.filter(status__in=["NEW", "new"]))[1] == ("NEW", "new")
+    assert not Task.objects.filter(status=hostile).exists()
+    assert list(Task.objects.filter(status__in=[None])) == []  # nothing to compare with: no query
+    # Registered on the task's column only: a process's status, of the same name, is a parameter.
+    from viewflow.workflow.models import Process
+
+    assert Process.objects.filter(status="NEW").query.sql_with_params()[1] == ("NEW",)
+
+
+def test_the_status_written_gives_the_rows_of_the_parameter(make_user: MakeUser) -> None:
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from tests.workflows.renewal.helpers import nord_contract
+    from workflows.renewal.services import renewal_launch
+
+    agent = make_user(Role.AGENT, "59")
+    for index in range(3):
+        renewal_launch(city_contract=nord_contract(index), user=agent)
+    taken = Task.objects.filter(status=STATUS.NEW, flow_task_type="HUMAN").order_by("pk").first()
+    assert taken is not None
+    Task.objects.filter(pk=taken.pk).update(status=STATUS.ASSIGNED)
+    by_word = sorted(Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED]).values_list("pk", flat=True))
+    by_regex = sorted(Task.objects.filter(status__regex=r"^(NEW|ASSIGNED)$").values_list("pk", flat=True))
+    assert by_word == by_regex and taken.pk in by_word and len(by_word) >= 3
+    assert list(Task.objects.filter(status=STATUS.ASSIGNED).values_list("pk", flat=True)) == [taken.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_prepared_inbox_statement_plans_with_the_open_tasks_index() -> None:
+    """The plan PostgreSQL keeps for a prepared statement, made for any parameters (a generic
+    plan), can use a partial index only when the SQL holds its condition: with ``status = $1``
+    the queue's page was read through another index (ten thousand rows for fifty)."""
+    import psycopg
+    from psycopg import sql as psql
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    any_of_registered(Task._meta.get_field("process"))
+    page = Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW, process_id__any_of=Ids([1, 2, 3])).order_by(
+        "created"
+    )[:50]
+    query, params = page.query.sql_with_params()
+    assert query.count("%s") == len(params) and "%%" not in query
+    pieces = query.split("%s")
+    numbered = pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
+    connection.ensure_connection()
+    pg = connection.connection
+    assert pg.prepare_threshold == 5  # config/settings/base.py
+
+    def generic_plan(statement: str, values: list[Any]) -> str:
+        with pg.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            cursor.execute("SET enable_seqscan = off")  # a test database's few rows: an index or nothing
+            cursor.execute(f"PREPARE inbox_page AS {statement}")
+            try:
+                explain = psql.SQL("EXPLAIN EXECUTE inbox_page ({})").format(
+                    psql.SQL(", ").join(map(psql.Literal, values))
+                )
+                return "\n".join(row[0] for row in psycopg.ClientCursor(pg).execute(explain))
+            finally:
+                cursor.execute("DEALLOCATE inbox_page")
+                cursor.execute("RESET plan_cache_mode")
+                cursor.execute("RESET enable_seqscan")
+
+    partial = re.compile(r"using (quartiers_task_(?:queue|queue_process|inbox|open_by_node|open_process)) ")
+    plan = generic_plan(numbered, list(params))
+    assert "ANY ($" in plan  # the generic plan: the ids are still a parameter
+    assert partial.search(plan), plan
+    # The same statement with the status a parameter, as Django wrote it: no partial index.
+    assert "= 'NEW'" in numbered
+    as_parameter = numbered.replace("= 'NEW'", f"= ${len(params) + 1}")
+    assert not partial.search(generic_plan(as_parameter, [*params, STATUS.NEW.value]))
