@@ -10,6 +10,11 @@ scope's cases and processes, both read in one round trip:
 - a **version per département** (and one for the whole country), moved whenever a task of a
   case of that département, or such a case, is saved or deleted — at once and again after the
   commit (a reader between the two would otherwise keep what he read before the commit);
+- for the ids of the scope's cases and processes, kept apart from the counts, a **second version
+  per département**, moved only when what they list changes: a case created, deleted or moved
+  to another département, a process saved (started, finished) or deleted. A take or a
+  completion moves the counts but not the ids: the page after it counts again without reading
+  the ids again (a third of a count's work, benchmarks/RESULTS.md, twelfth pass);
 - a **version per user**, moved when he follows or stops following a case, when notices are
   created for him or marked read (``notifications.notice_services.notices_changed``, or a
   notice saved one by one), or when an absence cover involving him is written;
@@ -59,6 +64,7 @@ from workflows.cases.kept import kept_get, kept_get_many, kept_set, version_move
 
 COUNTS_TIMEOUT = 600
 PEOPLE_VERSION = "_inbox_people_version"  # read with the counts' versions (``counts_key``)
+IDS_KEY = "_inbox_ids_key"  # where the scope's ids are kept, found with the counts' key
 WHOLE_COUNTRY = "all"
 
 
@@ -69,6 +75,10 @@ def _prefix() -> str:
 
 def _scope_key(part: int | str) -> str:
     return f"{_prefix()}:v:d{part}"
+
+
+def _ids_scope_key(part: int | str) -> str:
+    return f"{_prefix()}:v:i{part}"
 
 
 def _user_key(user_id: int) -> str:
@@ -117,9 +127,26 @@ def _bump(keys: list[str]) -> None:
     pending.keys.update(keys)
 
 
+def _parts(departments: Iterable[int]) -> list[int | str]:
+    return [WHOLE_COUNTRY, *sorted(set(departments))]
+
+
+def tasks_changed(departments: Iterable[int]) -> None:
+    """Something counted in these départements changed, not which cases and processes are
+    there: a task saved, a case's state."""
+    _bump([_scope_key(part) for part in _parts(departments)])
+
+
 def scope_changed(departments: Iterable[int]) -> None:
-    """Something counted in these départements changed (a task, a case)."""
-    _bump([_scope_key(WHOLE_COUNTRY), *(_scope_key(pk) for pk in sorted(set(departments)))])
+    """Something in these départements changed, the cases and processes there maybe too (a case
+    created, deleted or moved, a process started or finished): the counts and the ids move."""
+    parts = _parts(departments)
+    _bump([*(_scope_key(part) for part in parts), *(_ids_scope_key(part) for part in parts)])
+
+
+def ids_changed(departments: Iterable[int]) -> None:
+    """The processes of these départements' cases changed (one started, finished or deleted)."""
+    _bump([_ids_scope_key(part) for part in _parts(departments)])
 
 
 def user_changed(*user_ids: int) -> None:
@@ -133,12 +160,22 @@ def counts_key(user: Any, *, calendar: Any) -> str:
     scope: list[int | str] = [WHOLE_COUNTRY] if national else [*sorted(department_ids(user))]
     # The people's version in the same round trip, for the « Confier à » select of the list
     # pages (``colleagues_key``), kept on the request's user; it is not a part of this key.
-    *versions, people = _versions([*(_scope_key(part) for part in scope), _user_key(user.pk), _people_key()])
+    # The ids' versions too (``ids_key``).
+    found = _versions(
+        [
+            *(_scope_key(part) for part in scope),
+            _user_key(user.pk),
+            _people_key(),
+            *(_ids_scope_key(part) for part in scope),
+        ]
+    )
+    versions, people, ids_versions = found[: len(scope) + 1], found[len(scope) + 1], found[len(scope) + 2 :]
     user.__dict__[PEOPLE_VERSION] = people
     joined = getattr(user, "date_joined", None)
+    permissions = sorted(user.get_all_permissions())
     state = repr(
         (
-            sorted(user.get_all_permissions()),
+            permissions,
             scope,
             versions,
             str(calendar.today),
@@ -147,6 +184,8 @@ def counts_key(user: Any, *, calendar: Any) -> str:
         )
     )
     digest = hashlib.sha256(state.encode()).hexdigest()[:32]
+    ids_digest = hashlib.sha256(repr((permissions, scope, ids_versions)).encode()).hexdigest()[:32]
+    user.__dict__[IDS_KEY] = f"{_prefix()}:ids:{user.pk}:{ids_digest}"
     return f"{_prefix()}:counts:{user.pk}:{digest}"
 
 
@@ -162,16 +201,18 @@ def _as_ids(found: Any) -> dict[str, list[int]] | None:
     return {str(code): list(ids) for code, ids in found.items()} if isinstance(found, dict) else None
 
 
-def ids_key(key: str) -> str:
-    """Where the ids of the user's scope are kept, beside his counts' ``key``."""
-    return f"{key}:cases"
+def ids_key(user: Any) -> str:
+    """Where the ids of the user's scope are kept: found by ``counts_key`` (called first) from
+    the ids' versions of his départements, his permissions and his départements."""
+    key: str = user.__dict__[IDS_KEY]
+    return key
 
 
-def counts_and_ids_kept(key: str) -> tuple[dict[str, int], dict[str, list[int]] | None]:
-    """The counts kept under ``key`` and the scope's ids beside them (``ids_kept``), in one
-    round trip: every page reads the first, every list page the second (two before)."""
-    found = kept_get_many([key, ids_key(key)])
-    return _as_counts(found.get(key)), _as_ids(found.get(ids_key(key)))
+def counts_and_ids_kept(key: str, ids_at: str) -> tuple[dict[str, int], dict[str, list[int]] | None]:
+    """The counts kept under ``key`` and the scope's ids kept under ``ids_at`` (``ids_key``), in
+    one round trip: every page reads the first, every list page the second (two before)."""
+    found = kept_get_many([key, ids_at])
+    return _as_counts(found.get(key)), _as_ids(found.get(ids_at))
 
 
 def counts_keep(key: str, counts: dict[str, int]) -> None:

@@ -219,7 +219,22 @@ def task_written(sender: Any, instance: Task, **kwargs: Any) -> None:
         kind = kind_for_flow(process.flow_class)
         departments = _case_departments(kind, process.artifact) if kind is not None else []
         kept_set(key, departments, timeout=PROCESS_DEPARTMENTS_TIMEOUT)
-    counts.scope_changed(departments)
+    counts.tasks_changed(departments)
+
+
+def process_written(sender: Any, instance: Process, **kwargs: Any) -> None:
+    """A process saved (started, finished, cancelled) or deleted: the processes of its case's
+    départements, kept with the scope's ids, move."""
+    from workflows.cases.kept import shared
+    from workflows.cases.registry import kind_for_flow
+
+    if not isinstance(instance, Process) or not shared():
+        return
+    kind = kind_for_flow(instance.flow_class)
+    if kind is None or instance.artifact_object_id is None:
+        return
+    case = kind.model._default_manager.filter(pk=instance.artifact_object_id).first()
+    counts.ids_changed(_case_departments(kind, case))
 
 
 LOADED_DEPARTMENT = "_inbox_department_at_load"
@@ -271,11 +286,19 @@ def case_written(sender: Any, instance: Any, **kwargs: Any) -> None:
     left = instance.__dict__.get(LOADED_DEPARTMENT)
     attname = _department_attname(kind)
     current = instance.__dict__.get(attname) if attname is not None else None
-    if left is not None and current is not None and int(left) != int(current) and not kwargs.get("created"):
+    known = left is not None and current is not None
+    moved = known and int(left) != int(current)  # type: ignore[arg-type]
+    if moved and not kwargs.get("created"):
         _processes_moved(kind, instance, list(departments))
     if left is not None:
         departments.append(int(left))
-    counts.scope_changed(departments)
+    # Created, deleted (``post_delete`` sends no ``created``), moved, or read without its
+    # département: which cases the départements hold may have changed, their ids move with the
+    # counts; any other save (a transition), the counts only.
+    if kwargs.get("created") or "created" not in kwargs or moved or not known:
+        counts.scope_changed(departments)
+    else:
+        counts.tasks_changed(departments)
     if attname is not None and attname in instance.__dict__:
         instance.__dict__[LOADED_DEPARTMENT] = instance.__dict__[attname]
 
@@ -332,6 +355,7 @@ def connect() -> None:
         name = "save" if signal is post_save else "delete"
         # Every sender: a flow may save its tasks through a proxy model of viewflow's Task.
         signal.connect(task_written, dispatch_uid=f"inbox.counts.task.{name}")
+        signal.connect(process_written, dispatch_uid=f"inbox.counts.process.{name}")
         signal.connect(follow_written, sender=Follow, dispatch_uid=f"inbox.counts.follow.{name}")
         signal.connect(cover_written, sender=AbsenceCover, dispatch_uid=f"inbox.counts.cover.{name}")
         signal.connect(notice_written, sender=Notice, dispatch_uid=f"inbox.counts.notice.{name}")

@@ -50,7 +50,7 @@ def _scoped_case_ids(user: AnyUser, kind: CaseKind) -> list[Any]:
     if cache is None:
         # Kept with the user's counts (``workflows.inbox.counts``): his scope's cases change only
         # when a case of his départements is written, which moves their key.
-        key = counts.ids_key(_counts_key(user))
+        key = _ids_key(user)
         _kept_read(user)
         kept = user.__dict__.pop("_inbox_ids_kept")
         if kept is not None:
@@ -137,7 +137,7 @@ def _scoped_process_ids(user: AnyUser) -> list[int]:
             if ids[kind.code]
         ]
         cache[PROCESSES] = list(parts[0].union(*parts[1:], all=True)) if parts else []
-        counts.ids_keep(counts.ids_key(_counts_key(user)), cache)
+        counts.ids_keep(_ids_key(user), cache)
     return cache[PROCESSES]
 
 
@@ -559,10 +559,10 @@ def _kept_read(user: AnyUser) -> None:
     """What is kept under the user's counts' key, his counts and his scope's ids, read once per
     request in one round trip (``counts.counts_and_ids_kept``)."""
     if "_inbox_counts" not in user.__dict__:
-        found, ids = counts.counts_and_ids_kept(_counts_key(user))
+        found, ids = counts.counts_and_ids_kept(_counts_key(user), _ids_key(user))
         user.__dict__["_inbox_counts"], user.__dict__["_inbox_ids_kept"] = found, ids
     elif "_inbox_ids_kept" not in user.__dict__:
-        user.__dict__["_inbox_ids_kept"] = counts.ids_kept(counts.ids_key(_counts_key(user)))
+        user.__dict__["_inbox_ids_kept"] = counts.ids_kept(_ids_key(user))
 
 
 def _counts_read(user: AnyUser) -> dict[str, int]:
@@ -577,6 +577,11 @@ def _counts_key(user: AnyUser) -> str:
     if key is None:
         key = user.__dict__["_inbox_counts_key"] = counts.counts_key(user, calendar=campaign_calendar())
     return key
+
+
+def _ids_key(user: AnyUser) -> str:
+    _counts_key(user)  # which finds where the ids are kept too
+    return counts.ids_key(user)
 
 
 def kept_counts(*, user: AnyUser, lists: dict[str, Callable[[], QuerySet[Task]]]) -> dict[str, int]:

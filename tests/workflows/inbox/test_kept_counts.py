@@ -237,17 +237,22 @@ def redis_commands(client: Client, url: str, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_list_page_reads_what_is_kept_in_three_round_trips(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The versions with the people's (the « Confier à » select), then the counts with the
-    scope's ids, then the colleagues: five round trips before (the early warning's own reads
-    aside)."""
+    """The versions with the people's (the « Confier à » select) and the ids' own, then the
+    counts with the scope's ids, then the colleagues: five round trips before (the early
+    warning's own reads aside)."""
     client = Client()
     client.force_login(world["agent"])
     department = world["agent"].organisation.department_id
     for url in ("/taches/file/", "/taches/tous/", "/mentions-legales/"):
         sent = redis_commands(client, url, monkeypatch)
         ends = [tuple(key.rpartition(":")[2] for key in command[1:]) for command in sent]
-        assert sent[0][0] == "MGET" and ends[0] == (f"d{department}", f"u{world['agent'].pk}", "people"), sent
-        assert sent[1][0] == "MGET" and ":counts:" in sent[1][1] and sent[1][2] == f"{sent[1][1]}:cases", sent
+        assert sent[0][0] == "MGET" and ends[0] == (
+            f"d{department}",
+            f"u{world['agent'].pk}",
+            "people",
+            f"i{department}",
+        ), sent
+        assert sent[1][0] == "MGET" and ":counts:" in sent[1][1] and ":ids:" in sent[1][2], sent
         again = [command for command in sent[2:] if any(key in (*sent[0][1:], *sent[1][1:]) for key in command[1:])]
         assert not again, (url, sent)  # each read once, with the others
         colleagues = [command for command in sent if ":colleagues:" in "".join(command)]

@@ -202,3 +202,47 @@ def test_the_bells_count_is_kept_and_moves_with_each_notice_created_or_read(make
     assert unread(agent) == (0, 1)
     Notice.objects.filter(recipient=colleague).delete()  # a queryset's delete sends post_delete
     assert unread(colleague) == (0, 1)
+
+
+def ids_read(user: User) -> int:
+    """How many statements read the ids of the user's scope (its cases, their processes) for
+    his tabs' counts and his queue (0: they were kept)."""
+    with CaptureQueriesContext(connection) as captured:
+        selectors.tab_counts(user=fresh(user))
+        listed(user, "file")
+    return sum(
+        '"viewflow_process"."id" AS "pk"' in query["sql"] or 'AS "_kind"' in query["sql"]
+        for query in captured.captured_queries
+    )
+
+
+def test_a_take_moves_the_counts_not_the_ids_a_new_case_moves_both(nord: dict[str, Any]) -> None:
+    """The ids of a scope's cases and processes move only when a case or a process is written
+    (``counts.scope_changed``, ``counts.ids_changed``), not when one of their tasks is."""
+    agent, colleague, tasks = nord["agent"], nord["colleague"], nord["tasks"]
+    assert counts(agent)["file"] == 3 and ids_read(agent) == 0 and counted(agent) == 0
+    renewal_task_assign(task_pk=tasks[0], user=fresh(agent))  # the task saved, the case not moved
+    assert counted(colleague) > 0 and ids_read(colleague) == 0  # counted again, ids kept
+    assert (counts(agent)["a-traiter"], counts(agent)["file"]) == (1, 2)
+    # A case launched in the Nord: a case and a process created, their ids read again.
+    renewal = launch("59", 3, colleague)
+    assert ids_read(agent) > 0 and ids_read(agent) == 0  # read again, then kept
+    assert counts(agent)["file"] == 3
+    assert open_task(renewal, "evaluate").pk in listed(agent, "file")
+
+
+def test_a_process_written_moves_the_ids_of_its_departements(nord: dict[str, Any], make_user: MakeUser) -> None:
+    from viewflow.workflow.models import Process
+
+    from workflows.inbox import counts as kept
+
+    agent, other = nord["agent"], make_user(Role.AGENT, "62")
+    counts(agent), counts(other)  # read once, kept from now on
+    assert ids_read(agent) == 0 and ids_read(other) == 0
+    process = Process.objects.filter(artifact_object_id=Renewal.objects.filter(department__code="59").first().pk)
+    found = process.first()
+    assert found is not None
+    found.save()  # what viewflow does when a process starts or ends
+    assert ids_read(agent) > 0 and ids_read(other) == 0  # the Nord's ids only
+    kept.ids_changed([])  # the whole country's only: a département user's ids stay
+    assert ids_read(agent) == 0
