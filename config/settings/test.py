@@ -22,7 +22,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+# One folder per xdist process (its subprocesses inherit the variable): a test that checks
+# nothing was stored would otherwise see the other process's uploads of the same moment.
+PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 
 # Test-only flows (tests/workflows/bench_flow.py) must belong to an installed app for viewflow.
