@@ -13,6 +13,9 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 # Links in emails and calendar feeds point at the address served (PORT=8123 → localhost:8123).
 SITE_URL="$(served_site_url)"
 export SITE_URL
+# The embedded broker's folders before anything sends to it: the demo campaign's events go to
+# the Celery queue (without them, each was sent at once, after a traceback in the log).
+mkdir -p var/celery/queue var/celery/control
 
 say "Base de données : migrations"
 # The embedded database of an earlier version may hold a migration history that is no longer
@@ -46,7 +49,6 @@ python manage.py demo_campaign
 # Reminders need a worker and beat in every mode. With Redis: a worker with beat on
 # it. Without (embedded default): the same on kombu's filesystem transport under var/celery/,
 # one process (--pool solo), emails to the console. Stopped when this script exits.
-mkdir -p var/celery/queue var/celery/control
 if [ -n "${REDIS_URL:-}" ]; then
   say "Celery (worker et beat) sur ${CELERY_BROKER_URL:-$REDIS_URL} ; cache sur ${REDIS_CACHE_URL:-la base Redis suivante}"
   celery -A config worker --beat --loglevel INFO --concurrency 2 --schedule var/celery/beat-schedule &
