@@ -22,6 +22,7 @@ from django.db import connection, connections, transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
+from django.utils import timezone
 
 import pytest
 
@@ -30,6 +31,25 @@ from accounts.services import organisations_ensure
 from reference.models import Department
 from reference.services.importer import reference_import
 from tests.factories import UserFactory
+
+# The suite's day. Test modules read today once, at import (``TODAY = timezone.localdate()``),
+# the product at each call (``notifications.campaign``): a run that crossed midnight (Paris)
+# compared yesterday's dates with today's (a convention ending « today » already expired). Every
+# test of a run reads the day the run started; a date given to ``localdate`` is converted as usual.
+SUITE_DAY = timezone.localdate()
+_localdate = timezone.localdate
+
+
+def _suite_localdate(value: Any = None, timezone: Any = None) -> Any:
+    return _localdate(value, timezone) if value is not None or timezone is not None else SUITE_DAY
+
+
+@pytest.fixture(autouse=True)
+def suite_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.utils import timezone as django_timezone
+
+    monkeypatch.setattr(django_timezone, "localdate", _suite_localdate)
+
 
 # Where the rows present once the test database is set up are kept (see the module's docstring).
 SNAPSHOT_SCHEMA = "test_snapshot"
