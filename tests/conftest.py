@@ -40,15 +40,13 @@ SUITE_DAY = timezone.localdate()
 _localdate = timezone.localdate
 
 
-def _suite_localdate(value: Any = None, timezone: Any = None) -> Any:
+def _suite_localdate(value: Any = None, timezone: Any = None) -> Any:  # Django's signature
     return _localdate(value, timezone) if value is not None or timezone is not None else SUITE_DAY
 
 
 @pytest.fixture(autouse=True)
 def suite_day(monkeypatch: pytest.MonkeyPatch) -> None:
-    from django.utils import timezone as django_timezone
-
-    monkeypatch.setattr(django_timezone, "localdate", _suite_localdate)
+    monkeypatch.setattr(timezone, "localdate", _suite_localdate)
 
 
 # Where the rows present once the test database is set up are kept (see the module's docstring).

@@ -200,41 +200,40 @@ def _process_key(process_id: int, created: Any) -> str:
     return f"{counts._prefix()}:process:{process_id}:{created.isoformat()}"
 
 
-def task_written(sender: Any, instance: Task, **kwargs: Any) -> None:
-    """A task saved or deleted: the counts of its case's départements move. The process's
-    départements are kept in the cache (a process never changes case; a case that moves to
-    another département keeps them up to date, ``case_written``)."""
-    from workflows.cases.kept import kept_get, kept_set, shared
+def _process_departments(process: Process) -> list[int]:
+    """The départements of a process's case, kept in the cache (a process never changes case; a
+    case that moves to another département keeps them up to date, ``case_written``)."""
+    from workflows.cases.kept import kept_get, kept_set
     from workflows.cases.registry import kind_for_flow
 
-    if not isinstance(instance, Task) or not shared():  # nothing kept: nothing to move
-        return
-    process_id = instance.process_id
-    if process_id is None:
-        return
-    process = instance.process
-    key = _process_key(process_id, process.created)
+    key = _process_key(process.pk, process.created)
     departments = kept_get(key)
     if departments is None:
         kind = kind_for_flow(process.flow_class)
         departments = _case_departments(kind, process.artifact) if kind is not None else []
         kept_set(key, departments, timeout=PROCESS_DEPARTMENTS_TIMEOUT)
-    counts.tasks_changed(departments)
+    return list(departments)
+
+
+def task_written(sender: Any, instance: Task, **kwargs: Any) -> None:
+    """A task saved or deleted: the counts of its case's départements move."""
+    from workflows.cases.kept import shared
+
+    if not isinstance(instance, Task) or not shared():  # nothing kept: nothing to move
+        return
+    if instance.process_id is None:
+        return
+    counts.tasks_changed(_process_departments(instance.process))
 
 
 def process_written(sender: Any, instance: Process, **kwargs: Any) -> None:
     """A process saved (started, finished, cancelled) or deleted: the processes of its case's
     départements, kept with the scope's ids, move."""
     from workflows.cases.kept import shared
-    from workflows.cases.registry import kind_for_flow
 
-    if not isinstance(instance, Process) or not shared():
+    if not isinstance(instance, Process) or not shared() or instance.artifact_object_id is None:
         return
-    kind = kind_for_flow(instance.flow_class)
-    if kind is None or instance.artifact_object_id is None:
-        return
-    case = kind.model._default_manager.filter(pk=instance.artifact_object_id).first()
-    counts.ids_changed(_case_departments(kind, case))
+    counts.ids_changed(_process_departments(instance))
 
 
 LOADED_DEPARTMENT = "_inbox_department_at_load"
